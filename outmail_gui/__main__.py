@@ -1,0 +1,3 @@
+from outmail_gui.app import main
+
+raise SystemExit(main())

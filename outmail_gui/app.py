@@ -1,0 +1,65 @@
+"""Entry point: the CLI when a command is named, otherwise the window.
+
+The CLI path never imports PySide6. The window path first checks that Qt can reach a
+display, so a headless machine gets one clear line instead of Qt's abort.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+from outmail_gui.cli.main import COMMAND_NAMES
+
+NO_DISPLAY_MESSAGE = (
+    "outmail-gui: no display found (DISPLAY and WAYLAND_DISPLAY are unset). Run it on a desktop, "
+    "under Xvfb (xvfb-run outmail-gui), with QT_QPA_PLATFORM=offscreen, or use the command line: "
+    "outmail-gui --help"
+)
+
+
+def display_problem(environ: os._Environ[str] | dict[str, str] | None = None) -> str | None:
+    """Why Qt could not open a window here, or ``None`` when it can."""
+    env = os.environ if environ is None else environ
+    if env.get("QT_QPA_PLATFORM"):
+        return None
+    if sys.platform in ("win32", "darwin"):
+        return None
+    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
+        return None
+    return NO_DISPLAY_MESSAGE
+
+
+def _first_command(argv: Sequence[str]) -> str | None:
+    skip_value = {"--data-dir", "--analyst"}
+    it = iter(argv)
+    for arg in it:
+        if arg in skip_value:
+            next(it, None)
+        elif not arg.startswith("-"):
+            return arg
+        elif arg in ("-h", "--help"):
+            return arg
+    return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    command = _first_command(args)
+    if command is not None:
+        if command in COMMAND_NAMES or command in ("-h", "--help"):
+            from outmail_gui.cli.main import run
+
+            return run(args)
+    problem = display_problem()
+    if problem:
+        sys.stderr.write(problem + "\n")
+        return 1
+    from outmail_gui.ui.launch import run_gui
+
+    return run_gui(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

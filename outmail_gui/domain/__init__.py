@@ -1,0 +1,1 @@
+"""Plain-Python settings model and rules; never imports Qt."""

@@ -1,0 +1,22 @@
+"""Test-session environment: headless Qt, a private runtime dir, and no real user paths.
+
+Set here (not by whoever runs the tests) so a plain ``pytest`` behaves like CI.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ.setdefault("DBUS_SESSION_BUS_ADDRESS", "disabled:")
+_runtime = Path(tempfile.mkdtemp(prefix="outmail-xdg-runtime-"))
+_runtime.chmod(0o700)
+os.environ["XDG_RUNTIME_DIR"] = str(_runtime)
+# Window settings and data never land in the developer's real profile.
+_profile = Path(tempfile.mkdtemp(prefix="outmail-test-profile-"))
+os.environ["XDG_CONFIG_HOME"] = str(_profile / "config")
+os.environ["XDG_DATA_HOME"] = str(_profile / "data")
+os.environ["XDG_CACHE_HOME"] = str(_profile / "cache")
+os.environ.pop("OUTMAIL_DATA_DIR", None)
