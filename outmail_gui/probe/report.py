@@ -1,0 +1,154 @@
+"""What a test found: steps, TLS and certificate facts, authentication, transcript.
+
+Everything in a report has already been redacted by the engine; it is safe to print,
+store or send to the GUI.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import json
+from typing import Any
+
+
+class StepStatus(enum.StrEnum):
+    RUNNING = "running"
+    PASSED = "passed"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+@dataclasses.dataclass(slots=True)
+class Step:
+    """One stage of the test; ``on_step`` sees it when it starts and again when it ends."""
+
+    name: str
+    status: StepStatus = StepStatus.RUNNING
+    detail: str = ""
+    elapsed_ms: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status in (StepStatus.PASSED, StepStatus.SKIPPED)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "ok": self.ok,
+            "status": self.status.value,
+            "detail": self.detail,
+            "elapsed_ms": round(self.elapsed_ms, 1),
+        }
+
+
+@dataclasses.dataclass(slots=True)
+class CertInfo:
+    subject: str = ""
+    sans: list[str] = dataclasses.field(default_factory=list)
+    issuer: str = ""
+    not_after: str = ""  # ISO 8601, UTC
+    days_left: int | None = None
+    sha256: str = ""  # upper-case hex pairs joined by ':'
+    verified: bool = False
+    pinned: bool = False  # accepted only because it matches the fingerprint pinned for the host
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclasses.dataclass(slots=True)
+class TlsInfo:
+    mode: str = ""  # "starttls", "implicit" or "" when no TLS was used
+    version: str = ""
+    cipher: str = ""
+    certificate: CertInfo | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "mode": self.mode or None,
+            "version": self.version or None,
+            "cipher": self.cipher or None,
+            "certificate": self.certificate.to_dict() if self.certificate else None,
+        }
+
+
+@dataclasses.dataclass(slots=True)
+class AuthInfo:
+    offered: list[str] = dataclasses.field(default_factory=list)
+    mechanism: str | None = None
+    reason: str = ""
+    unavailable: dict[str, str] = dataclasses.field(default_factory=dict)  # mechanism -> why not usable here
+    attempts: int = 0  # AUTH commands that reached the server
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclasses.dataclass(slots=True)
+class MessageInfo:
+    kind: str = ""  # "dry-run" or "message"
+    transfer: str = ""  # "DATA" or "BDAT"
+    transfer_reason: str = ""
+    from_address: str = ""
+    reply_to: str = ""
+    receipt_requested: bool = False
+    encoding: str = ""
+    unencodable: list[str] = dataclasses.field(default_factory=list)
+    size: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclasses.dataclass(slots=True)
+class ProbeReport:
+    host: str
+    port: int
+    protocol: str = "smtp"
+    security: str = ""
+    steps: list[Step] = dataclasses.field(default_factory=list)
+    hint: str = ""
+    hint_field: str | None = None  # the settings field the hint concerns (the GUI highlights it)
+    tls: TlsInfo = dataclasses.field(default_factory=TlsInfo)
+    auth: AuthInfo = dataclasses.field(default_factory=AuthInfo)
+    capabilities_before_tls: list[str] = dataclasses.field(default_factory=list)
+    capabilities_after_tls: list[str] = dataclasses.field(default_factory=list)
+    message: MessageInfo | None = None
+    transcript: list[str] = dataclasses.field(default_factory=list)
+    warnings: list[str] = dataclasses.field(default_factory=list)
+    cancelled: bool = False
+    elapsed_ms: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.cancelled and all(s.ok for s in self.steps) and bool(self.steps)
+
+    @property
+    def failed_step(self) -> Step | None:
+        return next((s for s in self.steps if not s.ok), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        failed = self.failed_step
+        return {
+            "ok": self.ok,
+            "failed_step": failed.name if failed else None,
+            "host": self.host,
+            "port": self.port,
+            "protocol": self.protocol,
+            "security": self.security,
+            "steps": [s.to_dict() for s in self.steps],
+            "hint": self.hint or None,
+            "hint_field": self.hint_field,
+            "tls": self.tls.to_dict(),
+            "auth": self.auth.to_dict(),
+            "capabilities": {"before_tls": self.capabilities_before_tls, "after_tls": self.capabilities_after_tls},
+            "message": self.message.to_dict() if self.message else None,
+            "warnings": self.warnings,
+            "cancelled": self.cancelled,
+            "elapsed_ms": round(self.elapsed_ms, 1),
+            "transcript": self.transcript,
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)

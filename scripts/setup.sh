@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Sets up everything Outmail needs on Debian 12: the Debian packages, then the virtual
+# environment at .venv/ with the project installed. Safe and fast to run again: it installs
+# only what is missing and reinstalls Python packages only when pyproject.toml changed.
+#
+#   scripts/setup.sh app    # what the window needs
+#   scripts/setup.sh test   # plus what the test suite needs (keyring, Postfix, Dovecot, swaks)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+purpose=${1:-app}
+
+app_packages=(
+  python3 python3-venv python3-pip
+  # Qt runtime (offscreen and real windows)
+  libgl1 libegl1 libxkbcommon0 libglib2.0-0 libfontconfig1 libdbus-1-3
+  libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 xvfb xauth
+)
+test_packages=(
+  # a real Secret Service for the keyring tests
+  dbus gnome-keyring libsecret-tools
+  # real mail servers for integration tests, and swaks for the benchmark
+  postfix dovecot-core swaks libnet-ssleay-perl
+)
+packages=("${app_packages[@]}")
+[ "$purpose" = test ] && packages+=("${test_packages[@]}")
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+
+missing=()
+for pkg in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  # Postfix asks questions on install; answer them: local delivery only, never relaying.
+  echo "postfix postfix/main_mailer_type select Local only" | $sudo debconf-set-selections
+  echo "postfix postfix/mailname string outmail.invalid" | $sudo debconf-set-selections
+  $sudo apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+python=${OUTMAIL_PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv"
+  "$python" -m venv .venv
+fi
+extra=""
+[ "$purpose" = test ] && extra="[test]"
+stamp=".venv/.outmail-installed-$purpose-$(sha256sum pyproject.toml | cut -c1-16)"
+if [ ! -e "$stamp" ]; then
+  echo "setup: installing Python packages into .venv"
+  .venv/bin/python -m pip install -q --upgrade pip >/dev/null
+  .venv/bin/python -m pip install -q -e ".$extra"
+  rm -f .venv/.outmail-installed-"$purpose"-*
+  touch "$stamp"
+fi
