@@ -1,0 +1,333 @@
+"""The details form of one outgoing server (the contract is in .notes/ui-contract.md).
+
+Rows are built from ``fields_for(protocol)`` and ``FIELD_KINDS``; every edit re-runs
+``rules.validate`` and shows its issues next to the fields. The form never decides a rule.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QLabel,
+    QScrollArea,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from outmail_gui.domain.addresses import is_exchange_365
+from outmail_gui.domain.fields import GROUP_TITLES, field_info
+from outmail_gui.domain.rules import EXCHANGE_NEEDS_SSL, Issue, RuleContext, Severity, validate
+from outmail_gui.domain.settings import Protocol, ServerSettings, fields_for
+from outmail_gui.ui.form.banners import Banner
+from outmail_gui.ui.form.editors import FieldEditor
+from outmail_gui.ui.form.field_widgets import FieldRow, Mnemonics, PartitionEditor, build_row
+from outmail_gui.ui.form.messages import IssueLabel
+from outmail_gui.ui.form.password_field import PasswordEditor
+
+GROUP_ORDER: tuple[str, ...] = ("connection", "authentication", "sending", "routing")
+CONVERT_TEXT = "Convert to SMTP"
+
+
+class ServerFormWidget(QWidget):
+    """Shows and edits one ServerSettings record; the window owns saving and the list."""
+
+    dirty_changed = Signal(bool)
+    validity_changed = Signal(bool)
+    convert_to_smtp_requested = Signal()
+    default_replacement_changed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("server_form")
+        self.setAccessibleName("Server details")
+        self.read_only_banner = Banner("read_only_banner", QStyle.StandardPixmap.SP_MessageBoxInformation, self)
+        self.mapi_banner = Banner("mapi_banner", QStyle.StandardPixmap.SP_MessageBoxWarning, self)
+        self.convert_button = self.mapi_banner.add_button("convert_to_smtp", CONVERT_TEXT)
+        self.convert_button.clicked.connect(self.convert_to_smtp_requested)
+        self.general_message = IssueLabel("form_message", self)
+        self._scroll = QScrollArea(self)
+        self._scroll.setObjectName("server_form_scroll")
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields; they scroll into view
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.read_only_banner)
+        layout.addWidget(self.mapi_banner)
+        layout.addWidget(self.general_message)
+        layout.addWidget(self._scroll, 1)
+
+        self._protocol: Protocol | None = None
+        self._editors: dict[str, FieldEditor] = {}  # in visual order
+        self._messages: dict[str, IssueLabel] = {}
+        self._partition_row: tuple[QFormLayout, QWidget] | None = None
+        self._loaded: ServerSettings | None = None
+        self._options: dict[str, Any] = {}  # load()'s keyword arguments, for a reload
+        self._context = RuleContext()
+        self._issues: list[Issue] = []
+        self._highlights: dict[str, str] = {}
+        self._baseline: tuple[ServerSettings, str | None] | None = None
+        self._loading = False
+        self._valid = False
+        self._dirty = False
+        self._replacement = ""
+
+    # -- building ------------------------------------------------------------------------
+
+    def _build(self, protocol: Protocol) -> None:
+        """(Re)create the rows for ``protocol``; the old ones leave the widget tree at once."""
+        old = self._scroll.takeWidget()
+        if old is not None:
+            old.deleteLater()
+        self._editors, self._messages, self._partition_row = {}, {}, None
+        content = QWidget()
+        content.setObjectName("server_form_content")
+        column = QVBoxLayout(content)
+        labels: list[QLabel] = []
+        names = fields_for(protocol)
+        for group in GROUP_ORDER:
+            members = [n for n in names if field_info(protocol, n).group == group]
+            if not members:
+                continue
+            box = QGroupBox(GROUP_TITLES[group], content)
+            box.setObjectName(f"group_{group}")
+            form = QFormLayout(box)
+            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+            form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            for name in members:
+                row = build_row(protocol, name, box)
+                if row is not None:
+                    labels.append(self._add_row(form, row, box))
+            column.addWidget(box)
+        column.addStretch(1)
+        width = max(label.sizeHint().width() for label in labels if not label.wordWrap())
+        for label in labels:
+            label.setMinimumWidth(width)
+        self._scroll.setWidget(content)
+        self._protocol = protocol
+        self._set_mnemonics(labels)
+        self._set_tab_order()
+        for editor in self._editors.values():
+            editor.connect_changed(self._on_edit)
+
+    def _add_row(self, form: QFormLayout, row: FieldRow, parent: QWidget) -> QLabel:
+        cell = QWidget(parent)
+        cell_layout = QVBoxLayout(cell)
+        cell_layout.setContentsMargins(0, 0, 0, 0)
+        cell_layout.setSpacing(3)
+        cell_layout.addWidget(row.widget)
+        for editor in row.editors:
+            self._editors[editor.name] = editor
+            if editor.message is None:
+                editor.message = IssueLabel(f"{editor.name}_message", cell)
+                cell_layout.addWidget(editor.message)
+            self._messages[editor.name] = editor.message
+        label = row.label or QLabel(parent)
+        form.addRow(label, cell)
+        if any(isinstance(e, PartitionEditor) for e in row.editors):
+            self._partition_row = (form, cell)
+        return label
+
+    def _set_mnemonics(self, labels: list[QLabel]) -> None:
+        """Field labels first (each must have one), then the banner button and the checkboxes."""
+        mnemonics = Mnemonics()
+        buddies = {label.buddy() for label in labels if label.buddy() is not None}
+        for label in labels:
+            if label.buddy() is not None:
+                label.setText(mnemonics.add(label.text()))
+        self.convert_button.setText(mnemonics.add(CONVERT_TEXT))
+        for editor in self._editors.values():
+            for widget in editor.focus_chain():
+                if isinstance(widget, QCheckBox) and widget not in buddies:
+                    widget.setText(mnemonics.add(widget.text()))
+
+    def _set_tab_order(self) -> None:
+        chain: list[QWidget] = [self.convert_button]
+        for editor in self._editors.values():
+            chain += editor.focus_chain()
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
+    # -- contract --------------------------------------------------------------------------
+
+    def load(
+        self,
+        record: ServerSettings,
+        context: RuleContext,
+        *,
+        partitions_visible: bool,
+        allowed_partitions: Sequence[str],
+        password_stored: bool,
+        keyring_label: str,
+        read_only_reason: str = "",
+    ) -> None:
+        """Show a record (new or saved); resets dirty state. Only the fields of record.protocol are visible."""
+        if record.protocol is not self._protocol:
+            self._build(record.protocol)
+        self._options = {
+            "partitions_visible": partitions_visible,
+            "allowed_partitions": tuple(allowed_partitions),
+            "password_stored": password_stored,
+            "keyring_label": keyring_label,
+            "read_only_reason": read_only_reason,
+        }
+        self._loaded, self._context = record, context
+        self._highlights.clear()
+        self._loading = True
+        try:
+            for name, editor in self._editors.items():
+                if isinstance(editor, PartitionEditor):
+                    editor.set_allowed(allowed_partitions)
+                if isinstance(editor, PasswordEditor):
+                    editor.reset(stored=password_stored, keyring_label=keyring_label)
+                elif name == "protocol":
+                    editor.set_value(record.protocol.label)
+                else:
+                    editor.set_value(getattr(record, name))
+                editor.set_read_only(bool(read_only_reason))
+        finally:
+            self._loading = False
+        if self._partition_row is not None:
+            form, cell = self._partition_row
+            form.setRowVisible(cell, partitions_visible)
+        if read_only_reason:
+            self.read_only_banner.show_text(read_only_reason)
+        else:
+            self.read_only_banner.hide_banner()
+        self.convert_button.setEnabled(not read_only_reason)
+        self._baseline = (self.record(), None)
+        self._scroll.verticalScrollBar().setValue(0)
+        self._refresh(announce=True)
+
+    def set_context(self, context: RuleContext) -> None:
+        """Other servers changed: re-run the rules."""
+        self._context = context
+        if self._loaded is not None:
+            self._refresh()
+
+    def record(self) -> ServerSettings:
+        """The form's current values (same id and revision as loaded)."""
+        if self._loaded is None:
+            raise RuntimeError("no record loaded")
+        values = {name: e.value() for name, e in self._editors.items() if e.in_record}
+        return self._loaded.with_changes(**values)
+
+    def password(self) -> str | None:
+        """The typed password, or None if the field was not touched (or was emptied again)."""
+        editor = self._editors.get("password")
+        return editor.value() if isinstance(editor, PasswordEditor) else None
+
+    def is_dirty(self) -> bool:
+        return self._dirty
+
+    def is_valid(self) -> bool:
+        return self._valid
+
+    def issues(self) -> list[Issue]:
+        return list(self._issues)
+
+    def focus_first_invalid(self) -> bool:
+        """Focus the first field with an ERROR, in visual order; False if there is none."""
+        wrong = {i.field for i in self._issues if i.blocks_saving}
+        for name, editor in self._editors.items():
+            if name in wrong and editor.input.isVisibleTo(self):
+                target = editor.focus_chain()[0]
+                self._scroll.ensureWidgetVisible(target)
+                target.setFocus(Qt.FocusReason.OtherFocusReason)
+                return True
+        return False
+
+    def mark_saved(self, record: ServerSettings) -> None:
+        """After a save: take the new revision (and any value the store normalised), clear dirty."""
+        if record.protocol is not self._protocol:  # e.g. saved as converted: show it afresh
+            self.load(record, self._context, **self._options)
+            return
+        self._loaded = record
+        self._loading = True
+        try:
+            for name, editor in self._editors.items():
+                if editor.in_record and editor.value() != getattr(record, name):
+                    editor.set_value(getattr(record, name))
+        finally:
+            self._loading = False
+        self._baseline = (self.record(), self.password())
+        self._refresh()
+
+    def show_keyring_message(self, message: str, *, error: bool) -> None:
+        """E.g. the keyring failed: the message shows, the typed password stays in the field."""
+        editor = self._editors.get("password")
+        if isinstance(editor, PasswordEditor):
+            editor.show_keyring_message(message, error=error)
+        else:
+            self.general_message.show_message(Severity.ERROR if error else Severity.NOTICE, message)
+
+    def highlight_field(self, field: str, message: str) -> None:
+        """Point a later finding (e.g. of a connection test) at a field."""
+        self._highlights[field] = message
+        if self._loaded is not None:
+            self._show_issues(self.record())
+
+    def clear_highlight(self) -> None:
+        self._highlights.clear()
+        if self._loaded is not None:
+            self._show_issues(self.record())
+
+    # -- reacting --------------------------------------------------------------------------
+
+    def _on_edit(self) -> None:
+        if not self._loading and self._loaded is not None:
+            self._refresh()
+
+    def _refresh(self, *, announce: bool = False) -> None:
+        current = self.record()
+        self._issues = validate(current, self._context)
+        self._show_issues(current)
+        valid = not any(i.blocks_saving for i in self._issues)
+        dirty = (current, self.password()) != self._baseline
+        replacement = self._replacement_name(current)
+        if announce or valid != self._valid:
+            self._valid = valid
+            self.validity_changed.emit(valid)
+        if announce or dirty != self._dirty:
+            self._dirty = dirty
+            self.dirty_changed.emit(dirty)
+        if replacement != self._replacement:
+            self._replacement = replacement
+            self.default_replacement_changed.emit(replacement)
+
+    def _replacement_name(self, current: ServerSettings) -> str:
+        """Who loses the default if this record is saved - only when the rules say so."""
+        if not any(i.field == "is_default" and i.severity is Severity.NOTICE for i in self._issues):
+            return ""
+        return ", ".join(o.name for o in self._context.others if o.is_default and o.id != current.id)
+
+    def _show_issues(self, current: ServerSettings) -> None:
+        shown: dict[str, list[tuple[Severity, str]]] = {name: [] for name in self._messages}
+        unrouted: list[tuple[Severity, str]] = []
+        legacy: list[str] = []
+        for issue in self._issues:
+            if issue.field == "protocol" and issue.severity is Severity.WARNING:
+                legacy.append(issue.message)
+            else:
+                shown.get(issue.field, unrouted).append((issue.severity, issue.message))
+        if "use_ssl" in shown and not shown["use_ssl"] and current.use_ssl and is_exchange_365(current.server):
+            shown["use_ssl"].append((Severity.NOTICE, EXCHANGE_NEEDS_SSL.format(host=current.server.strip())))
+        for field, message in self._highlights.items():
+            shown.get(field, unrouted).append((Severity.WARNING, message))
+        for name, label in self._messages.items():
+            label.show_items(shown[name])
+        self.general_message.show_items(unrouted)
+        if legacy:
+            self.mapi_banner.show_text("\n".join(legacy))
+        else:
+            self.mapi_banner.hide_banner()

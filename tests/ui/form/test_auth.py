@@ -1,0 +1,93 @@
+"""Mailbox Authentication Methods: auto-select locks the explicit methods; no method = said plainly."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QLabel
+from pytestqt.qtbot import QtBot
+
+from outmail_gui.domain.rules import NO_AUTHENTICATION, Severity
+from outmail_gui.domain.settings import AUTH_METHODS_DISPLAY_ORDER, AuthMethod, Protocol, new_server
+from outmail_gui.ui.form import ServerFormWidget
+from outmail_gui.ui.form.messages import IssueLabel
+from tests.ui.form.helpers import child, click, load
+
+
+def boxes(form: ServerFormWidget) -> list[QCheckBox]:
+    return [child(form, QCheckBox, m.field_name) for m in AUTH_METHODS_DISPLAY_ORDER]
+
+
+def test_methods_are_listed_in_the_documented_order_with_their_labels(form: ServerFormWidget) -> None:
+    load(form, new_server(Protocol.SMTP))
+
+    assert [b.text().replace("&", "") for b in boxes(form)] == [
+        "Login",
+        "Plain",
+        "CRAM-MD5",
+        "Digest-MD5",
+        "NTLM (SPA)",
+        "MSN",
+        "GSS (Kerberos)",
+        "OAuth 2.0",
+    ]
+    assert child(form, QCheckBox, "auth_auto").text().replace("&", "") == "Automatically select Authentication Method"
+
+
+def test_explicit_methods_are_disabled_while_auto_select_is_ticked(form: ServerFormWidget, qtbot: QtBot) -> None:
+    load(form, new_server(Protocol.SMTP))
+    auto = child(form, QCheckBox, "auth_auto")
+    assert auto.isChecked()
+    assert not any(b.isEnabled() for b in boxes(form))
+
+    click(qtbot, auto)
+    assert all(b.isEnabled() for b in boxes(form))
+
+    click(qtbot, child(form, QCheckBox, "auth_method_cram_md5"))
+    click(qtbot, child(form, QCheckBox, "auth_method_xoauth2"))
+    assert form.record().auth_methods == {AuthMethod.CRAM_MD5, AuthMethod.XOAUTH2}
+    assert not form.record().auth_auto
+
+    click(qtbot, auto)
+    assert not any(b.isEnabled() for b in boxes(form))
+    # The ticks stay (locked), so clearing auto-select again gives them back.
+    assert form.record().auth_methods == {AuthMethod.CRAM_MD5, AuthMethod.XOAUTH2}
+
+
+def test_auto_select_toggles_from_the_keyboard(form: ServerFormWidget, qtbot: QtBot) -> None:
+    load(form, new_server(Protocol.SMTP))
+    auto = child(form, QCheckBox, "auth_auto")
+    auto.setFocus()
+    qtbot.keyClick(auto, Qt.Key.Key_Space)
+
+    assert not auto.isChecked()
+    assert child(form, QCheckBox, "auth_method_login").isEnabled()
+
+
+def test_no_authentication_notice_appears_and_disappears(form: ServerFormWidget, qtbot: QtBot) -> None:
+    load(form, new_server(Protocol.SMTP))
+    notice = child(form, IssueLabel, "no_auth_notice")
+    assert notice.isHidden()
+
+    click(qtbot, child(form, QCheckBox, "auth_auto"))
+    assert notice.isVisible()
+    assert notice.text() == NO_AUTHENTICATION
+    assert notice.severity() is Severity.NOTICE
+
+    login = child(form, QCheckBox, "auth_method_login")
+    click(qtbot, login)
+    assert notice.isHidden()
+    click(qtbot, login)
+    assert notice.isVisible()
+    click(qtbot, child(form, QCheckBox, "auth_auto"))
+    assert notice.isHidden()
+
+
+def test_no_authentication_does_not_block_saving(form: ServerFormWidget, qtbot: QtBot) -> None:
+    record = new_server(Protocol.SMTP, name="Relay", server="mail.example.com", outgoing_email_id="it@example.com")
+    load(form, record)
+    assert form.is_valid()
+
+    click(qtbot, child(form, QCheckBox, "auth_auto"))
+
+    assert child(form, QLabel, "no_auth_notice").isVisible()
+    assert form.is_valid()
