@@ -1,0 +1,59 @@
+"""Opening the store and keyring from a command, with their errors as one-line CommandErrors.
+
+Shared by every command that reads or writes settings (servers, probe, ...).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from outmail_gui import paths
+from outmail_gui.cli.common import EXIT_FAILED, EXIT_USAGE, CommandError
+from outmail_gui.store.errors import DatabaseCorruptError, StoreError, ValidationFailed
+from outmail_gui.store.repository import ServerRepository
+from outmail_gui.store.secrets import SecretStore, SecretStoreError
+
+
+def data_dir_of(args: argparse.Namespace) -> Path:
+    try:
+        return paths.data_dir(getattr(args, "data_dir", None))
+    except OSError as exc:
+        raise CommandError(f"cannot use the data directory: {exc.strerror or exc} ({exc.filename})") from None
+
+
+def open_repository(args: argparse.Namespace) -> ServerRepository:
+    """The repository for ``--data-dir``/OUTMAIL_DATA_DIR; store errors become CommandError."""
+    directory = data_dir_of(args)
+    with store_errors(directory):
+        return ServerRepository.open(directory)
+
+
+def secret_store() -> SecretStore:
+    """The keyring access commands use (tests replace the backend via PYTHON_KEYRING_BACKEND)."""
+    return SecretStore()
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+@contextlib.contextmanager
+def store_errors(directory: Path | None = None) -> Iterator[None]:
+    """Translate store and keyring errors: invalid values exit 2, anything else that failed 1."""
+    try:
+        yield
+    except ValidationFailed as exc:
+        raise CommandError(one_line(exc.message), EXIT_USAGE) from None
+    except DatabaseCorruptError as exc:
+        hint = ""
+        if exc.backups:
+            where = f" --data-dir {directory}" if directory is not None else ""
+            hint = f" To restore it, run: outmail-gui{where} servers restore-backup"
+        raise CommandError(one_line(exc.message + hint), EXIT_FAILED) from None
+    except StoreError as exc:
+        raise CommandError(one_line(exc.message), EXIT_FAILED) from None
+    except SecretStoreError as exc:
+        raise CommandError(one_line(exc.message), EXIT_FAILED) from None

@@ -1,0 +1,102 @@
+"""Opening the database: refuse newer schemas, check integrity, back up, migrate.
+
+Order matters: nothing is written (not even the journal mode) before the file is known
+to be ours, not newer than this build and not damaged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from pathlib import Path
+
+from outmail_gui.paths import database_path
+from outmail_gui.store import backups as bk
+from outmail_gui.store import schema
+from outmail_gui.store.connection import configure, connect, corrupt_message, immediate, translate
+from outmail_gui.store.errors import DatabaseCorruptError, SchemaTooNewError, StoreEnvironmentError, StoreError
+
+
+def open_database(data_dir: Path) -> tuple[sqlite3.Connection, str | None]:
+    """An open, configured, current connection, and a warning if the daily backup failed."""
+    path = database_path(data_dir)
+    _refuse_emptied_file(data_dir, path)
+    try:
+        conn = connect(path)
+    except sqlite3.Error as exc:
+        raise _as_store_error(exc, data_dir) from None
+    try:
+        warning = _prepare(conn, data_dir, path)
+    except sqlite3.Error as exc:
+        conn.close()
+        raise _as_store_error(exc, data_dir) from None
+    except BaseException:
+        conn.close()
+        raise
+    return conn, warning
+
+
+def _prepare(conn: sqlite3.Connection, data_dir: Path, path: Path) -> str | None:
+    version = user_version(conn)
+    supported = schema.schema_version()
+    if version > supported:
+        raise SchemaTooNewError(
+            f"The settings database {path} was written by a newer version of Outmail "
+            f"(schema {version}; this version understands up to {supported}). It was not changed: "
+            "update Outmail, or use --data-dir to work on another folder.",
+            found=version,
+            supported=supported,
+        )
+    problems = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+    if problems != ["ok"]:
+        found = bk.list_backups(data_dir)
+        raise DatabaseCorruptError(corrupt_message(path, "; ".join(problems[:3]), found), path, found)
+    configure(conn)
+    if version < supported:
+        migrate(conn, data_dir, version)
+    if version > 0 and bk.backup_due(data_dir):
+        try:
+            bk.make_backup(conn, data_dir, "daily")
+        except (OSError, sqlite3.Error) as exc:
+            return f"The daily backup of the settings database could not be written: {exc}"
+    return None
+
+
+def user_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection, data_dir: Path, version: int) -> None:
+    """Apply the missing steps, each in its own transaction, after backing up existing data."""
+    target = schema.schema_version()
+    if version > 0:
+        try:
+            bk.make_backup(conn, data_dir, f"before-v{target}")
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreEnvironmentError(
+                f"The settings database must be upgraded, but the backup made first failed ({exc}); "
+                "nothing was changed."
+            ) from None
+    for step in range(version, target):
+        with immediate(conn):
+            if user_version(conn) > step:  # another instance got here first
+                continue
+            for statement in schema.MIGRATIONS[step]:
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {step + 1}")
+
+
+def _refuse_emptied_file(data_dir: Path, path: Path) -> None:
+    """An empty file where backups exist was truncated: never start over silently."""
+    wal = path.with_name(path.name + "-wal")
+    with contextlib.suppress(OSError):
+        if path.stat().st_size == 0 and not (wal.exists() and wal.stat().st_size > 0):
+            found = bk.list_backups(data_dir)
+            if found:
+                raise DatabaseCorruptError(corrupt_message(path, "the file is empty", found), path, found)
+
+
+def _as_store_error(exc: sqlite3.Error, data_dir: Path) -> StoreError:
+    path = database_path(data_dir)
+    error = translate(exc, path, bk.list_backups(data_dir))
+    return error or StoreError(f"The settings database {path} could not be opened: {exc}")

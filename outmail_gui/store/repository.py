@@ -1,0 +1,383 @@
+"""The one place that reads and writes outgoing-server settings.
+
+Every write is one ``BEGIN IMMEDIATE`` transaction: the write lock is taken first, then the
+record is validated against the current state and written, so two instances can never
+interleave a read-validate-write. Saves compare revisions (optimistic concurrency) and
+refuse to overwrite what somebody else changed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import functools
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import TracebackType
+from typing import Concatenate, ParamSpec, TypeVar
+
+from outmail_gui.domain import rules
+from outmail_gui.domain.addresses import has_control_characters
+from outmail_gui.domain.rules import Issue, RuleContext, Severity, normalized_name
+from outmail_gui.domain.settings import ServerSettings
+from outmail_gui.paths import database_path
+from outmail_gui.store import backups as bk
+from outmail_gui.store import rows
+from outmail_gui.store.connection import immediate, translate
+from outmail_gui.store.errors import (
+    DuplicateNameError,
+    NotFoundError,
+    RevisionConflictError,
+    StoreEnvironmentError,
+    StoreError,
+    ValidationFailed,
+)
+from outmail_gui.store.opening import open_database
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_PARTITIONING = "partitioning_enabled"
+_MAPI_MAIL_SERVER = "mapi_mail_server"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Analyst:
+    login: str
+    display_name: str
+    email: str
+
+
+def _translated(method: Callable[Concatenate[ServerRepository, P], R]) -> Callable[Concatenate[ServerRepository, P], R]:
+    """Turn SQLite's environment errors (busy, full, damaged) into StoreError subclasses."""
+
+    def wrapper(self: ServerRepository, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            error = translate(exc, self.path, bk.list_backups(self.data_dir))
+            if error is None:
+                raise
+            raise error from None
+
+    functools.update_wrapper(wrapper, method)
+    return wrapper
+
+
+class ServerRepository:
+    """Servers, app settings, partitions and analysts in one SQLite file."""
+
+    def __init__(self, conn: sqlite3.Connection, data_dir: Path, backup_warning: str | None = None) -> None:
+        self._conn = conn
+        self.data_dir = data_dir
+        self.path = database_path(data_dir)
+        self.backup_warning = backup_warning
+
+    @classmethod
+    def open(cls, data_dir: Path) -> ServerRepository:
+        """Open (creating or upgrading) the database in ``data_dir``; raises StoreError subclasses."""
+        directory = Path(data_dir)
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreEnvironmentError(
+                f"Cannot open the settings database in {directory}: {exc.strerror or exc}."
+            ) from None
+        conn, warning = open_database(directory)
+        return cls(conn, directory, warning)
+
+    @staticmethod
+    def restore_backup(data_dir: Path, backup: Path) -> Path:
+        """Replace a damaged database with ``backup`` (close every connection first).
+
+        Returns where the damaged file was kept; raises ValueError if the backup is damaged too.
+        """
+        return bk.restore_backup(Path(data_dir), Path(backup))
+
+    @staticmethod
+    def list_backups(data_dir: Path) -> list[Path]:
+        """Backups of the database in ``data_dir``, newest first."""
+        return bk.list_backups(Path(data_dir))
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> ServerRepository:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[ServerRepository]:
+        """Group several writes into one all-or-nothing transaction (used by import)."""
+        try:
+            with immediate(self._conn):
+                yield self
+        except sqlite3.Error as exc:
+            error = translate(exc, self.path, bk.list_backups(self.data_dir))
+            if error is None:
+                raise
+            raise error from None
+
+    # --- servers -----------------------------------------------------------------------
+
+    @_translated
+    def list_servers(self) -> list[ServerSettings]:
+        return [rows.from_row(r) for r in self._conn.execute(rows.SELECT + " ORDER BY name_key, id")]
+
+    @_translated
+    def get(self, server_id: str) -> ServerSettings:
+        record = self._find(server_id)
+        if record is None:
+            raise NotFoundError("This email server no longer exists; it may have been deleted in another window.")
+        return record
+
+    @_translated
+    def find_by_name(self, name: str) -> ServerSettings | None:
+        row = self._conn.execute(rows.SELECT + " WHERE name_key = ?", (normalized_name(name),)).fetchone()
+        return rows.from_row(row) if row else None
+
+    @_translated
+    def save(self, record: ServerSettings) -> ServerSettings:
+        """Insert (revision 0) or update (same revision as stored); returns the saved record."""
+        with immediate(self._conn):
+            # A stale copy is reported as the conflict it is, before rules it may break only
+            # because of the other change (a renamed partition, a taken name).
+            stored = self._find(record.id)
+            if record.revision == 0 and stored is not None:
+                raise self._conflict(record, stored)
+            if record.revision != 0 and (stored is None or stored.revision != record.revision):
+                raise self._conflict(record, stored)
+            ctx = self.rule_context()
+            blocking = rules.errors(rules.validate(record, ctx))
+            if blocking:
+                taken = any(
+                    o.id != record.id and normalized_name(o.name) == normalized_name(record.name) for o in ctx.others
+                )
+                raise (DuplicateNameError if taken else ValidationFailed)(blocking)
+            saved = record.with_changes(revision=record.revision + 1)
+            if saved.is_default:
+                self._clear_default(except_id=saved.id)
+            row = rows.to_row(saved)
+            try:
+                if record.revision == 0:
+                    self._conn.execute(rows.INSERT, row)
+                else:
+                    self._conn.execute(rows.UPDATE, {**row, "expected_revision": record.revision})
+            except sqlite3.IntegrityError as exc:
+                if "name_key" in str(exc):
+                    raise DuplicateNameError([_duplicate_issue(record.name)]) from None
+                raise
+            return saved
+
+    @_translated
+    def delete(self, server_id: str, expected_revision: int | None = None) -> None:
+        """Delete; with ``expected_revision``, only if nobody changed the record meanwhile."""
+        with immediate(self._conn):
+            stored = self._find(server_id)
+            if stored is None:
+                raise NotFoundError("This email server no longer exists; it may have been deleted in another window.")
+            if expected_revision is not None and stored.revision != expected_revision:
+                raise RevisionConflictError(
+                    f"{stored.name!r} was changed elsewhere (another Outmail window or command) since you "
+                    f"opened it (now revision {stored.revision}, yours {expected_revision}); "
+                    "it was not deleted. Look at the current version first.",
+                    stored,
+                )
+            self._conn.execute("DELETE FROM servers WHERE id = ?", (server_id,))
+
+    @_translated
+    def set_default(self, server_id: str) -> ServerSettings:
+        """Make this the default server, clearing the previous default in the same transaction."""
+        with immediate(self._conn):
+            stored = self._find(server_id)
+            if stored is None:
+                raise NotFoundError("This email server no longer exists; it may have been deleted in another window.")
+            if stored.is_default:
+                return stored
+            self._clear_default(except_id=server_id)
+            self._conn.execute(
+                "UPDATE servers SET is_default = 1, revision = revision + 1 WHERE id = ?",
+                (server_id,),
+            )
+            return stored.with_changes(is_default=True, revision=stored.revision + 1)
+
+    def rule_context(self, analyst: str | None = None) -> RuleContext:
+        """What the rules need: other servers, partition settings, MAPI mail server.
+
+        With ``analyst``, only that analyst's partitions are allowed; otherwise all of them.
+        """
+        partitions = self.partitions_for_analyst(analyst) if analyst is not None else self.list_partitions()
+        return RuleContext(
+            others=tuple(self.list_servers()),
+            partitions_enabled=self.partitioning_enabled(),
+            partitions=frozenset(partitions),
+            mapi_mail_server_configured=bool(self.mapi_mail_server()),
+        )
+
+    @_translated
+    def data_version(self) -> int:
+        """Changes whenever another connection commits: lets the window notice other instances."""
+        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+
+    # --- app-level settings ------------------------------------------------------------
+
+    def partitioning_enabled(self) -> bool:
+        return self._setting(_PARTITIONING) == "1"
+
+    def set_partitioning_enabled(self, enabled: bool) -> None:
+        self._set_setting(_PARTITIONING, "1" if enabled else "0")
+
+    def mapi_mail_server(self) -> str:
+        """The MAPI mail server's host; "" means not configured."""
+        return self._setting(_MAPI_MAIL_SERVER) or ""
+
+    def set_mapi_mail_server(self, host: str) -> None:
+        text = host.strip()
+        if has_control_characters(text):
+            raise ValidationFailed(
+                [Issue("mapi_mail_server", Severity.ERROR, "Control characters are not allowed in a host name.")]
+            )
+        self._set_setting(_MAPI_MAIL_SERVER, text)
+
+    # --- partitions and analysts ---------------------------------------------------------
+
+    @_translated
+    def list_partitions(self) -> list[str]:
+        return [r[0] for r in self._conn.execute("SELECT name FROM partitions ORDER BY name COLLATE NOCASE")]
+
+    @_translated
+    def add_partition(self, name: str) -> None:
+        text = _checked_name(name, "partition", "Enter a partition name.")
+        with immediate(self._conn):
+            try:
+                self._conn.execute("INSERT INTO partitions (name) VALUES (?)", (text,))
+            except sqlite3.IntegrityError:
+                raise DuplicateNameError(
+                    [Issue("partition", Severity.ERROR, f"A partition named {text!r} already exists.")]
+                ) from None
+
+    @_translated
+    def rename_partition(self, old: str, new: str) -> None:
+        """Rename; servers and analysts that use the partition follow (ON UPDATE CASCADE)."""
+        text = _checked_name(new, "partition", "Enter a partition name.")
+        with immediate(self._conn):
+            try:
+                cur = self._conn.execute(
+                    "UPDATE partitions SET name = ?, revision = revision + 1 WHERE name = ?", (text, old)
+                )
+            except sqlite3.IntegrityError:
+                raise DuplicateNameError(
+                    [Issue("partition", Severity.ERROR, f"A partition named {text!r} already exists.")]
+                ) from None
+            if cur.rowcount == 0:
+                raise NotFoundError(f"There is no partition named {old!r}.")
+            self._conn.execute("UPDATE servers SET revision = revision + 1 WHERE partition = ?", (text,))
+
+    @_translated
+    def list_analysts(self) -> list[Analyst]:
+        cur = self._conn.execute("SELECT login, display_name, email FROM analysts ORDER BY login COLLATE NOCASE")
+        return [Analyst(*r) for r in cur]
+
+    @_translated
+    def add_analyst(self, login: str, display_name: str = "", email: str = "") -> None:
+        text = _checked_name(login, "login", "Enter the analyst's login.")
+        with immediate(self._conn):
+            try:
+                self._conn.execute(
+                    "INSERT INTO analysts (login, display_name, email) VALUES (?, ?, ?)",
+                    (text, display_name.strip(), email.strip()),
+                )
+            except sqlite3.IntegrityError:
+                raise DuplicateNameError(
+                    [Issue("login", Severity.ERROR, f"An analyst with login {text!r} already exists.")]
+                ) from None
+
+    @_translated
+    def grant_partition(self, login: str, partition: str) -> None:
+        with immediate(self._conn):
+            if not self._conn.execute("SELECT 1 FROM analysts WHERE login = ?", (login,)).fetchone():
+                raise NotFoundError(f"There is no analyst with login {login!r}.")
+            found = self._conn.execute("SELECT name FROM partitions WHERE name = ?", (partition,)).fetchone()
+            if not found:
+                raise NotFoundError(f"There is no partition named {partition!r}.")
+            self._conn.execute(
+                "INSERT OR IGNORE INTO analyst_partitions (login, partition) "
+                "SELECT login, ? FROM analysts WHERE login = ?",
+                (found[0], login),
+            )
+
+    @_translated
+    def partitions_for_analyst(self, login: str) -> list[str]:
+        cur = self._conn.execute(
+            "SELECT p.name FROM analyst_partitions ap JOIN partitions p ON p.name = ap.partition "
+            "WHERE ap.login = ? ORDER BY p.name COLLATE NOCASE",
+            (login,),
+        )
+        return [r[0] for r in cur]
+
+    # --- internals ------------------------------------------------------------------------
+
+    def _find(self, server_id: str) -> ServerSettings | None:
+        row = self._conn.execute(rows.SELECT + " WHERE id = ?", (server_id,)).fetchone()
+        return rows.from_row(row) if row else None
+
+    def _clear_default(self, except_id: str) -> None:
+        # The previous default changes too: its revision grows so a stale copy cannot re-claim it.
+        self._conn.execute(
+            "UPDATE servers SET is_default = 0, revision = revision + 1 WHERE is_default = 1 AND id <> ?",
+            (except_id,),
+        )
+
+    def _conflict(self, mine: ServerSettings, stored: ServerSettings | None) -> RevisionConflictError:
+        if stored is None:
+            return RevisionConflictError(
+                f"{mine.name.strip()!r} was deleted elsewhere (another Outmail window or command) since you "
+                "opened it; your changes were not saved. Save it as a new server if you still need it.",
+                None,
+            )
+        if mine.revision == 0:
+            return RevisionConflictError(
+                f"{stored.name!r} has already been saved (revision {stored.revision}); reload it before saving again.",
+                stored,
+            )
+        return RevisionConflictError(
+            f"{stored.name!r} was changed elsewhere (another Outmail window or command) since you opened it "
+            f"(now revision {stored.revision}, yours was based on {mine.revision}); your changes were not "
+            "saved. Reload it and apply them again.",
+            stored,
+        )
+
+    @_translated
+    def _setting(self, key: str) -> str | None:
+        row = self._conn.execute("SELECT value FROM app_settings WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+    @_translated
+    def _set_setting(self, key: str, value: str) -> None:
+        with immediate(self._conn):
+            self._conn.execute(
+                "INSERT INTO app_settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+
+def _duplicate_issue(name: str) -> Issue:
+    return Issue("name", Severity.ERROR, f"The name must be unique: {name.strip()!r} already exists.")
+
+
+def _checked_name(value: str, field: str, empty_message: str) -> str:
+    text = value.strip()
+    if not text:
+        raise ValidationFailed([Issue(field, Severity.ERROR, empty_message)])
+    if has_control_characters(text) or len(text) > rules.MAX_NAME_LENGTH:
+        raise ValidationFailed(
+            [Issue(field, Severity.ERROR, f"Use up to {rules.MAX_NAME_LENGTH} characters without line breaks.")]
+        )
+    return text
+
+
+__all__ = ["Analyst", "ServerRepository", "StoreError"]

@@ -1,0 +1,130 @@
+"""Partitions, analysts and the partitioning switch in the JSON export (format version 2).
+
+Version 1 files (servers and partition names only) are upgraded in memory before they
+are read, by :func:`upgrade`: no analysts, partitioning left as it is, and every
+partition a server names added to the partition list, so such a file imports whole.
+Readers raise ``ValueError`` with a sentence; the transfer module turns it into its
+``ImportRefused``.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from outmail_gui.domain.analysts import Analyst, analyst_issues, find_analyst
+from outmail_gui.domain.partitions import find_partition
+from outmail_gui.domain.rules import errors
+from outmail_gui.store.partitions import PartitionAdmin
+
+FORMAT_VERSION = 2
+MAX_ANALYSTS = 10_000
+
+
+def upgrade(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The document in the current format version (a copy; the input is not changed)."""
+    data = copy.deepcopy(dict(document))
+    if data.get("version") == 1:
+        data = _v1_to_v2(data)
+    return data
+
+
+def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    partitions = data.get("partitions", [])
+    if isinstance(partitions, list) and all(isinstance(p, str) for p in partitions):
+        names = list(partitions)
+        for server in data.get("servers") or []:
+            named = server.get("partition") if isinstance(server, dict) else None
+            if isinstance(named, str) and named.strip() and find_partition(named, [n.strip() for n in names]) is None:
+                names.append(named.strip())
+        data["partitions"] = names
+    data["analysts"] = []
+    data["version"] = 2
+    return data
+
+
+def export_section(admin: PartitionAdmin, partitioning_enabled: bool) -> dict[str, Any]:
+    """The version-2 additions: ``analysts`` and ``settings.partitioning_enabled``."""
+    return {
+        "partitioning_enabled": partitioning_enabled,
+        "analysts": [
+            {
+                "login": a.login,
+                "display_name": a.display_name,
+                "email": a.email,
+                "partitions": sorted(a.partitions, key=str.casefold),
+            }
+            for a in admin.analysts()
+        ],
+    }
+
+
+def read_partitioning(settings: Any) -> bool | None:
+    """``settings.partitioning_enabled``: ``None`` when absent (the store's setting stays)."""
+    value = settings.get("partitioning_enabled") if isinstance(settings, dict) else None
+    if value is not None and not isinstance(value, bool):
+        raise ValueError("settings.partitioning_enabled must be true or false")
+    return value
+
+
+def read_analysts(value: Any, partitions: Sequence[str]) -> tuple[Analyst, ...]:
+    """Check the ``analysts`` list; each analyst's partitions must be in the file's list."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise ValueError("analysts must be a list")
+    if len(value) > MAX_ANALYSTS:
+        raise ValueError(f"the file lists {len(value)} analysts; at most {MAX_ANALYSTS} can be imported at once")
+    found: list[Analyst] = []
+    for number, entry in enumerate(value, start=1):
+        analyst = _read_analyst(number, entry, partitions)
+        problems = errors(analyst_issues(analyst, found))
+        if problems:
+            raise ValueError(f"analyst {number} ({analyst.login.strip()!r}): {problems[0].message}")
+        found.append(analyst)
+    return tuple(found)
+
+
+def _read_analyst(number: int, entry: Any, partitions: Sequence[str]) -> Analyst:
+    where = f"analyst {number}"
+    if not isinstance(entry, dict):
+        raise ValueError(f"{where}: expected an object with login, display_name, email and partitions")
+    unknown = sorted(set(entry) - {"login", "display_name", "email", "partitions"})
+    if unknown:
+        raise ValueError(f"{where}: unknown field(s): {', '.join(unknown)}")
+    texts = {k: entry.get(k, "") for k in ("login", "display_name", "email")}
+    for key, text in texts.items():
+        if not isinstance(text, str):
+            raise ValueError(f"{where}: {key} must be text")
+    granted = entry.get("partitions", [])
+    if not isinstance(granted, list) or not all(isinstance(p, str) for p in granted):
+        raise ValueError(f"{where}: partitions must be a list of names")
+    names: set[str] = set()
+    for name in granted:
+        stored = find_partition(name.strip(), partitions)
+        if stored is None:
+            raise ValueError(f"{where}: partition {name.strip()!r} is not in the file's list of partitions")
+        names.add(stored)
+    return Analyst(texts["login"].strip(), texts["display_name"].strip(), texts["email"].strip(), frozenset(names))
+
+
+def apply_analysts(admin: PartitionAdmin, analysts: Iterable[Analyst], replace: bool) -> tuple[list[str], list[str]]:
+    """Add new analysts; existing logins are updated only with ``replace``. Returns (added, skipped)."""
+    added: list[str] = []
+    skipped: list[str] = []
+    current = admin.analysts()
+    for analyst in analysts:
+        existing = find_analyst(analyst.login, current)
+        if existing is None:
+            admin.save_analyst(analyst)
+            added.append(analyst.login)
+        elif replace:
+            admin.save_analyst(
+                Analyst(analyst.login, analyst.display_name, analyst.email, analyst.partitions, existing.revision),
+                original_login=existing.login,
+            )
+            added.append(analyst.login)
+        else:
+            skipped.append(analyst.login)
+    return added, skipped
