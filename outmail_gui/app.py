@@ -9,14 +9,28 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from outmail_gui.cli.main import COMMAND_NAMES
+if TYPE_CHECKING:
+    from outmail_gui.ui.launch import build_main_window as build_main_window
 
 NO_DISPLAY_MESSAGE = (
     "outmail-gui: no display found (DISPLAY and WAYLAND_DISPLAY are unset). Run it on a desktop, "
     "under Xvfb (xvfb-run outmail-gui), with QT_QPA_PLATFORM=offscreen, or use the command line: "
     "outmail-gui --help"
 )
+
+
+def __getattr__(name: str) -> object:
+    """``build_main_window`` (from :mod:`outmail_gui.ui.launch`), imported only when asked for.
+
+    Lazy so that the CLI path never imports Qt.
+    """
+    if name == "build_main_window":
+        from outmail_gui.ui.launch import build_main_window
+
+        return build_main_window
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def display_problem(environ: os._Environ[str] | dict[str, str] | None = None) -> str | None:
@@ -37,9 +51,7 @@ def _first_command(argv: Sequence[str]) -> str | None:
     for arg in it:
         if arg in skip_value:
             next(it, None)
-        elif not arg.startswith("-"):
-            return arg
-        elif arg in ("-h", "--help"):
+        elif not arg.startswith("-") or arg in ("-h", "--help"):
             return arg
     return None
 
@@ -47,11 +59,10 @@ def _first_command(argv: Sequence[str]) -> str | None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     command = _first_command(args)
-    if command is not None:
-        if command in COMMAND_NAMES or command in ("-h", "--help"):
-            from outmail_gui.cli.main import run
+    if command is not None:  # a command, help, or a typo the CLI reports as bad usage
+        from outmail_gui.cli.main import run
 
-            return run(args)
+        return run(args)
     problem = display_problem()
     if problem:
         sys.stderr.write(problem + "\n")

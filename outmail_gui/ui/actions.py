@@ -1,0 +1,122 @@
+"""The window's actions: stable object names, shortcuts, icons and the menus/toolbar built from them."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenuBar, QToolBar
+
+from outmail_gui.ui.icons import StatusIcon, icon
+
+_Key = QKeySequence.StandardKey
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class WindowActions:
+    new_smtp_server: QAction
+    new_mapi_server: QAction
+    save: QAction
+    close_details: QAction
+    delete: QAction
+    duplicate: QAction
+    import_servers: QAction
+    export_servers: QAction
+    find: QAction
+    quit: QAction
+
+    def all(self) -> list[QAction]:
+        return [getattr(self, f.name) for f in dataclasses.fields(self)]
+
+
+def _action(
+    window: QMainWindow,
+    name: str,
+    text: str,
+    tip: str,
+    shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+    status_icon: StatusIcon | None = None,
+) -> QAction:
+    action = QAction(text, window)
+    action.setObjectName(name)
+    action.setToolTip(tip)
+    action.setStatusTip(tip)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+    if status_icon is not None:
+        action.setIcon(icon(status_icon))
+    window.addAction(action)
+    return action
+
+
+def create_actions(window: QMainWindow) -> WindowActions:
+    actions = WindowActions(
+        new_smtp_server=_action(
+            window, "new_smtp_server", "New &SMTP server", "Add an SMTP outgoing email server", "Ctrl+N", StatusIcon.NEW
+        ),
+        new_mapi_server=_action(
+            window, "new_mapi_server", "New &MAPI server", "Add a MAPI outgoing email server (legacy)", None
+        ),
+        save=_action(window, "save", "&Save", "Save the displayed server", _Key.Save, StatusIcon.SAVE),
+        close_details=_action(
+            window, "close_details", "&Close details", "Close the displayed server's details", "Esc", StatusIcon.CLOSE
+        ),
+        delete=_action(window, "delete", "&Delete...", "Delete the selected server", None, StatusIcon.DELETE),
+        duplicate=_action(
+            window, "duplicate", "D&uplicate", "Add a copy of the selected server", "Ctrl+D", StatusIcon.DUPLICATE
+        ),
+        import_servers=_action(
+            window, "import", "&Import...", "Import servers from an Outmail JSON file", "Ctrl+I", StatusIcon.IMPORT
+        ),
+        export_servers=_action(
+            window, "export", "&Export...", "Export the servers to an Outmail JSON file", "Ctrl+E", StatusIcon.EXPORT
+        ),
+        find=_action(
+            window, "find", "&Filter servers", "Filter the list by name, server or Outgoing Email ID", _Key.Find
+        ),
+        quit=_action(window, "quit", "&Quit", "Quit Outmail", _Key.Quit),
+    )
+    # Delete only from the list, so the Delete key keeps deleting characters in text fields.
+    actions.delete.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    actions.delete.setShortcut(QKeySequence(_Key.Delete))
+    if actions.quit.shortcut().isEmpty():
+        actions.quit.setShortcut(QKeySequence("Ctrl+Q"))
+    return actions
+
+
+def build_menus(menu_bar: QMenuBar, actions: WindowActions) -> None:
+    file_menu = menu_bar.addMenu("&File")
+    file_menu.setObjectName("file_menu")
+    file_menu.addAction(actions.import_servers)
+    file_menu.addAction(actions.export_servers)
+    file_menu.addSeparator()
+    file_menu.addAction(actions.quit)
+    server_menu = menu_bar.addMenu("&Server")
+    server_menu.setObjectName("server_menu")
+    for action in (actions.new_smtp_server, actions.new_mapi_server):
+        server_menu.addAction(action)
+    server_menu.addSeparator()
+    for action in (actions.save, actions.close_details, actions.duplicate, actions.delete):
+        server_menu.addAction(action)
+    view_menu = menu_bar.addMenu("&View")
+    view_menu.setObjectName("view_menu")
+    view_menu.addAction(actions.find)
+
+
+def build_toolbar(toolbar: QToolBar, actions: WindowActions) -> None:
+    toolbar.setObjectName("main_toolbar")
+    toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    groups = (
+        (actions.new_smtp_server, actions.new_mapi_server),
+        (actions.save, actions.close_details, actions.duplicate, actions.delete),
+        (actions.import_servers, actions.export_servers),
+    )
+    for number, group in enumerate(groups):
+        if number:
+            toolbar.addSeparator()
+        for action in group:
+            toolbar.addAction(action)
+            widget = toolbar.widgetForAction(action)
+            if widget is not None:
+                widget.setObjectName(f"toolbar_{action.objectName()}")

@@ -1,0 +1,119 @@
+"""The right-hand side of the window: a hint when nothing is displayed, else the details form.
+
+The form and its buttons are built on first use, in visual order, so the focus chain
+(tab order) follows what the user sees: title, form fields, Save, Close.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+if TYPE_CHECKING:
+    from outmail_gui.ui.form.server_form import ServerFormWidget
+
+PLACEHOLDER_TEXT = (
+    "Select a server in the list to see its details, or add one with New SMTP server (Ctrl+N).\n\n"
+    "Filter the list with Ctrl+F."
+)
+
+
+class DetailsPanel(QStackedWidget):
+    def __init__(self, save: QAction, close: QAction, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("details_panel")
+        self._save_action = save
+        self._close_action = close
+        placeholder = QLabel(PLACEHOLDER_TEXT)
+        placeholder.setObjectName("details_placeholder")
+        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        placeholder.setWordWrap(True)
+        placeholder.setMargin(24)
+        self.addWidget(placeholder)
+        self._page: QWidget | None = None
+        self._form: ServerFormWidget | None = None
+        self._title: QLabel | None = None
+        self.save_button: QPushButton | None = None
+        self.close_button: QPushButton | None = None
+
+    def form(self) -> ServerFormWidget:
+        """The details form, built on first call."""
+        if self._form is None:
+            self._build_page()
+        assert self._form is not None
+        return self._form
+
+    def has_form(self) -> bool:
+        return self._form is not None
+
+    def is_showing_details(self) -> bool:
+        return self._page is not None and self.currentWidget() is self._page
+
+    def show_details(self, title: str) -> None:
+        self.form()
+        assert self._page is not None and self._title is not None
+        self._title.setText(title)
+        self.setCurrentWidget(self._page)
+
+    def set_title(self, title: str) -> None:
+        if self._title is not None:
+            self._title.setText(title)
+
+    def title(self) -> str:
+        return self._title.text() if self._title is not None else ""
+
+    def show_placeholder(self) -> None:
+        self.setCurrentIndex(0)
+
+    def _build_page(self) -> None:
+        from outmail_gui.ui.form.server_form import ServerFormWidget
+
+        page = QWidget(self)
+        page.setObjectName("details_page")
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(6, 6, 6, 6)
+        title = QLabel(page)
+        title.setObjectName("details_title")
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        font.setBold(True)
+        title.setFont(font)
+        title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(title)
+        form = ServerFormWidget(page)  # it scrolls its own fields
+        layout.addWidget(form, 1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        save = QPushButton("Save", page)
+        save.setObjectName("save_button")
+        save.setDefault(False)
+        save.setAutoDefault(False)
+        close = QPushButton("Close", page)
+        close.setObjectName("close_details_button")
+        close.setAutoDefault(False)
+        for button, action in ((save, self._save_action), (close, self._close_action)):
+            button.setIcon(action.icon())
+            button.setToolTip(action.toolTip())
+            button.clicked.connect(action.trigger)
+            button.setEnabled(action.isEnabled())
+            action.changed.connect(lambda b=button, a=action: _follow(b, a))
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+        self.addWidget(page)
+        self._page, self._form, self._title = page, form, title
+        self.save_button, self.close_button = save, close
+
+
+def _follow(button: QPushButton, action: QAction) -> None:
+    button.setEnabled(action.isEnabled())
+    button.setToolTip(action.toolTip())

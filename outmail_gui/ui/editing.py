@@ -1,0 +1,391 @@
+"""What the window does with the displayed server: show, add, save, close, delete, duplicate, convert.
+
+One :class:`EditSession` per window. It owns the answer to "is there something unsaved?"
+and asks before anything would throw it away. Every write is one store call (one
+transaction) on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING
+
+from outmail_gui.domain.rules import RuleContext, normalized_name
+from outmail_gui.domain.settings import Protocol, ServerSettings, convert_to_smtp, new_id, new_server
+from outmail_gui.store.errors import NotFoundError, RevisionConflictError, StoreError, ValidationFailed
+from outmail_gui.store.secrets import SecretStoreError
+
+if TYPE_CHECKING:
+    from outmail_gui.ui.form.server_form import ServerFormWidget
+    from outmail_gui.ui.main_window import MainWindow
+
+
+class EditSession:
+    def __init__(self, window: MainWindow) -> None:
+        self._window = window
+        self._loaded: ServerSettings | None = None  # as last loaded or saved
+        self._converted = False  # a MAPI record converted to SMTP, not saved yet
+        self._connected = False
+
+    # ----- state
+
+    def is_open(self) -> bool:
+        return self._loaded is not None and self._window.details.is_showing_details()
+
+    def current(self) -> ServerSettings | None:
+        return self._loaded
+
+    def current_is_saved(self) -> bool:
+        return self.is_open() and self._loaded is not None and self._loaded.revision > 0
+
+    def current_saved_id(self) -> str:
+        return self._loaded.id if self.current_is_saved() and self._loaded is not None else ""
+
+    def is_dirty(self) -> bool:
+        return self.is_open() and (self._converted or self._form().is_dirty())
+
+    def is_valid(self) -> bool:
+        return self.is_open() and self._form().is_valid()
+
+    def can_save(self) -> bool:
+        if not self.is_open() or not self._form().is_valid():
+            return False
+        assert self._loaded is not None
+        return self._loaded.revision == 0 or self.is_dirty()
+
+    def display_name(self) -> str:
+        """How the displayed server is called in messages: its saved name, or "the new ... server"."""
+        if self._loaded is None:
+            return "the server"
+        name = self._loaded.name.strip()
+        if name and self._loaded.revision > 0:
+            return name
+        return f"the new {self._loaded.protocol.label} server"
+
+    # ----- showing
+
+    def show_server(self, record: ServerSettings) -> None:
+        """The user picked ``record`` in the list: show it, after asking about unsaved edits."""
+        if self.is_open() and self._loaded is not None and self._loaded.id == record.id:
+            return
+        if not self.confirm_leave("showing another server"):
+            self._reselect_current()
+            return
+        self._load(record)
+
+    def new_server(self, protocol: Protocol) -> None:
+        w = self._window
+        if self.is_open():
+            w.show_status(close_first_message(self.display_name()))
+            return
+        if protocol is Protocol.MAPI and not w.mapi_mail_server():
+            return
+        w.clear_selection()
+        self._load(new_server(protocol))
+        self._focus_field("name")
+
+    def close_details(self) -> bool:
+        """Close the details (asking about unsaved edits); True when they are closed."""
+        w = self._window
+        if not w.details.is_showing_details():
+            return True
+        if not self.confirm_leave("closing the details"):
+            return False
+        self._loaded = None
+        self._converted = False
+        w.details.show_placeholder()
+        w.clear_selection()
+        w.list_view.setFocus()
+        w.update_actions()
+        w.show_status("Details closed. You can add a new server now.", 5000)
+        return True
+
+    def confirm_leave(self, reason: str, *, revert_on_discard: bool = False) -> bool:
+        """Before unsaved edits would be lost: Save / Discard / Cancel. True means go ahead.
+
+        With ``revert_on_discard`` a discarded edit is replaced by the saved version at once
+        (for actions that keep the details open, such as import).
+        """
+        if not self.is_dirty():
+            return True
+        from outmail_gui.ui.dialogs import UnsavedChangesDialog, UnsavedChoice
+
+        choice = UnsavedChangesDialog.ask(self._window, self.display_name(), reason)
+        if choice is UnsavedChoice.SAVE:
+            return self.save()
+        if choice is UnsavedChoice.DISCARD and revert_on_discard:
+            self._revert()
+        return choice is UnsavedChoice.DISCARD
+
+    def _revert(self) -> None:
+        """Drop the edits: show the saved version again, or close an unsaved new record."""
+        w = self._window
+        loaded = self._loaded
+        if loaded is None:
+            return
+        if loaded.revision == 0:
+            self._loaded = None
+            self._converted = False
+            w.details.show_placeholder()
+            w.update_actions()
+            return
+        try:
+            self._load(w.repository.get(loaded.id))
+        except NotFoundError:
+            self._loaded = None
+            w.details.show_placeholder()
+            w.update_actions()
+
+    # ----- saving
+
+    def save(self) -> bool:
+        w = self._window
+        if not self.is_open():
+            return False
+        form = self._form()
+        w.sync_with_store()
+        if not form.is_valid():
+            form.focus_first_invalid()
+            first = next((i for i in form.issues() if i.blocks_saving), None)
+            w.show_status(f"Not saved: {first.message}" if first else "Not saved: fix the marked fields.")
+            return False
+        if not self.can_save():
+            return True  # nothing to save
+        record = form.record()
+        try:
+            saved = w.repository.save(record)
+        except RevisionConflictError as exc:
+            self._on_conflict(exc)
+            return False
+        except ValidationFailed as exc:
+            form.set_context(self._context())
+            form.focus_first_invalid()
+            w.show_status(f"Not saved: {exc.message}")
+            return False
+        except StoreError as exc:
+            from outmail_gui.ui.dialogs import ErrorDialog
+
+            ErrorDialog.show(w, "Not saved", exc.message)
+            return False
+        keyring_error = self._store_password(saved.id, form.password())
+        self._loaded = saved
+        self._converted = False
+        form.mark_saved(saved)
+        w.reload_from_store()
+        w.select_server(saved.id)
+        form.set_context(self._context())
+        w.details.set_title(_title(saved))
+        if keyring_error:
+            form.show_keyring_message(keyring_error, error=True)
+            w.show_status(f"Saved {saved.name}, but the password was not stored: {keyring_error}")
+        else:
+            w.show_status(f"Saved {saved.name}.", 5000)
+        w.update_actions()
+        return True
+
+    def _store_password(self, server_id: str, password: str | None) -> str:
+        """Put a typed password in the keyring; the keyring's message if it failed."""
+        if password is None:
+            return ""
+        secrets = self._window.secrets
+        try:
+            if password:
+                secrets.set_password(server_id, password)
+            else:
+                secrets.delete_password(server_id)
+        except SecretStoreError as exc:
+            return exc.message
+        if password:
+            self._form().show_keyring_message(f"Password saved in the {secrets.backend_info().name}.", error=False)
+        return ""
+
+    def _on_conflict(self, exc: RevisionConflictError) -> None:
+        from outmail_gui.ui.dialogs import ConflictChoice, RevisionConflictDialog
+
+        w = self._window
+        w.reload_from_store()
+        choice = RevisionConflictDialog.ask(w, exc.message, can_reload=exc.current is not None)
+        if choice is ConflictChoice.RELOAD and exc.current is not None:
+            self._load(exc.current)
+            w.select_server(exc.current.id)
+            w.show_status(f"Reloaded {exc.current.name} as saved elsewhere; your edits were dropped.")
+        else:
+            self._form().set_context(self._context())
+            w.show_status("Not saved: the server was changed elsewhere. Your edits are still in the form.")
+        w.update_actions()
+
+    # ----- delete, duplicate, convert
+
+    def delete(self) -> None:
+        from outmail_gui.ui.dialogs import ConfirmDeleteDialog, ErrorDialog
+
+        w = self._window
+        record = self._loaded if self.current_is_saved() else None
+        if record is None:
+            return
+        if not ConfirmDeleteDialog.ask(w, record.name):
+            return
+        try:
+            w.repository.delete(record.id, expected_revision=record.revision)
+        except (RevisionConflictError, NotFoundError) as exc:
+            w.reload_from_store()
+            ErrorDialog.show(w, "Not deleted", exc.message)
+            return
+        except StoreError as exc:
+            ErrorDialog.show(w, "Not deleted", exc.message)
+            return
+        message = f"Deleted {record.name}."
+        try:
+            w.secrets.delete_password(record.id)
+        except SecretStoreError as exc:
+            message = f"Deleted {record.name}, but its password could not be removed: {exc.message}"
+        self._loaded = None
+        self._converted = False
+        w.details.show_placeholder()
+        w.reload_from_store()
+        w.clear_selection()
+        w.update_actions()
+        w.show_status(message)
+
+    def duplicate(self) -> None:
+        w = self._window
+        if not self.current_is_saved() or not self.confirm_leave("duplicating it", revert_on_discard=True):
+            return
+        source = self._loaded
+        assert source is not None
+        taken = {normalized_name(r.name) for r in w.model.records()}
+        copy = dataclasses.replace(
+            source, id=new_id(), revision=0, name=_copy_name(source.name, taken), is_default=False
+        )
+        self._loaded = None
+        w.clear_selection()
+        self._load(copy)
+        self._focus_field("name")
+        w.show_status(f"Copy of {source.name}: not saved yet. The password is not copied; type it if needed.")
+
+    def convert_current(self) -> None:
+        """The MAPI banner's Convert to SMTP: the converted record is an unsaved edit of the same id."""
+        if not self.is_open():
+            return
+        current = self._form().record()
+        if not current.is_mapi:
+            return
+        self._load(convert_to_smtp(current), converted=True)
+        self._window.show_status("Converted to SMTP: check the port and security settings, then save.")
+
+    # ----- other instances
+
+    def store_changed(self) -> None:
+        """Another instance wrote: re-check the rules; reload the record if it is not being edited."""
+        w = self._window
+        if not self.is_open() or self._loaded is None:
+            return
+        form = self._form()
+        if self._loaded.revision > 0 and not self.is_dirty():
+            try:
+                fresh = w.repository.get(self._loaded.id)
+            except NotFoundError:
+                self._loaded = None
+                w.details.show_placeholder()
+                w.update_actions()
+                w.show_status("The displayed server was deleted in another window.")
+                return
+            if fresh != self._loaded:
+                self._load(fresh)
+                w.show_status(f"{fresh.name} was changed in another window; showing the current version.")
+                return
+        form.set_context(self._context())
+
+    # ----- internals
+
+    def _form(self) -> ServerFormWidget:
+        form = self._window.details.form()
+        if not self._connected:
+            self._connected = True
+            form.dirty_changed.connect(self._on_form_changed)
+            form.validity_changed.connect(self._on_form_changed)
+            form.convert_to_smtp_requested.connect(self.convert_current)
+            form.default_replacement_changed.connect(self._on_default_replacement)
+        return form
+
+    def _load(self, record: ServerSettings, *, converted: bool = False) -> None:
+        w = self._window
+        form = self._form()
+        stored, label, keyring_error = self._password_state(record)
+        self._loaded = record
+        self._converted = converted
+        form.load(
+            record,
+            self._context(),
+            partitions_visible=w.repository.partitioning_enabled(),
+            allowed_partitions=w.allowed_partitions(),
+            password_stored=stored,
+            keyring_label=label,
+        )
+        if keyring_error:
+            form.show_keyring_message(keyring_error, error=True)
+        w.details.show_details(_title(record, converted=converted))
+        w.update_actions()
+        w.show_status(close_first_message(self.display_name()), 8000)
+
+    def _password_state(self, record: ServerSettings) -> tuple[bool, str, str]:
+        secrets = self._window.secrets
+        label = str(secrets.backend_info())
+        if record.revision == 0:
+            return False, label, ""
+        try:
+            return secrets.get_password(record.id) is not None, label, ""
+        except SecretStoreError as exc:
+            return False, label, exc.message
+
+    def _context(self) -> RuleContext:
+        w = self._window
+        return w.repository.rule_context(w.rule_analyst())
+
+    def _on_form_changed(self, _value: bool) -> None:
+        w = self._window
+        if self.is_open():
+            assert self._loaded is not None
+            w.details.set_title(_title(self._loaded, dirty=self.is_dirty(), converted=self._converted))
+        w.update_actions()
+
+    def _on_default_replacement(self, name: str) -> None:
+        if name:
+            self._window.show_status(f"Saving makes this the default outgoing server instead of {name}.")
+
+    def _reselect_current(self) -> None:
+        w = self._window
+        if self._loaded is not None and self._loaded.revision > 0:
+            w.select_server(self._loaded.id)
+        else:
+            w.clear_selection()
+
+    def _focus_field(self, name: str) -> None:
+        from PySide6.QtWidgets import QWidget
+
+        target = self._form().findChild(QWidget, name)
+        if target is not None:
+            target.setFocus()
+
+
+def close_first_message(name: str) -> str:
+    return f"Close the details of {name} before adding a new server (Esc)."
+
+
+def _title(record: ServerSettings, *, dirty: bool = False, converted: bool = False) -> str:
+    kind = f"{record.protocol.label} server" + (" (legacy)" if record.is_mapi else "")
+    name = record.name.strip()
+    if converted:
+        return f"SMTP server: {name} — converted from MAPI, not saved"
+    if record.revision == 0:
+        return f"New {kind}: {name} — not saved" if name else f"New {kind} — not saved"
+    return f"{kind}: {name}" + (" — unsaved changes" if dirty else "")
+
+
+def _copy_name(name: str, taken: set[str]) -> str:
+    base = f"Copy of {name.strip()}"
+    candidate, number = base, 2
+    while normalized_name(candidate) in taken:
+        candidate = f"{base} ({number})"
+        number += 1
+    return candidate

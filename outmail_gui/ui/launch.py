@@ -1,0 +1,191 @@
+"""Start the window: parse the options, open the store (handling its start-up errors), show.
+
+:func:`build_main_window` builds the fully wired window without entering the event loop
+(tests and embedding use it); :func:`run_gui` is what ``outmail-gui`` runs without a command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+from outmail_gui.cli.main import add_global_options
+from outmail_gui.store.errors import DatabaseCorruptError, SchemaTooNewError, StoreError
+from outmail_gui.store.repository import ServerRepository
+from outmail_gui.store.secrets import SecretStore
+from outmail_gui.ui.main_window import MainWindow
+from outmail_gui.ui.window_state import WindowStateStore
+
+if TYPE_CHECKING:
+    from outmail_gui.store.repository import Analyst
+
+APPLICATION_NAME = "Outmail"
+EXIT_OK = 0
+EXIT_FAILED = 1
+
+
+def resolve_analyst(repository: ServerRepository, analyst: str | None) -> str | None:
+    """The login whose partitions the window offers; ``None`` offers every partition.
+
+    ``--analyst`` is always honoured. Without it the operating-system login is used when it
+    is a known analyst, or when analysts are set up at all (then an unknown login may use no
+    partition); with no analysts set up there is no access control and every partition is offered.
+    """
+    if analyst:
+        return analyst.strip()
+    known: list[Analyst] = repository.list_analysts()
+    if not known:
+        return None
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (containers without a passwd entry)
+        return ""
+
+
+def application() -> QApplication:
+    """The running QApplication, created (with Outmail's names) if there is none."""
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    app = QApplication([sys.argv[0] if sys.argv else "outmail-gui"])
+    app.setApplicationName(APPLICATION_NAME)
+    app.setApplicationDisplayName(APPLICATION_NAME)
+    app.setOrganizationName(APPLICATION_NAME)
+    return app
+
+
+def build_main_window(
+    data_dir: Path,
+    *,
+    analyst: str | None = None,
+    secrets: SecretStore | None = None,
+    state_store: WindowStateStore | None = None,
+) -> MainWindow:
+    """The fully wired main window for ``data_dir``, not shown; raises the store's StoreError subclasses.
+
+    ``secrets`` defaults to the system keyring (imported on first use); ``state_store`` to the
+    window settings under the user's config directory.
+    """
+    application()
+    repository = ServerRepository.open(Path(data_dir))
+    try:
+        window = MainWindow(
+            repository,
+            secrets if secrets is not None else SecretStore(),
+            analyst=resolve_analyst(repository, analyst),
+            state_store=state_store,
+        )
+        window.restore_state()
+    except BaseException:
+        repository.close()
+        raise
+    if repository.backup_warning:
+        window.show_status(repository.backup_warning)
+    return window
+
+
+class _ExitAfterPaint(QObject):
+    """Quits the application once the watched widget has been painted (``--exit-when-shown``)."""
+
+    def __init__(self, app: QApplication, watched: QWidget) -> None:
+        super().__init__(watched)
+        self._app = app
+        self._done = False
+        watched.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._done:
+            self._done = True
+            # Runs after this paint event (and the backing-store flush it belongs to) completes.
+            QTimer.singleShot(0, self._app, lambda: self._app.exit(EXIT_OK))
+        return False
+
+
+def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
+    from outmail_gui.cli.common import ArgumentParser
+
+    parser = ArgumentParser(prog="outmail-gui", description="Outmail: outgoing email server settings.")
+    add_global_options(parser)
+    parser.add_argument(
+        "--exit-when-shown",
+        action="store_true",
+        help="start normally and exit with status 0 once the main window has been painted (benchmarks, smoke tests)",
+    )
+    return parser.parse_args(list(argv))
+
+
+def run_gui(argv: Sequence[str]) -> int:
+    """Run the window until it is closed; the process exit status."""
+    args = parse_arguments(argv)
+    from outmail_gui.paths import data_dir as resolve_data_dir
+
+    app = application()
+    try:
+        directory = resolve_data_dir(args.data_dir)
+    except OSError as exc:
+        _fatal(f"The data directory cannot be used: {exc}")
+        return EXIT_FAILED
+    window = _open_window(directory, args.analyst)
+    if window is None:
+        return EXIT_FAILED
+    if args.exit_when_shown:
+        _ExitAfterPaint(app, window.list_view.viewport())
+    window.show()
+    status = app.exec()
+    window.shut_down()
+    window.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    return int(status)
+
+
+def _open_window(directory: Path, analyst: str | None) -> MainWindow | None:
+    """Build the window, telling the user about a newer or damaged database; None to quit."""
+    while True:
+        try:
+            return build_main_window(directory, analyst=analyst)
+        except StoreError as exc:
+            if not _handle_start_error(exc, directory):
+                return None
+
+
+def _handle_start_error(exc: StoreError, directory: Path) -> bool:
+    """Tell the user; True when a backup was restored and opening should be tried again."""
+    from outmail_gui.ui.dialogs import ErrorDialog, RestoreBackupDialog
+
+    if isinstance(exc, SchemaTooNewError):
+        ErrorDialog.show(None, "Newer settings database", exc.message)
+        return False
+    if not isinstance(exc, DatabaseCorruptError):
+        ErrorDialog.show(None, "Settings database unavailable", exc.message)
+        return False
+    if not exc.backups:
+        ErrorDialog.show(None, "Settings database damaged", exc.message)
+        return False
+    if not RestoreBackupDialog.ask(None, exc.message, exc.backups[0]):
+        return False
+    try:
+        _restore(directory, exc.backups[0])
+    except (StoreError, OSError, ValueError) as restore_error:
+        ErrorDialog.show(None, "Backup not restored", str(getattr(restore_error, "message", restore_error)))
+        return False
+    return True
+
+
+def _restore(directory: Path, backup: Path) -> None:
+    from outmail_gui.store import backups
+
+    backups.restore_backup(directory, backup)
+
+
+def _fatal(message: str) -> None:
+    from outmail_gui.ui.dialogs import ErrorDialog
+
+    sys.stderr.write(f"outmail-gui: {message}\n")
+    ErrorDialog.show(None, "Outmail cannot start", message)

@@ -1,0 +1,371 @@
+"""The main window: the filtered server list beside the details of one server.
+
+Layout, selection, action states and window state live here; what Save, Delete, Import...
+do step by step lives in :mod:`outmail_gui.ui.editing` and :mod:`outmail_gui.ui.transfer_flow`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QSplitter,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from outmail_gui.domain.rules import MAPI_NEEDS_MAIL_SERVER
+from outmail_gui.domain.settings import Protocol
+from outmail_gui.ui.actions import build_menus, build_toolbar, create_actions
+from outmail_gui.ui.details_panel import DetailsPanel
+from outmail_gui.ui.editing import EditSession, close_first_message
+from outmail_gui.ui.server_filter_proxy import ServerFilterProxy
+from outmail_gui.ui.server_table_model import ID_ROLE, Column, ServerTableModel
+from outmail_gui.ui.window_state import WindowState, WindowStateStore
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QItemSelection
+    from PySide6.QtGui import QAction, QCloseEvent
+
+    from outmail_gui.store.repository import ServerRepository
+    from outmail_gui.store.secrets import SecretStore
+
+WINDOW_TITLE = "Outmail — Outgoing email servers"
+MAPI_LEGACY_NOTE = "MAPI is no longer supported from version 10.5."
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        repository: ServerRepository,
+        secrets: SecretStore,
+        *,
+        analyst: str | None = None,
+        state_store: WindowStateStore | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("main_window")
+        self.setWindowTitle(WINDOW_TITLE)
+        self.repository = repository
+        self.secrets = secrets
+        self.analyst = analyst
+        self._state_store = state_store or WindowStateStore()
+        self._selecting = False
+        self._shut_down = False
+
+        self.window_actions = create_actions(self)
+        build_menus(self.menuBar(), self.window_actions)
+        toolbar = QToolBar("Main toolbar", self)
+        build_toolbar(toolbar, self.window_actions)
+        self.addToolBar(toolbar)
+
+        self.model = ServerTableModel(self)
+        self.proxy = ServerFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.filter_edit = QLineEdit()
+        self.list_view = QTableView()
+        self.details = DetailsPanel(self.window_actions.save, self.window_actions.close_details)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self._build_central()
+        self._count_label = QLabel()
+        self._count_label.setObjectName("server_count")
+        self._reason_label = QLabel()
+        self._reason_label.setObjectName("new_disabled_reason")
+        self.statusBar().setObjectName("status_bar")
+        self.statusBar().addWidget(self._reason_label, 1)
+        self.statusBar().addPermanentWidget(self._count_label)
+
+        self.session = EditSession(self)
+        self._connect()
+        self._fallback_new = QShortcut(QKeySequence("Ctrl+N"), self)
+        self._fallback_new.activated.connect(self._explain_new_disabled)
+        self._fallback_save = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
+        self._fallback_save.activated.connect(self.session.save)
+        self._mapi_mail_server = ""
+        self._data_version = -1
+        self.reload_from_store()
+        self.update_actions()
+
+    # ----- building
+
+    def _build_central(self) -> None:
+        self.filter_edit.setObjectName("filter")
+        self.filter_edit.setPlaceholderText("Filter by name, server or Outgoing Email ID (Ctrl+F)")
+        self.filter_edit.setAccessibleName("Filter servers")
+        self.filter_edit.setClearButtonEnabled(True)
+        view = self.list_view
+        view.setObjectName("server_list")
+        view.viewport().setObjectName("server_list_viewport")
+        view.setAccessibleName("Outgoing email servers")
+        view.setModel(self.proxy)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setSortingEnabled(True)
+        view.setWordWrap(False)
+        view.setAlternatingRowColors(True)
+        view.setTabKeyNavigation(False)
+        vertical = view.verticalHeader()
+        vertical.hide()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(view.fontMetrics().height() + 10)
+        header = view.horizontalHeader()
+        header.setObjectName("server_list_header")
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        header.setSortIndicator(Column.NAME, Qt.SortOrder.AscendingOrder)
+        widths = {
+            Column.NAME: 170,
+            Column.PROTOCOL: 125,
+            Column.SERVER: 180,
+            Column.PORT: 48,
+            Column.ACTIVE: 64,
+            Column.DEFAULT: 80,
+            Column.PARTITION: 110,
+        }
+        for column, width in widths.items():
+            header.resizeSection(column, width)
+        # Delete works from the list only: in text fields the Delete key deletes characters.
+        self.removeAction(self.window_actions.delete)
+        view.addAction(self.window_actions.delete)
+
+        left = QWidget()
+        left.setObjectName("list_panel")
+        layout = QVBoxLayout(left)
+        layout.setContentsMargins(6, 6, 0, 6)
+        layout.addWidget(self.filter_edit)
+        layout.addWidget(view, 1)
+        self.splitter.setObjectName("main_splitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.details)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.setCentralWidget(self.splitter)
+        self.resize(1400, 820)
+        self.splitter.setSizes([820, 580])
+
+    def _connect(self) -> None:
+        a = self.window_actions
+        a.new_smtp_server.triggered.connect(lambda: self.session.new_server(Protocol.SMTP))
+        a.new_mapi_server.triggered.connect(lambda: self.session.new_server(Protocol.MAPI))
+        a.save.triggered.connect(self.session.save)
+        a.close_details.triggered.connect(self.session.close_details)
+        a.delete.triggered.connect(self.session.delete)
+        a.duplicate.triggered.connect(self.session.duplicate)
+        a.import_servers.triggered.connect(self._import)
+        a.export_servers.triggered.connect(self._export)
+        a.find.triggered.connect(self.focus_filter)
+        a.quit.triggered.connect(self.close)
+        self.filter_edit.textChanged.connect(self.proxy.set_filter_text)
+        self.filter_edit.textChanged.connect(self._update_count)
+        selection = self.list_view.selectionModel()
+        selection.selectionChanged.connect(self._on_selection_changed)
+        self.model.modelReset.connect(self._update_count)
+        self.model.rowsInserted.connect(self._update_count)
+        self.model.rowsRemoved.connect(self._update_count)
+
+    # ----- store
+
+    def reload_from_store(self) -> None:
+        """Read everything again (start-up, after import, after another instance wrote)."""
+        self._data_version = self.repository.data_version()
+        records = self.repository.list_servers()
+        if self.model.rowCount() == 0:
+            self.model.set_servers(records)
+        else:
+            self.model.refresh(records)
+        self._mapi_mail_server = self.repository.mapi_mail_server()
+        self._update_count()
+
+    def sync_with_store(self) -> bool:
+        """Pick up other instances' writes; True when something had changed."""
+        if self._shut_down:
+            return False
+        version = self.repository.data_version()
+        if version == self._data_version:
+            return False
+        self.reload_from_store()
+        self.session.store_changed()
+        self.update_actions()
+        return True
+
+    def mapi_mail_server(self) -> str:
+        return self._mapi_mail_server
+
+    def rule_analyst(self) -> str | None:
+        """The analyst whose partitions the rules allow; None allows every partition."""
+        return self.analyst
+
+    def allowed_partitions(self) -> list[str]:
+        if self.analyst is None:
+            return self.repository.list_partitions()
+        return self.repository.partitions_for_analyst(self.analyst)
+
+    # ----- selection
+
+    def selected_id(self) -> str:
+        rows = self.list_view.selectionModel().selectedRows()
+        if not rows:
+            return ""
+        return str(self.proxy.data(rows[0], ID_ROLE) or "")
+
+    def select_server(self, server_id: str) -> bool:
+        """Select ``server_id`` in the list without going through the unsaved-changes question."""
+        row = self.model.row_of(server_id)
+        selection = self.list_view.selectionModel()
+        self._selecting = True
+        try:
+            if row < 0:
+                selection.clearSelection()
+                return False
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+            if not index.isValid():
+                selection.clearSelection()
+                return False
+            flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+            selection.setCurrentIndex(index, flags)
+            self.list_view.scrollTo(index)
+            return True
+        finally:
+            self._selecting = False
+
+    def clear_selection(self) -> None:
+        self._selecting = True
+        try:
+            self.list_view.selectionModel().clearSelection()
+        finally:
+            self._selecting = False
+
+    def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        if self._selecting:
+            return
+        server_id = self.selected_id()
+        if not server_id:
+            return  # filtered away or cleared: the details stay as they are
+        record = self.model.find(server_id)
+        if record is not None:
+            self.session.show_server(record)
+
+    # ----- actions' state
+
+    def update_actions(self) -> None:
+        a = self.window_actions
+        displayed = self.details.is_showing_details()
+        name = self.session.display_name()
+        reason = close_first_message(name) if displayed else ""
+        a.new_smtp_server.setEnabled(not displayed)
+        _set_tip(a.new_smtp_server, reason or "Add an SMTP outgoing email server (Ctrl+N)")
+        mapi_reason = reason
+        if not mapi_reason and not self._mapi_mail_server:
+            mapi_reason = f"{MAPI_NEEDS_MAIL_SERVER} {MAPI_LEGACY_NOTE}"
+        a.new_mapi_server.setEnabled(not mapi_reason)
+        _set_tip(a.new_mapi_server, mapi_reason or f"Add a MAPI outgoing email server. {MAPI_LEGACY_NOTE}")
+        can_save = self.session.can_save()
+        a.save.setEnabled(can_save)
+        if displayed and not can_save and not self.session.is_valid():
+            _set_tip(a.save, "Fix the fields marked as invalid before saving (Ctrl+S shows the first one).")
+        else:
+            _set_tip(a.save, "Save the displayed server (Ctrl+S)")
+        a.close_details.setEnabled(displayed)
+        saved = self.session.current_is_saved()
+        a.delete.setEnabled(saved)
+        a.duplicate.setEnabled(saved)
+        self._fallback_new.setEnabled(displayed)
+        self._reason_label.setText(f"\N{INFORMATION SOURCE} {reason}" if reason else "")
+        self._fallback_save.setEnabled(displayed and not can_save)
+
+    def _explain_new_disabled(self) -> None:
+        self.statusBar().showMessage(close_first_message(self.session.display_name()))
+
+    def show_status(self, message: str, timeout_ms: int = 0) -> None:
+        self.statusBar().showMessage(message, timeout_ms)
+
+    def focus_filter(self) -> None:
+        self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_edit.selectAll()
+
+    def _update_count(self) -> None:
+        total = self.model.rowCount()
+        shown = self.proxy.rowCount()
+        text = f"{total} server(s)" if shown == total else f"{shown} of {total} server(s) shown"
+        self._count_label.setText(text)
+
+    # ----- import / export
+
+    def _import(self) -> None:
+        from outmail_gui.ui.transfer_flow import import_servers
+
+        import_servers(self)
+
+    def _export(self) -> None:
+        from outmail_gui.ui.transfer_flow import export_servers
+
+        export_servers(self)
+
+    # ----- window state and events
+
+    def restore_state(self) -> None:
+        state = self._state_store.load()
+        if state.geometry is not None:
+            self.restoreGeometry(state.geometry)
+        if state.splitter is not None:
+            self.splitter.restoreState(state.splitter)
+        header = self.list_view.horizontalHeader()
+        if state.header is not None and header.restoreState(state.header):
+            self.proxy.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        if (
+            state.selected_id
+            and self.model.find(state.selected_id) is not None
+            and self.select_server(state.selected_id)
+        ):
+            record = self.model.find(state.selected_id)
+            assert record is not None
+            self.session.show_server(record)
+
+    def save_state(self) -> None:
+        self._state_store.save(
+            WindowState(
+                geometry=self.saveGeometry(),
+                splitter=self.splitter.saveState(),
+                header=self.list_view.horizontalHeader().saveState(),
+                selected_id=self.session.current_saved_id(),
+            )
+        )
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.sync_with_store()
+        super().changeEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._shut_down:
+            event.accept()
+            return
+        if not self.session.confirm_leave("quitting"):
+            event.ignore()
+            return
+        self.save_state()
+        self.shut_down()
+        event.accept()
+
+    def shut_down(self) -> None:
+        """Close the database; the window is not usable afterwards."""
+        if not self._shut_down:
+            self._shut_down = True
+            self.repository.close()
+
+
+def _set_tip(action: QAction, text: str) -> None:
+    action.setToolTip(text)
+    action.setStatusTip(text)

@@ -1,0 +1,176 @@
+"""Partitions in the main window: the Partition Settings action, the Routing dock, the analyst.
+
+Installed by the window with one call, so the window stays about servers. It also decides
+which servers open read-only: those in a partition the current analyst may not access.
+"""
+
+from __future__ import annotations
+
+import getpass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QLabel, QMenu
+
+from outmail_gui.domain.partitions import find_partition
+from outmail_gui.domain.settings import ServerSettings
+from outmail_gui.store.partitions import PartitionAdmin
+from outmail_gui.ui.routing_view import RoutingInputs, RoutingView
+
+if TYPE_CHECKING:
+    from outmail_gui.ui.main_window import MainWindow
+
+
+def os_login() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (containers without a passwd entry)
+        return ""
+
+
+class PartitionFeatures(QObject):
+    """Owns the routing dock, the Partition Settings action and the analyst's status label."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.setObjectName("partition_features")
+        self._window = window
+        self.admin = PartitionAdmin.of(window.repository)
+        self._pending = False
+
+        self.settings_action = QAction("&Partition Settings...", window)
+        self.settings_action.setObjectName("partition_settings")
+        self.settings_action.setStatusTip("Partitioning, partitions and the analysts who may use them")
+        self.settings_action.triggered.connect(self.open_settings)
+        window.addAction(self.settings_action)
+
+        self.view = RoutingView(self._inputs, window.analyst or os_login())
+        self.view.server_chosen.connect(self.open_server)
+        self.dock = QDockWidget("Routing: who sends for each partition", window)
+        self.dock.setObjectName("routing_dock")
+        self.dock.setWidget(self.view)
+        self.dock.setAllowedAreas(Qt.DockWidgetArea.BottomDockWidgetArea | Qt.DockWidgetArea.TopDockWidgetArea)
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+        self.dock.hide()
+        self.routing_action = self.dock.toggleViewAction()
+        self.routing_action.setObjectName("show_routing")
+        self.routing_action.setText("&Routing")
+        self.routing_action.setShortcut(QKeySequence("Ctrl+R"))
+        self.routing_action.setStatusTip("Show which server sends for each partition, and with which From/Reply-To")
+        self.dock.visibilityChanged.connect(self._on_dock_visibility)
+
+        self.analyst_label = QLabel()
+        self.analyst_label.setObjectName("analyst_label")
+        window.statusBar().addPermanentWidget(self.analyst_label)
+        self._add_to_menus()
+        model = window.model
+        for signal in (model.modelReset, model.dataChanged, model.rowsInserted, model.rowsRemoved):
+            signal.connect(self._schedule_refresh)
+        self.refresh()
+
+    def _add_to_menus(self) -> None:
+        bar = self._window.menuBar()
+        file_menu = bar.findChild(QMenu, "file_menu")
+        view_menu = bar.findChild(QMenu, "view_menu")
+        if file_menu is not None:
+            quit_action = self._window.findChild(QAction, "quit")
+            if quit_action is not None:
+                file_menu.insertAction(quit_action, self.settings_action)
+                file_menu.insertSeparator(quit_action)
+            else:
+                file_menu.addAction(self.settings_action)
+        if view_menu is not None:
+            view_menu.addAction(self.routing_action)
+
+    # ----- the analyst
+
+    def analyst_text(self) -> str:
+        """Who the window acts as, and - for an unknown analyst - why no partition is offered."""
+        window = self._window
+        login = window.analyst
+        if login is None:
+            return "No analysts set up: every partition is available."
+        analyst = self.admin.find_analyst(login) if login else None
+        if analyst is None:
+            who = repr(login) if login else "The operating-system login"
+            return (
+                f"Analyst {who} is not set up in Partition Settings, so no partition is available "
+                "(use --analyst NAME to act as another analyst)."
+            )
+        count = len(analyst.partitions)
+        return f"Analyst {analyst.label}: {count} partition{'' if count == 1 else 's'}"
+
+    def read_only_reason(self, record: ServerSettings) -> str:
+        """Why ``record`` opens read-only ("" when it can be edited)."""
+        window = self._window
+        if window.analyst is None or record.partition is None or record.revision == 0:
+            return ""
+        if not window.repository.partitioning_enabled():
+            return ""
+        if find_partition(record.partition, window.allowed_partitions()) is not None:
+            return ""
+        who = f"analyst {window.analyst!r}" if window.analyst else "the current analyst"
+        known = bool(window.analyst) and self.admin.find_analyst(window.analyst) is not None
+        if known:
+            why = f"{who} may not access it (see Partition Settings)"
+        else:
+            why = f"{who} is not set up in Partition Settings and may access no partition"
+        return f"Read-only: this server belongs to partition {record.partition!r}, and {why}."
+
+    # ----- refreshing
+
+    def _inputs(self) -> RoutingInputs:
+        repo = self._window.repository
+        return RoutingInputs(
+            servers=repo.list_servers(),
+            partitions=repo.list_partitions(),
+            analysts=self.admin.analysts(),
+            partitioning_enabled=repo.partitioning_enabled(),
+        )
+
+    def _on_dock_visibility(self, visible: bool) -> None:
+        if visible:
+            self.refresh()
+
+    def _schedule_refresh(self, *_args: object) -> None:
+        if not self._pending:
+            self._pending = True
+            QTimer.singleShot(0, self, self.refresh)
+
+    def refresh(self) -> None:
+        """Recompute the routing table (when shown) and the analyst's label."""
+        self._pending = False
+        if getattr(self._window, "_shut_down", False):
+            return  # the database is closed
+        self.analyst_label.setText(self.analyst_text())
+        if self.dock.isVisible():
+            self.view.refresh()
+
+    # ----- actions
+
+    def open_server(self, server_id: str) -> None:
+        """A routing row was selected: show its server in the details (asking about unsaved edits)."""
+        window = self._window
+        record = window.model.find(server_id)
+        if record is None:
+            return
+        window.select_server(server_id)
+        window.session.show_server(record)
+
+    def open_settings(self) -> None:
+        from outmail_gui.ui.partition_settings_dialog import PartitionSettingsDialog
+
+        window = self._window
+        dialog = PartitionSettingsDialog(window.repository, self.admin, window)
+        dialog.changed.connect(self.after_settings_changed)
+        dialog.exec()
+        dialog.deleteLater()
+
+    def after_settings_changed(self) -> None:
+        """The dialog wrote: the list, the displayed server's rules and the routing follow."""
+        window = self._window
+        window.reload_from_store()
+        window.session.store_changed()
+        window.update_actions()
+        self.refresh()

@@ -1,0 +1,313 @@
+"""The server list as a table model: one row per saved server, one column per summary field.
+
+Rows are plain :class:`ServerSettings` records. The model sorts itself (the proxy delegates
+to it) because sorting 10,000 rows through Python ``lessThan`` calls would take half a second;
+sorting a Python list with a key function takes a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+
+from outmail_gui.domain.settings import ServerSettings
+from outmail_gui.ui.icons import StatusIcon, icon
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_DECORATION = Qt.ItemDataRole.DecorationRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+_ACCESSIBLE = Qt.ItemDataRole.AccessibleTextRole
+_ALIGN = Qt.ItemDataRole.TextAlignmentRole
+
+
+class Column(enum.IntEnum):
+    NAME = 0
+    PROTOCOL = 1
+    SERVER = 2
+    PORT = 3
+    ACTIVE = 4
+    DEFAULT = 5
+    PARTITION = 6
+    LAST_TEST = 7
+
+    @property
+    def title(self) -> str:
+        return _TITLES[self]
+
+
+_TITLES = {
+    Column.NAME: "Name",
+    Column.PROTOCOL: "Protocol",
+    Column.SERVER: "Server",
+    Column.PORT: "Port",
+    Column.ACTIVE: "Active",
+    Column.DEFAULT: "Default",
+    Column.PARTITION: "Partition",
+    Column.LAST_TEST: "Last test",
+}
+_COLUMN_COUNT = len(Column)
+
+LEGACY_TOOLTIP = "MAPI is no longer supported from version 10.5: this legacy record can be converted to SMTP."
+
+
+def partition_conflict_text(partition: str, names: Sequence[str]) -> str:
+    listed = ", ".join(repr(n) for n in names)
+    return (
+        f"More than one active server sends for partition {partition!r} ({listed}): the system "
+        "simply selects one. Keep only one active email server per partition."
+    )
+
+
+class ServerTableModel(QAbstractTableModel):
+    """Saved servers, with the partition conflicts and last test results they imply."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[ServerSettings] = []
+        self._row_of: dict[str, int] | None = {}
+        self._search_keys: list[str] | None = None
+        self._conflicts: dict[str, list[str]] = {}
+        self._last_test: dict[str, str] = {}
+        self._sort: tuple[int, Qt.SortOrder] = (-1, Qt.SortOrder.AscendingOrder)
+
+    # ----- the Qt model interface
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else _COLUMN_COUNT
+
+    def index(self, row: int, column: int, parent: ModelIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
+        # One Python call instead of the base class's rowCount() + columnCount() pair.
+        if 0 <= row < len(self._rows) and 0 <= column < _COLUMN_COUNT and not parent.isValid():
+            return self.createIndex(row, column)
+        return QModelIndex()
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
+        if orientation is Qt.Orientation.Horizontal and 0 <= section < _COLUMN_COUNT:
+            if role == _DISPLAY:
+                return _TITLES[Column(section)]
+            if role == _TOOLTIP and section == Column.LAST_TEST:
+                return "Result of the last connection test run from this workstation."
+            return None
+        if role == _DISPLAY and orientation is Qt.Orientation.Vertical:
+            return section + 1
+        return None
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def data(self, index: ModelIndex, role: int = _DISPLAY) -> Any:
+        if role == _DISPLAY:
+            return self._display(self._rows[index.row()], index.column())
+        if role == _DECORATION:
+            return self._decoration(self._rows[index.row()], index.column())
+        if role == _TOOLTIP:
+            return self._tooltip(self._rows[index.row()], index.column())
+        if role == _ACCESSIBLE:
+            record = self._rows[index.row()]
+            text = self._display(record, index.column())
+            extra = self._tooltip(record, index.column())
+            return f"{text}. {extra}" if extra else text
+        if role == _ALIGN and index.column() == Column.PORT:
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        if role == ID_ROLE:
+            return self._rows[index.row()].id
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._sort = (column, order)
+        if column < 0 or column >= _COLUMN_COUNT or len(self._rows) < 2:
+            return
+        self.layoutAboutToBeChanged.emit()
+        old_ids = [r.id for r in self._rows]
+        self._apply_sort()
+        self._row_of = None
+        self._search_keys = None
+        new_row = self.row_of
+        persistent = self.persistentIndexList()
+        if persistent:
+            targets = [self.index(new_row(old_ids[p.row()]), p.column()) for p in persistent]
+            self.changePersistentIndexList(persistent, targets)
+        self.layoutChanged.emit()
+
+    # ----- records in and out
+
+    def set_servers(self, records: Iterable[ServerSettings]) -> None:
+        self.beginResetModel()
+        self._rows = list(records)
+        self._apply_sort()
+        self._after_change()
+        self.endResetModel()
+
+    def refresh(self, records: Iterable[ServerSettings]) -> None:
+        """Bring the rows up to date with ``records`` keeping untouched rows (and the selection)."""
+        fresh = {r.id: r for r in records}
+        stale = [row for row, r in enumerate(self._rows) if r.id not in fresh]
+        for row in reversed(stale):
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._rows[row]
+            self._after_change()
+            self.endRemoveRows()
+        changed: list[int] = []
+        for row, old in enumerate(self._rows):
+            new = fresh.pop(old.id)
+            if new != old:
+                self._rows[row] = new
+                changed.append(row)
+        if fresh:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
+            self._rows.extend(fresh.values())
+            self._after_change()
+            self.endInsertRows()
+        old_conflicts = self._conflicts
+        self._after_change()
+        if changed or old_conflicts != self._conflicts:
+            top = min(changed) if changed else 0
+            bottom = max(changed) if changed else len(self._rows) - 1
+            if old_conflicts != self._conflicts:
+                top, bottom = 0, len(self._rows) - 1
+            if bottom >= top:
+                self.dataChanged.emit(self.index(top, 0), self.index(bottom, _COLUMN_COUNT - 1))
+        if changed or fresh:
+            self.sort(*self._sort)
+
+    def record_at(self, row: int) -> ServerSettings:
+        return self._rows[row]
+
+    def records(self) -> list[ServerSettings]:
+        return list(self._rows)
+
+    def row_of(self, server_id: str) -> int:
+        """The row of ``server_id``, or -1."""
+        if self._row_of is None:
+            self._row_of = {r.id: i for i, r in enumerate(self._rows)}
+        return self._row_of.get(server_id, -1)
+
+    def find(self, server_id: str) -> ServerSettings | None:
+        row = self.row_of(server_id)
+        return self._rows[row] if row >= 0 else None
+
+    def search_keys(self) -> list[str]:
+        """One lower-cased line per row: name, server and Outgoing Email ID (what the filter matches)."""
+        if self._search_keys is None:
+            self._search_keys = [f"{r.name}\n{r.server}\n{r.outgoing_email_id}".casefold() for r in self._rows]
+        return self._search_keys
+
+    def partition_conflict(self, record: ServerSettings) -> list[str]:
+        """Names of the active servers (including ``record``) that share its partition, if more than one."""
+        if not record.active or not record.partition:
+            return []
+        return self._conflicts.get(record.partition, [])
+
+    def set_last_test(self, server_id: str, text: str) -> None:
+        """The connection-test issue fills the Last test column through this."""
+        self._last_test[server_id] = text
+        row = self.row_of(server_id)
+        if row >= 0:
+            cell = self.index(row, Column.LAST_TEST)
+            self.dataChanged.emit(cell, cell)
+
+    # ----- internals
+
+    def _after_change(self) -> None:
+        self._row_of = None
+        self._search_keys = None
+        by_partition: dict[str, list[str]] = {}
+        counts = Counter(r.partition for r in self._rows if r.active and r.partition)
+        if any(n > 1 for n in counts.values()):
+            for r in self._rows:
+                if r.active and r.partition and counts[r.partition] > 1:
+                    by_partition.setdefault(r.partition, []).append(r.name)
+        self._conflicts = by_partition
+
+    def _apply_sort(self) -> None:
+        column, order = self._sort
+        if not 0 <= column < _COLUMN_COUNT:
+            return
+        if column == Column.NAME:
+            self._rows.sort(key=_name_key)
+        else:
+            key = _SORT_KEYS[Column(column)]
+            self._rows.sort(key=lambda r: (key(self, r), r.name.casefold(), r.id))
+        if order is Qt.SortOrder.DescendingOrder:
+            self._rows.reverse()
+
+    def _display(self, record: ServerSettings, column: int) -> str:
+        if column == Column.NAME:
+            return record.name
+        if column == Column.PROTOCOL:
+            return "MAPI (legacy)" if record.is_mapi else "SMTP"
+        if column == Column.SERVER:
+            return record.server
+        if column == Column.PORT:
+            return str(record.port)
+        if column == Column.ACTIVE:
+            return "Yes" if record.active else "No"
+        if column == Column.DEFAULT:
+            return "Default" if record.is_default else ""
+        if column == Column.PARTITION:
+            return record.partition or ""
+        return self._last_test.get(record.id, "")
+
+    def _decoration(self, record: ServerSettings, column: int) -> Any:
+        if column == Column.ACTIVE:
+            return icon(StatusIcon.YES if record.active else StatusIcon.NO)
+        if column == Column.DEFAULT:
+            return icon(StatusIcon.DEFAULT) if record.is_default else None
+        if column == Column.PARTITION and self.partition_conflict(record):
+            return icon(StatusIcon.WARNING)
+        if column == Column.PROTOCOL and record.is_mapi:
+            return icon(StatusIcon.LEGACY)
+        return None
+
+    def _tooltip(self, record: ServerSettings, column: int) -> str | None:
+        if column == Column.PARTITION:
+            rivals = self.partition_conflict(record)
+            if rivals and record.partition:
+                return partition_conflict_text(record.partition, rivals)
+            return None
+        if column == Column.PROTOCOL and record.is_mapi:
+            return LEGACY_TOOLTIP
+        if column == Column.ACTIVE:
+            return "Active: this server can be used." if record.active else "Not active: this server is not used."
+        if column == Column.DEFAULT and record.is_default:
+            return "Default Outgoing Email Server: used when no server is defined for a partition."
+        return None
+
+
+def _name_key(record: ServerSettings) -> tuple[str, str]:
+    return record.name.casefold(), record.id
+
+
+def _text_key(getter: Callable[[ServerSettings], str | None]) -> Callable[[ServerTableModel, ServerSettings], Any]:
+    return lambda _model, r: ((getter(r) or "") == "", (getter(r) or "").casefold())
+
+
+_SORT_KEYS: dict[Column, Callable[[ServerTableModel, ServerSettings], Any]] = {
+    Column.NAME: lambda _m, r: r.name.casefold(),
+    Column.PROTOCOL: lambda _m, r: r.protocol.value,
+    Column.SERVER: _text_key(lambda r: r.server),
+    Column.PORT: lambda _m, r: r.port,
+    Column.ACTIVE: lambda _m, r: not r.active,
+    Column.DEFAULT: lambda _m, r: not r.is_default,
+    Column.PARTITION: _text_key(lambda r: r.partition),
+    Column.LAST_TEST: lambda m, r: (r.id not in m._last_test, m._last_test.get(r.id, "").casefold()),
+}

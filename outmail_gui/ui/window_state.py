@@ -1,0 +1,70 @@
+"""Window geometry, splitter position, list columns and last selection, kept between runs.
+
+Stored with QSettings in an INI file under the platformdirs config directory
+(``outmail_gui.paths.config_dir()/window.ini``), never in the settings database.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from outmail_gui.paths import config_dir
+
+STATE_FILE = "window.ini"
+_VERSION = 1
+
+
+@dataclasses.dataclass(slots=True)
+class WindowState:
+    geometry: QByteArray | None = None
+    splitter: QByteArray | None = None
+    header: QByteArray | None = None
+    selected_id: str = ""
+    filter_text: str = ""
+
+
+class WindowStateStore:
+    """Reads and writes :class:`WindowState`; ``path`` defaults to the user's config directory."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or (config_dir() / STATE_FILE)
+
+    def _settings(self) -> QSettings:
+        return QSettings(str(self.path), QSettings.Format.IniFormat)
+
+    def load(self) -> WindowState:
+        if not self.path.exists():
+            return WindowState()
+        settings = self._settings()
+        if settings.value("version", 0, int) != _VERSION:
+            return WindowState()
+        return WindowState(
+            geometry=_bytes(settings.value("window/geometry")),
+            splitter=_bytes(settings.value("window/splitter")),
+            header=_bytes(settings.value("list/header")),
+            selected_id=str(settings.value("list/selected_id", "") or ""),
+        )
+
+    def save(self, state: WindowState) -> None:
+        settings = self._settings()
+        settings.setValue("version", _VERSION)
+        for key, value in (
+            ("window/geometry", state.geometry),
+            ("window/splitter", state.splitter),
+            ("list/header", state.header),
+        ):
+            if value is not None:
+                settings.setValue(key, value)
+        settings.setValue("list/selected_id", state.selected_id)
+        settings.sync()
+
+
+def _bytes(value: object) -> QByteArray | None:
+    if isinstance(value, QByteArray) and not value.isEmpty():
+        return value
+    if isinstance(value, bytes | bytearray) and value:
+        return QByteArray(bytes(value))
+    return None

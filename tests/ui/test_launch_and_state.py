@@ -1,0 +1,163 @@
+"""Start-up: the builder, --exit-when-shown, store errors at start, and window state between runs."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from outmail_gui.paths import database_path
+from outmail_gui.store import backups
+from outmail_gui.store.repository import ServerRepository
+from outmail_gui.ui import launch
+from outmail_gui.ui.dialogs import ErrorDialog, RestoreBackupDialog
+from outmail_gui.ui.main_window import MainWindow
+from tests.ui.conftest import DialogAnswers, WindowFactory, smtp
+from tests.ui.helpers import click_row
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_app_exposes_the_window_builder_lazily() -> None:
+    code = (
+        "import sys, outmail_gui.app as app; assert 'PySide6' not in sys.modules; "
+        "from outmail_gui.app import build_main_window; assert 'PySide6' in sys.modules; "
+        "print(build_main_window.__module__)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "outmail_gui.ui.launch"
+
+
+def test_builder_returns_a_wired_window_without_an_event_loop(
+    make_window: WindowFactory, repo: ServerRepository
+) -> None:
+    repo.save(smtp("Relay"))
+    window = make_window(show=False)
+    assert isinstance(window, MainWindow)
+    assert not window.isVisible()
+    assert window.model.rowCount() == 1
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_DATA_HOME=str(tmp_path / "xdg-data"),
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        [sys.executable, "main.py"],
+        [sys.executable, "-m", "outmail_gui"],
+        [str(Path(sys.executable).with_name("outmail-gui"))],
+    ],
+    ids=["main.py", "-m outmail_gui", "outmail-gui"],
+)
+def test_exit_when_shown_exits_zero_after_painting(tmp_path: Path, data_dir: Path, command: list[str]) -> None:
+    if not Path(command[0]).exists():
+        pytest.skip("outmail-gui is not installed in this environment")
+    with ServerRepository.open(data_dir) as repo:
+        repo.save(smtp("Relay"))
+    done = subprocess.run(
+        [*command, "--data-dir", str(data_dir), "--exit-when-shown"],
+        cwd=ROOT,
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+class _PaintSpy(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.painted: list[str] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and watched.objectName() == "server_list_viewport":
+            self.painted.append(watched.objectName())
+        return False
+
+
+def test_run_gui_in_process_exits_zero_only_after_the_list_was_painted(
+    qapp: QApplication, data_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    spy = _PaintSpy()
+    qapp.installEventFilter(spy)
+    try:
+        status = launch.run_gui(["--data-dir", str(data_dir), "--exit-when-shown"])
+    finally:
+        qapp.removeEventFilter(spy)
+    assert status == 0
+    assert spy.painted
+
+
+def test_schema_too_new_is_told_and_exits_1(data_dir: Path, answer_dialog: DialogAnswers, tmp_path: Path) -> None:
+    with sqlite3.connect(database_path(data_dir)) as conn:
+        conn.execute("PRAGMA user_version = 999")
+    shown = answer_dialog(ErrorDialog, None, method="show")
+    assert launch.run_gui(["--data-dir", str(data_dir), "--exit-when-shown"]) == 1
+    assert shown[0][0] == "Newer settings database"
+    assert "newer version of Outmail" in shown[0][1]
+
+
+def _saved_with_backup(data_dir: Path) -> None:
+    with ServerRepository.open(data_dir) as repo:
+        repo.save(smtp("Relay"))
+    conn = sqlite3.connect(database_path(data_dir))
+    try:
+        backups.make_backup(conn, data_dir, "test")  # the store's own backup of this state
+    finally:
+        conn.close()
+
+
+def test_corrupt_database_offers_the_latest_backup(data_dir: Path, answer_dialog: DialogAnswers) -> None:
+    _saved_with_backup(data_dir)
+    database_path(data_dir).write_bytes(b"this is not a database" * 100)
+    asked = answer_dialog(RestoreBackupDialog, True)
+    assert launch.run_gui(["--data-dir", str(data_dir), "--exit-when-shown"]) == 0
+    assert len(asked) == 1
+    with ServerRepository.open(data_dir) as repo:
+        assert repo.find_by_name("Relay") is not None
+
+
+def test_corrupt_database_refused_restore_exits_1(data_dir: Path, answer_dialog: DialogAnswers) -> None:
+    _saved_with_backup(data_dir)
+    database_path(data_dir).write_bytes(b"this is not a database" * 100)
+    answer_dialog(RestoreBackupDialog, False)
+    assert launch.run_gui(["--data-dir", str(data_dir)]) == 1
+
+
+def test_geometry_splitter_and_selection_are_restored(
+    qtbot: QtBot, make_window: WindowFactory, repo: ServerRepository
+) -> None:
+    repo.save(smtp("Relay"))
+    repo.save(smtp("Spare"))
+    first = make_window()
+    first.resize(760, 560)
+    first.splitter.setSizes([420, 340])
+    sizes = first.splitter.sizes()
+    click_row(qtbot, first, "Spare")
+    first.close()
+    assert not first.isVisible()
+
+    second = make_window()
+    assert second.size().width() == 760 and second.size().height() == 560
+    assert second.splitter.sizes() == sizes
+    assert second.details.is_showing_details()
+    assert second.details.form().record().name == "Spare"
+    assert second.selected_id() == second.details.form().record().id

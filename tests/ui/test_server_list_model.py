@@ -1,0 +1,179 @@
+"""The list model and its proxy on their own: Qt's model checks, columns, status, sorting, filtering."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+from pytestqt.modeltest import ModelTester
+
+from outmail_gui.ui.server_filter_proxy import ServerFilterProxy
+from outmail_gui.ui.server_table_model import ID_ROLE, Column, ServerTableModel
+from tests.ui.conftest import mapi, smtp
+
+_D = Qt.ItemDataRole.DisplayRole
+
+
+def _records() -> list[Any]:
+    return [
+        smtp("Relay", port=587, is_default=True, partition="Sales"),
+        smtp("Backup relay", active=False, partition="Sales"),
+        smtp("Office 365", server="smtp.office365.com", outgoing_email_id="helpdesk@contoso.com", partition="HR"),
+        smtp("HR relay", partition="HR"),
+        mapi("Exchange legacy"),
+    ]
+
+
+@pytest.fixture
+def model(qapp: QApplication) -> ServerTableModel:
+    model = ServerTableModel()
+    model.set_servers(_records())
+    return model
+
+
+@pytest.fixture
+def proxy(model: ServerTableModel) -> ServerFilterProxy:
+    proxy = ServerFilterProxy()
+    proxy.setSourceModel(model)
+    return proxy
+
+
+def _names(proxy: ServerFilterProxy) -> list[str]:
+    return [proxy.index(r, Column.NAME).data() for r in range(proxy.rowCount())]
+
+
+def test_model_passes_qt_model_checks(qtmodeltester: ModelTester, model: ServerTableModel) -> None:
+    qtmodeltester.check(model, force_py=True)
+    model.refresh([*_records()[:2], smtp("Added")])
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_proxy_passes_qt_model_checks(qtmodeltester: ModelTester, proxy: ServerFilterProxy) -> None:
+    proxy.set_filter_text("relay")
+    proxy.sort(Column.PORT, Qt.SortOrder.DescendingOrder)
+    qtmodeltester.check(proxy, force_py=True)
+
+
+def test_columns_in_documented_order(model: ServerTableModel) -> None:
+    titles = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert titles == ["Name", "Protocol", "Server", "Port", "Active", "Default", "Partition", "Last test"]
+
+
+def test_status_columns_show_icon_and_text(model: ServerTableModel) -> None:
+    relay = model.index(model.row_of(model.records()[0].id), 0)
+    backup = model.index(model.row_of(model.records()[1].id), 0)
+    row = relay.row()
+    assert model.index(row, Column.ACTIVE).data() == "Yes"
+    assert isinstance(model.index(row, Column.ACTIVE).data(Qt.ItemDataRole.DecorationRole), QIcon)
+    assert model.index(row, Column.DEFAULT).data() == "Default"
+    assert isinstance(model.index(row, Column.DEFAULT).data(Qt.ItemDataRole.DecorationRole), QIcon)
+    assert model.index(backup.row(), Column.ACTIVE).data() == "No"
+    assert isinstance(model.index(backup.row(), Column.ACTIVE).data(Qt.ItemDataRole.DecorationRole), QIcon)
+    assert model.index(backup.row(), Column.DEFAULT).data() == ""
+    assert model.index(row, Column.LAST_TEST).data() == ""
+    assert model.index(row, Column.PORT).data() == "587"
+
+
+def test_partition_conflict_is_a_warning_icon_with_text(model: ServerTableModel) -> None:
+    by_name = {r.name: model.row_of(r.id) for r in model.records()}
+    hr = model.index(by_name["HR relay"], Column.PARTITION)
+    assert hr.data() == "HR"
+    assert isinstance(hr.data(Qt.ItemDataRole.DecorationRole), QIcon)
+    assert "More than one active server" in hr.data(Qt.ItemDataRole.ToolTipRole)
+    assert "'Office 365'" in hr.data(Qt.ItemDataRole.ToolTipRole)
+    # Sales has one active server (Backup relay is inactive): no warning.
+    sales = model.index(by_name["Relay"], Column.PARTITION)
+    assert sales.data(Qt.ItemDataRole.DecorationRole) is None
+    assert sales.data(Qt.ItemDataRole.ToolTipRole) is None
+
+
+def test_mapi_rows_are_marked_legacy(model: ServerTableModel) -> None:
+    row = next(i for i, r in enumerate(model.records()) if r.is_mapi)
+    cell = model.index(row, Column.PROTOCOL)
+    assert cell.data() == "MAPI (legacy)"
+    assert "no longer supported" in cell.data(Qt.ItemDataRole.ToolTipRole)
+    assert isinstance(cell.data(Qt.ItemDataRole.DecorationRole), QIcon)
+
+
+@pytest.mark.parametrize(
+    ("column", "expected"),
+    [
+        (Column.NAME, ["Backup relay", "Exchange legacy", "HR relay", "Office 365", "Relay"]),
+        (Column.PORT, ["Backup relay", "HR relay", "Office 365", "Relay", "Exchange legacy"]),
+        (Column.ACTIVE, ["Exchange legacy", "HR relay", "Office 365", "Relay", "Backup relay"]),
+        (Column.DEFAULT, ["Relay", "Backup relay", "Exchange legacy", "HR relay", "Office 365"]),
+        (Column.PARTITION, ["HR relay", "Office 365", "Backup relay", "Relay", "Exchange legacy"]),
+        (Column.PROTOCOL, ["Exchange legacy", "Backup relay", "HR relay", "Office 365", "Relay"]),
+    ],
+)
+def test_sorting_by_any_column(proxy: ServerFilterProxy, column: Column, expected: list[str]) -> None:
+    proxy.sort(column, Qt.SortOrder.AscendingOrder)
+    assert _names(proxy) == expected
+    proxy.sort(column, Qt.SortOrder.DescendingOrder)
+    assert _names(proxy) == list(reversed(expected))
+
+
+def test_sorting_keeps_persistent_indexes(model: ServerTableModel, proxy: ServerFilterProxy) -> None:
+    proxy.sort(Column.NAME, Qt.SortOrder.AscendingOrder)
+    relay = proxy.index(_names(proxy).index("Relay"), 0)
+    from PySide6.QtCore import QPersistentModelIndex
+
+    keep = QPersistentModelIndex(relay)
+    proxy.sort(Column.NAME, Qt.SortOrder.DescendingOrder)
+    assert keep.data() == "Relay"
+    assert keep.row() == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("relay", {"Relay", "Backup relay", "HR relay"}),
+        ("OFFICE365", {"Office 365"}),  # the server's host name
+        ("helpdesk@contoso", {"Office 365"}),  # the Outgoing Email ID
+        ("  legacy ", {"Exchange legacy"}),
+        ("", {"Relay", "Backup relay", "Office 365", "HR relay", "Exchange legacy"}),
+        ("no such server", set()),
+    ],
+)
+def test_filter_matches_name_server_and_outgoing_email_id(
+    proxy: ServerFilterProxy, text: str, expected: set[str]
+) -> None:
+    proxy.set_filter_text(text)
+    assert set(_names(proxy)) == expected
+
+
+def test_filter_follows_model_changes(model: ServerTableModel, proxy: ServerFilterProxy) -> None:
+    proxy.set_filter_text("relay")
+    model.refresh([*model.records(), smtp("New relay")])
+    assert "New relay" in _names(proxy)
+    records = [
+        r.with_changes(name="Renamed", server="hr.example.com", outgoing_email_id="hr@example.com")
+        if r.name == "HR relay"
+        else r
+        for r in model.records()
+    ]
+    model.refresh(records)
+    assert "HR relay" not in _names(proxy)
+    assert "Renamed" not in _names(proxy)
+
+
+def test_refresh_updates_rows_in_place(model: ServerTableModel, qtbot: Any) -> None:
+    first = model.records()[0]
+    with qtbot.assertNotEmitted(model.modelReset):
+        model.refresh([r.with_changes(is_default=False) if r.id == first.id else r for r in model.records()])
+    assert model.find(first.id) is not None
+    assert model.index(model.row_of(first.id), Column.DEFAULT).data() == ""
+    assert model.index(0, 0).data(ID_ROLE) == model.records()[0].id
+    assert model.rowCount(model.index(0, 0)) == 0
+    assert not model.index(99, 0).isValid()
+    assert model.flags(QModelIndex()) == Qt.ItemFlag.NoItemFlags
+
+
+def test_last_test_column_can_be_filled_later(model: ServerTableModel, qtbot: Any) -> None:
+    record = model.records()[0]
+    with qtbot.waitSignal(model.dataChanged):
+        model.set_last_test(record.id, "OK 0.4 s")
+    assert model.index(model.row_of(record.id), Column.LAST_TEST).data(_D) == "OK 0.4 s"

@@ -1,0 +1,149 @@
+"""Layout and keyboard: object names, the list, filter, sorting, tab order, accessible names."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QLineEdit,
+    QSplitter,
+    QTableView,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+from outmail_gui.store.repository import ServerRepository
+from outmail_gui.ui.server_table_model import Column
+from tests.ui.conftest import WindowFactory, mapi, smtp
+from tests.ui.helpers import action, child, click_row, row_of, shortcut
+
+ACTION_NAMES = (
+    "new_smtp_server",
+    "new_mapi_server",
+    "save",
+    "close_details",
+    "delete",
+    "duplicate",
+    "import",
+    "export",
+)
+
+
+def test_list_and_details_side_by_side_with_toolbar_and_menus(make_window: WindowFactory) -> None:
+    window = make_window()
+    splitter = child(window, QSplitter, "main_splitter")
+    assert splitter.orientation() is Qt.Orientation.Horizontal
+    assert splitter.widget(1) is window.details
+    assert child(window, QTableView, "server_list").model() is window.proxy
+    for name in ACTION_NAMES:
+        assert action(window, name).objectName() == name
+        assert child(window, QAbstractButton, f"toolbar_{name}").isVisible()
+    menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
+    assert menus == ["File", "Server", "View"]
+    assert action(window, "new_smtp_server").shortcut().toString() == "Ctrl+N"
+    assert action(window, "save").shortcut().toString() == "Ctrl+S"
+    assert action(window, "close_details").shortcut().toString() == "Esc"
+
+
+def test_no_test_connection_button_until_the_test_issue_wires_it(make_window: WindowFactory) -> None:
+    window = make_window()
+    texts = [b.text().casefold() for b in window.findChildren(QAbstractButton)]
+    texts += [a.text().casefold() for a in window.findChildren(type(action(window, "save")))]
+    assert not [t for t in texts if "test" in t]
+
+
+def test_list_columns_and_status_text(make_window: WindowFactory, repo: ServerRepository) -> None:
+    repo.save(smtp("Relay", is_default=True))
+    repo.save(smtp("Spare", active=False))
+    window = make_window()
+    model = window.list_view.model()
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers == ["Name", "Protocol", "Server", "Port", "Active", "Default", "Partition", "Last test"]
+    relay, spare = row_of(window, "Relay"), row_of(window, "Spare")
+    assert model.index(relay, Column.DEFAULT).data() == "Default"
+    assert model.index(spare, Column.ACTIVE).data() == "No"
+    assert model.index(relay, Column.LAST_TEST).data() == ""
+    assert child(window, QWidget, "server_count").text() == "2 server(s)"
+
+
+def test_ctrl_f_focuses_the_filter_and_typing_filters(
+    qtbot: QtBot, make_window: WindowFactory, repo: ServerRepository
+) -> None:
+    for name in ("Alpha relay", "Beta", "Gamma"):
+        repo.save(smtp(name))
+    repo.save(smtp("Delta", server="mail.corp.example", outgoing_email_id="alerts@corp.example"))
+    window = make_window()
+    window.list_view.setFocus()
+    shortcut(qtbot, window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    filter_edit = child(window, QLineEdit, "filter")
+    assert QApplication.focusWidget() is filter_edit
+    qtbot.keyClicks(filter_edit, "ALERTS@")
+    assert window.proxy.rowCount() == 1
+    assert row_of(window, "Delta") == 0
+    assert child(window, QWidget, "server_count").text() == "1 of 4 server(s) shown"
+    filter_edit.clear()
+    qtbot.keyClicks(filter_edit, "relay")
+    assert [window.proxy.index(r, 0).data() for r in range(window.proxy.rowCount())] == ["Alpha relay"]
+
+
+def test_clicking_a_header_sorts(qtbot: QtBot, make_window: WindowFactory, repo: ServerRepository) -> None:
+    repo.save(smtp("A", port=2525))
+    repo.save(smtp("B", port=25))
+    repo.save(smtp("C", port=587))
+    window = make_window()
+    header = window.list_view.horizontalHeader()
+    x = header.sectionViewportPosition(Column.PORT) + header.sectionSize(Column.PORT) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=header.rect().center().__class__(x, 5))
+    names = [window.proxy.index(r, 0).data() for r in range(3)]
+    ports = [window.proxy.index(r, Column.PORT).data() for r in range(3)]
+    assert header.sortIndicatorSection() == Column.PORT
+    assert ports in (["25", "587", "2525"], ["2525", "587", "25"])
+    assert names != [] and len(set(names)) == 3
+
+
+def test_tab_order_follows_the_visual_order(qtbot: QtBot, make_window: WindowFactory, repo: ServerRepository) -> None:
+    repo.save(smtp("Relay"))
+    window = make_window()
+    click_row(qtbot, window, "Relay")
+    chain: list[str] = []
+    widget: QWidget = child(window, QLineEdit, "filter")
+    start = widget
+    for _ in range(200):
+        if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.isVisible():
+            chain.append(widget.objectName())
+        widget = widget.nextInFocusChain()
+        if widget is start:
+            break
+    expected = ["filter", "server_list", "name", "server", "port", "login_id", "password", "save_button"]
+    positions = [chain.index(name) for name in expected if name in chain]
+    assert len(positions) == len(expected), chain
+    assert positions == sorted(positions), chain
+    assert chain.index("close_details_button") == chain.index("save_button") + 1
+
+
+def test_every_input_has_an_accessible_name_and_field_object_name(
+    qtbot: QtBot, make_window: WindowFactory, repo: ServerRepository
+) -> None:
+    repo.save(smtp("Relay"))
+    repo.set_mapi_mail_server("exchange.example.com")
+    repo.save(mapi("Legacy"))
+    window = make_window()
+    for name in ("Relay", "Legacy"):
+        click_row(qtbot, window, name)
+        inputs = [
+            w
+            for w in window.findChildren(QWidget)
+            if isinstance(w, QLineEdit | QCheckBox | QComboBox | QAbstractSpinBox | QTableView)
+            and w.isVisibleTo(window)
+            and w.parent() is not None
+            and not isinstance(w.parent(), QAbstractSpinBox | QComboBox)
+        ]
+        assert len(inputs) > 10
+        for widget in inputs:
+            assert widget.objectName(), f"{type(widget).__name__} without objectName"
+            assert widget.accessibleName() or widget.objectName() in ("server_list",), widget.objectName()
+        assert window.list_view.accessibleName()
