@@ -7,13 +7,14 @@ size): a silent, dripping or endless server cannot hold the test past its deadli
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import re
 import select
 import socket
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from outmail_gui.probe import hints
 from outmail_gui.probe.errors import Cancelled, ConnectionLost, DeadlineExceeded, ProtocolViolation
@@ -36,6 +37,10 @@ class Deadline:
         self.seconds = seconds
         self.expires = self.started + seconds
         self._cancel = cancel
+
+    @property
+    def cancel_check(self) -> CancelCheck | None:
+        return self._cancel
 
     def remaining(self) -> float:
         return self.expires - time.monotonic()
@@ -110,6 +115,7 @@ class SmtpConnection:
         self.port = port
         self._buf = bytearray()
         self._received_any = False
+        self.tls_pending = False  # a handshake started and did not finish: the socket is unusable
 
     # -- sending ---------------------------------------------------------------
     def send_line(self, line: str, shown: str | None = None) -> None:
@@ -189,6 +195,16 @@ class SmtpConnection:
                     f"The server's reply did not end after {len(lines)} lines ({size} bytes): an endless reply."
                 )
 
+    @contextlib.contextmanager
+    def grace(self, seconds: float) -> Iterator[None]:
+        """Bound the next exchanges to ``seconds`` (within the overall deadline): for goodbyes and aborts."""
+        outer = self.deadline
+        self.deadline = Deadline(max(0.001, min(seconds, outer.remaining())), outer.cancel_check)
+        try:
+            yield
+        finally:
+            self.deadline = outer
+
     def command(self, line: str, shown: str | None = None) -> Reply:
         self.send_line(line, shown)
         return self.read_reply()
@@ -215,6 +231,7 @@ class SmtpConnection:
         raw.setblocking(False)
         tls = context.wrap_socket(raw, server_hostname=server_hostname, do_handshake_on_connect=False)
         self.sock = tls
+        self.tls_pending = True
         while True:
             wait = self.deadline.slice()
             try:
@@ -224,13 +241,16 @@ class SmtpConnection:
                 select.select([tls], [], [], wait)
             except ssl.SSLWantWriteError:
                 select.select([], [tls], [], wait)
+        self.tls_pending = False
         return tls
 
+    @property
+    def encrypted(self) -> bool:
+        return isinstance(self.sock, ssl.SSLSocket) and not self.tls_pending
+
     def close(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             self.sock.close()
-        except OSError:
-            pass
 
 
 def _os_reason(exc: OSError) -> str:

@@ -167,3 +167,8 @@ def insecure_auth() -> Hint:
         "(On the command line, --allow-insecure-auth sends it anyway.)",
         "use_ssl",
     )
+
+
+def reply_hint(code: int, text: str, default_field: str | None = None) -> Hint:
+    """:func:`for_reply`, or an empty hint pointing at ``default_field`` when nothing specific is known."""
+    return for_reply(code, text) or Hint("", default_field)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import json
 from typing import Any
 
 
@@ -151,4 +150,6 @@ class ProbeReport:
         }
 
     def to_json(self, indent: int | None = 2) -> str:
+        import json  # only the --json path pays for it
+
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)

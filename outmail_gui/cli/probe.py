@@ -1,0 +1,266 @@
+"""``probe`` (an ad-hoc server) and ``test NAME`` (a saved one): the connection test from the shell.
+
+Exit 0 when every step passed, 1 when the test failed, 2 on bad usage or invalid values.
+The engine and the store are imported inside the commands, so ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import TYPE_CHECKING, Any
+
+from outmail_gui.cli.common import EXIT_FAILED, EXIT_OK, CommandError, UsageError
+
+if TYPE_CHECKING:
+    from outmail_gui.domain.settings import AuthMethod
+    from outmail_gui.probe.report import ProbeReport
+
+SECURITY_CHOICES = ("auto", "none", "starttls", "implicit")
+
+
+def register(subparsers: Any) -> None:
+    probe = subparsers.add_parser(
+        "probe",
+        help="test an ad-hoc SMTP server step by step",
+        description="Test an SMTP server from this workstation: resolve, connect, TLS, EHLO, AUTH, and optionally "
+        "a test message. Exit 0 when every step passed, 1 when the test failed, 2 on bad usage.",
+    )
+    probe.add_argument("--server", required=True, metavar="HOST", help="host name, IDN, IPv4 or IPv6 address")
+    probe.add_argument(
+        "--port", type=_int_arg, metavar="N", help="port (default: 465 with --security implicit, else 25)"
+    )
+    probe.add_argument("--security", choices=SECURITY_CHOICES, default="auto", help="TLS mode (default: auto)")
+    probe.add_argument("--login-id", default="", metavar="USER")
+    secret = probe.add_mutually_exclusive_group()
+    secret.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    secret.add_argument("--password-env", metavar="VAR", help="read the password from environment variable VAR")
+    probe.add_argument("--oauth-token-env", metavar="VAR", help="read an OAuth 2.0 bearer token (XOAUTH2) from VAR")
+    probe.add_argument(
+        "--auth", default="auto", metavar="auto|none|MECH,...", help="mechanisms: auto (default), none, or a list"
+    )
+    probe.add_argument("--timeout", type=_float_arg, default=None, metavar="SECONDS", help="overall deadline (120)")
+    probe.add_argument("--from", dest="from_address", default="", metavar="ADDR", help="sender of the test message")
+    probe.add_argument("--chunking", action="store_true", help="send with BDAT when the server offers CHUNKING")
+    probe.add_argument("--pin-sha256", default="", metavar="FINGERPRINT", help="accept this certificate if untrusted")
+    _common_test_options(probe)
+    probe.set_defaults(func=run_probe_command)
+
+    test = subparsers.add_parser(
+        "test",
+        help="test a saved server with its stored settings and password",
+        description="Test a saved server exactly as configured, with the password from the keyring.",
+    )
+    test.add_argument("name", metavar="NAME", help="the saved server's name")
+    test.add_argument("--timeout", type=_float_arg, default=None, metavar="SECONDS", help="default: Connection Timeout")
+    test.add_argument("--oauth-token-env", metavar="VAR", help="read an OAuth 2.0 bearer token (XOAUTH2) from VAR")
+    test.add_argument("--analyst-email", default="", metavar="ADDR", help="the analyst's address (Sent From Analyst)")
+    _common_test_options(test)
+    test.set_defaults(func=run_test_command)
+
+
+def _common_test_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--to", default="", metavar="ADDR", help="send a test message to ADDR")
+    parser.add_argument("--dry-run", action="store_true", help="with --to: MAIL FROM and RCPT TO only, then RSET")
+    parser.add_argument("--pager", action="store_true", help="with --to: send the pager test message")
+    parser.add_argument("--ca-file", metavar="PEM", help="verify the certificate against this CA file only")
+    parser.add_argument(
+        "--allow-insecure-auth", action="store_true", help="allow sending credentials without TLS (not recommended)"
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    parser.add_argument("--transcript", action="store_true", help="include the (redacted) SMTP transcript")
+
+
+def _int_arg(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+
+
+def _float_arg(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+
+
+# -- validation -------------------------------------------------------------------------
+
+
+def _check_port(port: int) -> int:
+    if not 1 <= port <= 65535:
+        raise UsageError(f"port {port} is out of range (1-65535)")
+    return port
+
+
+def _check_timeout(timeout: float | None) -> float | None:
+    from outmail_gui.domain.rules import MAX_TIMEOUT_S
+
+    if timeout is not None and not 0 < timeout <= MAX_TIMEOUT_S:
+        raise UsageError(f"--timeout must be more than 0 and at most {MAX_TIMEOUT_S} seconds")
+    return timeout
+
+
+def _check_address(option: str, value: str) -> str:
+    if not value:
+        return ""
+    from outmail_gui.domain.addresses import address_problem, has_control_characters
+
+    if has_control_characters(value):
+        raise UsageError(f"{option}: the address contains a line break or another control character")
+    problem = address_problem(value)
+    if problem:
+        raise UsageError(f"{option}: {problem}")
+    return value.strip()
+
+
+def _check_host(host: str) -> str:
+    from outmail_gui.domain.addresses import host_problem
+
+    problem = host_problem(host)
+    if problem:
+        raise UsageError(f"--server: {problem}")
+    return host.strip()
+
+
+def _check_ca_file(path: str | None) -> str | None:
+    if path is not None and not os.path.isfile(path):
+        raise UsageError(f"--ca-file: {path!r} is not a readable file")
+    return path
+
+
+def parse_auth(text: str) -> tuple[bool, tuple[AuthMethod, ...]]:
+    """``auto`` -> (True, ()); ``none`` -> (False, ()); ``PLAIN,LOGIN`` -> (False, methods)."""
+    from outmail_gui.domain.settings import AuthMethod
+
+    key = text.strip().lower()
+    if key == "auto":
+        return True, ()
+    if key == "none":
+        return False, ()
+    methods: list[AuthMethod] = []
+    for part in text.split(","):
+        if not part.strip():
+            continue
+        try:
+            method = AuthMethod.parse(part)
+        except ValueError as exc:
+            raise UsageError(f"--auth: {exc}") from None
+        if method not in methods:
+            methods.append(method)
+    if not methods:
+        raise UsageError("--auth: name at least one mechanism, or auto, or none")
+    return False, tuple(methods)
+
+
+def _env_secret(option: str, var: str | None) -> str:
+    if not var:
+        return ""
+    value = os.environ.get(var)
+    if value is None:
+        raise UsageError(f"{option}: environment variable {var} is not set")
+    return value
+
+
+def _stdin_password() -> str:
+    line = sys.stdin.readline()
+    return line[:-1] if line.endswith("\n") else line
+
+
+# -- commands ---------------------------------------------------------------------------
+
+
+def run_probe_command(args: argparse.Namespace) -> int:
+    from outmail_gui.probe.request import ProbeRequest, Security
+
+    host = _check_host(args.server)
+    security = Security(args.security)
+    port = _check_port(args.port if args.port is not None else (465 if security is Security.IMPLICIT else 25))
+    timeout = _check_timeout(args.timeout)
+    from_address = _check_address("--from", args.from_address)
+    to_address = _check_address("--to", args.to)
+    if to_address and not from_address:
+        raise UsageError("--to needs --from (the sender of the test message)")
+    if args.dry_run and not to_address:
+        raise UsageError("--dry-run needs --to")
+    if args.pager and not to_address:
+        raise UsageError("--pager needs --to")
+    from outmail_gui.domain.addresses import has_control_characters
+
+    if has_control_characters(args.login_id):
+        raise UsageError("--login-id contains a line break or another control character")
+    auth_auto, methods = parse_auth(args.auth)
+    password = _stdin_password() if args.password_stdin else _env_secret("--password-env", args.password_env)
+    request = ProbeRequest(
+        host=host,
+        port=port,
+        security=security,
+        ca_file=_check_ca_file(args.ca_file),
+        login_id=args.login_id,
+        password=password,
+        oauth_token=_env_secret("--oauth-token-env", args.oauth_token_env),
+        auth_auto=auth_auto,
+        auth_methods=methods,
+        timeout_s=timeout if timeout is not None else 120.0,
+        from_address=from_address,
+        to_address=to_address,
+        dry_run=args.dry_run,
+        chunking=args.chunking,
+        allow_insecure_auth=args.allow_insecure_auth,
+        pinned_sha256=args.pin_sha256,
+        pager=args.pager,
+    )
+    return _run_and_print(request, args)
+
+
+def run_test_command(args: argparse.Namespace) -> int:
+    to_address = _check_address("--to", args.to)
+    analyst_email = _check_address("--analyst-email", args.analyst_email)
+    timeout = _check_timeout(args.timeout)
+    if (args.dry_run or args.pager) and not to_address:
+        raise UsageError("--dry-run and --pager need --to")
+    ca_file = _check_ca_file(args.ca_file)
+    from outmail_gui.cli.store_access import open_repository, secret_store, store_errors
+
+    repo = open_repository(args)
+    try:
+        settings = repo.find_by_name(args.name)
+    finally:
+        repo.close()
+    if settings is None:
+        raise CommandError(f"no server named {args.name!r}", EXIT_FAILED)
+    password = ""
+    if settings.login_id and not settings.uses_no_authentication:
+        with store_errors():
+            password = secret_store().get_password(settings.id) or ""
+    from outmail_gui.probe.request import ProbeRequest
+
+    request = ProbeRequest.from_settings(
+        settings,
+        password,
+        to_address=to_address,
+        oauth_token=_env_secret("--oauth-token-env", args.oauth_token_env),
+        analyst_email=analyst_email,
+        timeout_s=timeout,
+        ca_file=ca_file,
+        dry_run=args.dry_run,
+        pager=args.pager,
+        allow_insecure_auth=args.allow_insecure_auth,
+    )
+    return _run_and_print(request, args)
+
+
+def _run_and_print(request: Any, args: argparse.Namespace) -> int:
+    from outmail_gui.probe.runner import run_probe
+
+    report: ProbeReport = run_probe(request)
+    if args.json:
+        sys.stdout.write(report.to_json() + "\n")
+    else:
+        from outmail_gui.probe.render import text_report
+
+        sys.stdout.write(text_report(report, transcript=args.transcript) + "\n")
+    sys.stdout.flush()
+    return EXIT_OK if report.ok else EXIT_FAILED

@@ -1,0 +1,34 @@
+"""The interface every mechanism implements: an optional initial response, then one answer per challenge."""
+
+from __future__ import annotations
+
+import abc
+import dataclasses
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Credentials:
+    login_id: str
+    password: str
+    oauth_token: str = ""
+    host: str = ""  # the server's name, for DIGEST-MD5's digest-uri and Kerberos' service principal
+
+
+class MechanismError(Exception):
+    """The mechanism cannot go on (malformed challenge, failed mutual authentication, missing library)."""
+
+
+class Mechanism(abc.ABC):
+    name: str = ""
+    uses_initial_response: bool = False
+
+    def __init__(self, credentials: Credentials) -> None:
+        self.credentials = credentials
+
+    def initial_response(self) -> bytes | None:
+        """Bytes sent with the AUTH command (``None``: wait for the first challenge)."""
+        return None
+
+    @abc.abstractmethod
+    def respond(self, challenge: bytes) -> bytes:
+        """The answer to one 334 challenge (already base64-decoded)."""

@@ -1,0 +1,145 @@
+"""The AUTH step: choose a mechanism, run its exchange, stop at the first rejected login.
+
+Only redacted text reaches the transcript: the AUTH command is recorded as
+``AUTH MECH <redacted>`` and every answer to a challenge as ``<redacted>``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+
+from outmail_gui.probe import hints
+from outmail_gui.probe.auth import Credentials, Mechanism, MechanismError, create_mechanism, plan_auth
+from outmail_gui.probe.auth.select import offered_mechanisms
+from outmail_gui.probe.connection import Reply, SmtpConnection, printable
+from outmail_gui.probe.errors import ProbeFailure, ProtocolViolation
+from outmail_gui.probe.redact import REDACTED
+from outmail_gui.probe.report import ProbeReport, Step, StepStatus
+from outmail_gui.probe.request import ProbeRequest
+
+MAX_CHALLENGES = 8
+ABORT_GRACE_S = 1.0
+_NOT_ACCEPTED = 504  # mechanism not accepted: the only reply after which the next candidate is tried
+
+
+def authenticate(
+    conn: SmtpConnection, request: ProbeRequest, caps: list[str], report: ProbeReport, step: Step, host: str
+) -> None:
+    offered = offered_mechanisms(caps)
+    report.auth.offered = offered
+    if not request.auth_auto and not request.auth_methods:
+        step.status = StepStatus.SKIPPED
+        step.detail = "No authentication: automatic selection is off and no method is ticked."
+        return
+    if not request.login_id and not request.oauth_token:
+        step.status = StepStatus.SKIPPED
+        step.detail = "No Login ID given: the test does not authenticate."
+        return
+    if not offered:
+        if conn.encrypted:
+            raise ProbeFailure(
+                "The server offers no authentication (no AUTH in its EHLO reply), so the Login ID cannot be used.",
+                "Ask the administrator to enable SMTP AUTH on this port, or clear Login ID if the server relays "
+                "for this workstation without a login.",
+                "login_id",
+            )
+        raise ProbeFailure(
+            "The server offers no authentication on this unencrypted connection.",
+            "Many servers offer AUTH only after STARTTLS: select Use SSL.",
+            "use_ssl",
+        )
+    plan = plan_auth(
+        offered,
+        request.auth_auto,
+        request.auth_methods,
+        bool(request.login_id),
+        bool(request.oauth_token),
+        ascii_password=request.password.isascii(),
+    )
+    report.auth.unavailable = plan.unavailable
+    if not plan.candidates:
+        why = "; ".join(f"{m}: {r}" for m, r in plan.unavailable.items()) or "no mechanism in common"
+        raise ProbeFailure(
+            f"No usable authentication mechanism. The server offers {' '.join(offered)} ({why}).",
+            "Tick a method the server offers, or use Automatically select Authentication Method.",
+            "auth_methods",
+        )
+    if not conn.encrypted and not request.allow_insecure_auth:
+        hint = hints.insecure_auth()
+        raise ProbeFailure(
+            "Stopped before AUTH: the connection is not encrypted, so the credentials would travel in clear. "
+            "Nothing was sent.",
+            hint.text,
+            hint.field,
+        )
+    credentials = Credentials(request.login_id, request.password, request.oauth_token, host)
+    notes: list[str] = []
+    for index, method in enumerate(plan.candidates):
+        mechanism = create_mechanism(method, credentials)
+        report.auth.mechanism = method.value
+        report.auth.reason = plan.reason if index == 0 else f"{method.value}: the next ticked/offered mechanism"
+        reply, last_challenge = _exchange(conn, mechanism, report)
+        if reply.code == 235:
+            insecure = "" if conn.encrypted else " WITHOUT encryption (explicitly allowed)"
+            step.detail = f"{method.value} accepted{insecure}; {report.auth.reason}" + "".join(notes)
+            return
+        more = index + 1 < len(plan.candidates)
+        if reply.code == _NOT_ACCEPTED and more:
+            notes.append(f"; {method.value} not accepted ({reply.first_line})")
+            continue
+        hint = hints.reply_hint(reply.code, reply.text, "auth_methods")
+        extra = f" The server said: {last_challenge}" if last_challenge else ""
+        raise ProbeFailure(
+            f"{method.value} authentication failed: {reply.first_line}.{extra}",
+            hint.text,
+            hint.field,
+        )
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii") if data else "="
+
+
+def _exchange(conn: SmtpConnection, mechanism: Mechanism, report: ProbeReport) -> tuple[Reply, str]:
+    name = mechanism.name
+    try:
+        initial = mechanism.initial_response() if mechanism.uses_initial_response else None
+    except MechanismError as exc:
+        raise ProbeFailure(f"{name} cannot be used: {exc}.", "", "auth_methods") from None
+    if initial is None:
+        conn.send_line(f"AUTH {name}")
+    else:
+        conn.send_line(f"AUTH {name} {_b64(initial)}", shown=f"AUTH {name} {REDACTED}")
+    report.auth.attempts += 1
+    last = ""
+    for _round in range(MAX_CHALLENGES + 1):
+        reply = conn.read_reply()
+        if reply.code != 334:
+            return reply, last
+        if _round == MAX_CHALLENGES:
+            _abort(conn)
+            raise ProtocolViolation(f"The server sent more than {MAX_CHALLENGES} {name} challenges: aborted.")
+        encoded = reply.lines[0].strip() if reply.lines else ""
+        try:
+            challenge = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError):
+            _abort(conn)
+            raise ProtocolViolation(f"The server's {name} challenge is not valid base64.") from None
+        if name == "XOAUTH2":
+            last = printable(challenge)[:300]
+        try:
+            answer = mechanism.respond(challenge)
+        except MechanismError as exc:
+            _abort(conn)
+            raise ProbeFailure(f"{name} failed: {exc}.", "", "auth_methods") from None
+        conn.send_line(_b64(answer) if answer else "", shown=REDACTED)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _abort(conn: SmtpConnection) -> None:
+    """Cancel the exchange (RFC 4954 ``*``) and read the server's answer, if any."""
+    with contextlib.suppress(ProbeFailure), conn.grace(ABORT_GRACE_S):
+        conn.send_line("*")
+        conn.read_reply()

@@ -1,0 +1,160 @@
+"""Name resolution and TCP connect, both bounded by the test's deadline and Cancel."""
+
+from __future__ import annotations
+
+import errno
+import select
+import socket
+import threading
+from typing import Any
+
+from outmail_gui.probe import hints
+from outmail_gui.probe.connection import Deadline
+from outmail_gui.probe.errors import DeadlineExceeded, ProbeFailure
+
+Address = tuple[int, tuple[Any, ...]]  # (family, sockaddr)
+
+
+def network_host(host: str) -> str:
+    """The host as the resolver needs it (IDN to A-labels, IPv6 brackets removed)."""
+    text = host.strip()
+    if text.isascii():
+        return text[1:-1] if text.startswith("[") and text.endswith("]") else text.rstrip(".") or text
+    from outmail_gui.domain.addresses import ascii_host
+
+    try:
+        return ascii_host(text)
+    except Exception as exc:  # idna raises several types
+        raise ProbeFailure(f"{text!r} is not a valid host name: {exc}.", "Correct Server.", "server") from None
+
+
+def _is_ip(host: str) -> bool:
+    for family in (socket.AF_INET, socket.AF_INET6):
+        try:
+            socket.inet_pton(family, host)
+        except (OSError, ValueError):
+            continue
+        return True
+    return False
+
+
+def resolve(host: str, port: int, deadline: Deadline) -> list[Address]:
+    """A and AAAA records (getaddrinfo runs in a helper thread so the deadline still holds)."""
+    if _is_ip(host):
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_NUMERICHOST)
+        return [(info[0], info[4]) for info in infos]
+    result: dict[str, Any] = {}
+
+    def lookup() -> None:
+        try:
+            result["infos"] = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError) as exc:
+            result["error"] = exc
+
+    worker = threading.Thread(target=lookup, name="outmail-resolve", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        try:
+            wait = deadline.slice()
+        except DeadlineExceeded:
+            raise ProbeFailure(
+                f"The name {host!r} could not be resolved in time: the DNS server does not answer.",
+                "Check this workstation's network and DNS settings.",
+                "server",
+            ) from None
+        worker.join(wait)
+    error = result.get("error")
+    if error is not None:
+        code = getattr(error, "errno", None)
+        if code in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", -5)):
+            hint = hints.host_not_found(host)
+            raise ProbeFailure(f"Host not found: {host!r} has no address in DNS.", hint.text, hint.field)
+        if code == socket.EAI_AGAIN:
+            raise ProbeFailure(
+                f"The name {host!r} could not be resolved: the DNS server did not answer (temporary failure).",
+                "Check this workstation's network and DNS settings, then try again.",
+                "server",
+            )
+        raise ProbeFailure(f"The name {host!r} could not be resolved: {error}.", "", "server")
+    seen: list[Address] = []
+    for info in result.get("infos", []):
+        entry = (info[0], info[4])
+        if entry not in seen:
+            seen.append(entry)
+    return seen
+
+
+def describe(addresses: list[Address]) -> str:
+    return ", ".join(str(sockaddr[0]) for _family, sockaddr in addresses)
+
+
+def connect(addresses: list[Address], host: str, port: int, deadline: Deadline) -> socket.socket:
+    """Try each address in turn, sharing the remaining time fairly between them."""
+    errors: list[tuple[str, int | None]] = []
+    for index, (family, sockaddr) in enumerate(addresses):
+        left = len(addresses) - index
+        budget = deadline.remaining() / left if left > 1 else deadline.remaining()
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        try:
+            _connect_one(sock, sockaddr, deadline, budget)
+        except _AttemptTimedOut:
+            sock.close()
+            errors.append((f"{sockaddr[0]}: timed out", errno.ETIMEDOUT))
+            continue
+        except OSError as exc:
+            sock.close()
+            errors.append((f"{sockaddr[0]}: {exc.strerror or exc}", exc.errno))
+            continue
+        except BaseException:
+            sock.close()
+            raise
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return sock
+    codes = {code for _text, code in errors}
+    detail = "; ".join(text for text, _code in errors)
+    if codes == {errno.ECONNREFUSED}:
+        hint = hints.connection_refused(host, port)
+        raise ProbeFailure(f"Connection refused by {host} port {port} ({detail}).", hint.text, hint.field)
+    if errno.ETIMEDOUT in codes:
+        hint = hints.connection_timed_out(host, port)
+        raise ProbeFailure(f"Connection to {host} port {port} timed out ({detail}).", hint.text, hint.field)
+    if codes & {errno.ENETUNREACH, errno.EHOSTUNREACH}:
+        raise ProbeFailure(
+            f"{host} cannot be reached from this workstation ({detail}).",
+            "Check the network route or VPN to the mail server.",
+            "server",
+        )
+    raise ProbeFailure(f"Could not connect to {host} port {port} ({detail}).", "", "port")
+
+
+class _AttemptTimedOut(Exception):
+    pass
+
+
+def _connect_one(sock: socket.socket, sockaddr: tuple[Any, ...], deadline: Deadline, budget: float) -> None:
+    sock.setblocking(False)
+    code = sock.connect_ex(sockaddr)
+    if code == 0:
+        return
+    if code not in (errno.EINPROGRESS, errno.EWOULDBLOCK, errno.EALREADY):
+        raise OSError(code, _strerror(code))
+    stop = deadline.remaining() - budget
+    while True:
+        if deadline.remaining() <= stop + 0.0005:
+            raise _AttemptTimedOut()
+        try:
+            wait = deadline.slice()
+        except DeadlineExceeded:
+            raise _AttemptTimedOut() from None
+        _r, writable, failed = select.select([], [sock], [sock], wait)
+        if writable or failed:
+            err = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+            if err:
+                raise OSError(err, _strerror(err))
+            return
+
+
+def _strerror(code: int) -> str:
+    import os
+
+    return os.strerror(code)

@@ -1,0 +1,32 @@
+"""The engine's entry point for the CLI and the GUI worker thread."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from outmail_gui.domain.settings import Protocol
+from outmail_gui.probe.report import ProbeReport
+from outmail_gui.probe.request import ProbeRequest
+from outmail_gui.probe.steps import StepCallback
+
+
+def run_probe(
+    request: ProbeRequest,
+    on_step: StepCallback | None = None,
+    cancel: threading.Event | Callable[[], bool] | None = None,
+) -> ProbeReport:
+    """Run the whole test; never raises for network or server trouble.
+
+    ``on_step`` is called (on the calling thread) as each step starts and ends; ``cancel``
+    (an Event or a callable) is checked at least four times a second.
+    """
+    check: Callable[[], bool] | None
+    check = cancel.is_set if isinstance(cancel, threading.Event) else cancel
+    if request.protocol is Protocol.MAPI:
+        from outmail_gui.probe.mapi import MapiProbe
+
+        return MapiProbe(request, on_step, check).run()
+    from outmail_gui.probe.smtp_probe import SmtpProbe
+
+    return SmtpProbe(request, on_step, check).run()

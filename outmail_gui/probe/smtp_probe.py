@@ -1,0 +1,314 @@
+"""SmtpProbe: the SMTP connection test, step by step, within one deadline.
+
+resolve -> connect -> [implicit TLS] -> greeting -> EHLO -> [STARTTLS -> EHLO] -> AUTH ->
+[MAIL/RCPT dry run | test message] -> QUIT. Credentials are sent only over TLS (unless the
+user explicitly allowed otherwise) and only after the certificate was verified or matched
+the host's pinned fingerprint.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import ssl
+
+from outmail_gui.probe import hints, network, tls
+from outmail_gui.probe.authenticate import authenticate
+from outmail_gui.probe.connection import CancelCheck, Deadline, Reply, SmtpConnection, Transcript
+from outmail_gui.probe.errors import (
+    Cancelled,
+    CertificateProblem,
+    ConnectionLost,
+    DeadlineExceeded,
+    ProbeFailure,
+    ProtocolViolation,
+)
+from outmail_gui.probe.redact import Redactor
+from outmail_gui.probe.report import ProbeReport, TlsInfo
+from outmail_gui.probe.request import ProbeRequest, Security
+from outmail_gui.probe.steps import StepCallback, StepRecorder
+
+QUIT_GRACE_S = 1.0
+
+
+class _Mode(enum.Enum):
+    NORMAL = "normal"
+    PINNED = "pinned"  # handshake without verification; continue only if the fingerprint matches the pin
+    FETCH_CERT = "fetch"  # quiet session after a verification failure, only to show the certificate
+
+
+class _PinRetry(ProbeFailure):
+    """Verification failed on a host with a pinned fingerprint: reconnect and compare."""
+
+    def __init__(self, problem: CertificateProblem) -> None:
+        super().__init__(problem.message, problem.hint, problem.field)
+        self.problem = problem
+
+
+class SmtpProbe:
+    def __init__(
+        self, request: ProbeRequest, on_step: StepCallback | None = None, cancel: CancelCheck | None = None
+    ) -> None:
+        self.request = request
+        self.security = request.effective_security
+        self.host = network.network_host(request.host) if request.host.strip() else ""
+        self.redact = Redactor([request.password, request.oauth_token])
+        self.report = ProbeReport(host=request.host.strip(), port=request.port, security=self.security.value)
+        self.transcript = Transcript(self.redact)
+        self.recorder = StepRecorder(self.report, self.redact, on_step)
+        self.deadline = Deadline(request.timeout_s, cancel)
+        self.addresses: list[network.Address] = []
+        self._fetched: TlsInfo | None = None
+
+    def run(self) -> ProbeReport:
+        try:
+            with self.recorder.step("resolve") as step:
+                self.addresses = network.resolve(self.host, self.request.port, self.deadline)
+                step.detail = f"{self.host} -> {network.describe(self.addresses)}"
+            try:
+                self._session(_Mode.NORMAL, self.recorder, self.transcript)
+            except _PinRetry as retry:
+                self._retry_pinned(retry.problem)
+        except ProbeFailure as failure:
+            if isinstance(failure, CertificateProblem):
+                self._show_certificate_after_failure(failure)
+        finally:
+            self._finish()
+        return self.report
+
+    # -- the session ---------------------------------------------------------
+    def _session(self, mode: _Mode, recorder: StepRecorder, transcript: Transcript) -> None:
+        with recorder.step("connect") as step:
+            sock = network.connect(self.addresses, self.host, self.request.port, self.deadline)
+            peer = sock.getpeername()
+            step.detail = f"connected to {peer[0]} port {peer[1]}"
+        conn = SmtpConnection(sock, self.deadline, transcript, self.request.port)
+        polite = False
+        try:
+            if self.security is Security.IMPLICIT:
+                self._implicit_tls(conn, mode, recorder)
+            with recorder.step("greeting") as step:
+                greeting = self._greeting(conn)
+                step.detail = greeting.first_line
+            with recorder.step("ehlo") as step:
+                polite = True
+                caps, step.detail = self._ehlo(conn)
+            if self.security is Security.IMPLICIT:
+                self._store_caps(after_tls=caps, mode=mode)
+            elif self.security is Security.STARTTLS:
+                self._store_caps(before_tls=caps, mode=mode)
+                self._starttls(conn, caps, mode, recorder)
+                with recorder.step("ehlo_tls") as step:
+                    caps, step.detail = self._ehlo(conn)
+                self._store_caps(after_tls=caps, mode=mode)
+            else:
+                self._store_caps(before_tls=caps, mode=mode)
+                recorder.skip("tls", "Use SSL is off: the connection is not encrypted.")
+            if mode is _Mode.FETCH_CERT:
+                return
+            with recorder.step("auth") as step:
+                authenticate(conn, self.request, caps, self.report, step, self.host)
+            self._mail_steps(conn, caps, recorder)
+            with recorder.step("quit") as step:
+                polite = False
+                step.detail = self._quit(conn)
+        except (ConnectionLost, DeadlineExceeded, ProtocolViolation, Cancelled):
+            polite = False  # after a violation nothing more is sent; a dead or late peer gets nothing either
+            raise
+        finally:
+            if polite:
+                self._quiet_quit(conn)
+            conn.close()
+
+    def _greeting(self, conn: SmtpConnection) -> Reply:
+        try:
+            reply = conn.read_reply(greeting=True)
+        except DeadlineExceeded:
+            hint = hints.no_greeting(self.request.port)
+            raise ProbeFailure(
+                f"No greeting from the server within the time-out ({self.request.timeout_s:g} s).",
+                hint.text,
+                hint.field,
+            ) from None
+        if reply.code != 220:
+            hint = hints.for_reply(reply.code, reply.text) or hints.Hint(
+                "The server does not accept connections from this workstation now."
+            )
+            raise ProbeFailure(
+                f"The server refused the session: {reply.first_line}.",
+                hint.text,
+                hint.field,
+            )
+        return reply
+
+    def _ehlo(self, conn: SmtpConnection) -> tuple[list[str], str]:
+        name = self.request.ehlo_name or _address_literal(conn)
+        reply = conn.command(f"EHLO {name}")
+        if reply.code == 250:
+            caps = list(reply.lines[1:])
+            return caps, f"{len(caps)} extensions: " + ", ".join(c.split(" ")[0] for c in caps)
+        if 500 <= reply.code < 600:
+            helo = conn.command(f"HELO {name}")
+            if helo.code == 250:
+                return [], f"EHLO refused ({reply.first_line}); HELO accepted, so the server offers no extensions."
+            reply = helo
+        hint = hints.reply_hint(reply.code, reply.text)
+        raise ProbeFailure(f"The server refused EHLO and HELO: {reply.first_line}.", hint.text, hint.field)
+
+    def _store_caps(self, mode: _Mode, before_tls: list[str] | None = None, after_tls: list[str] | None = None) -> None:
+        if mode is _Mode.FETCH_CERT:
+            return
+        if before_tls is not None:
+            self.report.capabilities_before_tls = [self.redact(c) for c in before_tls]
+        if after_tls is not None:
+            self.report.capabilities_after_tls = [self.redact(c) for c in after_tls]
+
+    # -- TLS -------------------------------------------------------------------
+    def _starttls(self, conn: SmtpConnection, caps: list[str], mode: _Mode, recorder: StepRecorder) -> None:
+        with recorder.step("tls") as step:
+            if not any(c.upper().split(" ")[0] == "STARTTLS" for c in caps):
+                hint = hints.starttls_missing()
+                raise ProbeFailure("The server does not offer STARTTLS.", hint.text, hint.field)
+            reply = conn.command("STARTTLS")
+            if reply.code != 220:
+                hint = hints.starttls_missing()
+                raise ProbeFailure(
+                    f"The server refused STARTTLS: {reply.first_line}. No password was sent.", hint.text, hint.field
+                )
+            if conn.has_pending_bytes():
+                raise ProtocolViolation(
+                    "The server sent data after its reply to STARTTLS and before the TLS handshake: a protocol "
+                    "violation (possibly an injection attack). The test was aborted; nothing else was sent.",
+                    "Report this to the server's administrator; a device between this workstation and the server "
+                    "may tamper with the connection.",
+                    None,
+                )
+            step.detail = self._handshake(conn, mode, implicit=False)
+
+    def _implicit_tls(self, conn: SmtpConnection, mode: _Mode, recorder: StepRecorder) -> None:
+        with recorder.step("tls") as step:
+            step.detail = self._handshake(conn, mode, implicit=True)
+
+    def _handshake(self, conn: SmtpConnection, mode: _Mode, implicit: bool) -> str:
+        verified = mode is _Mode.NORMAL
+        context = tls.verifying_context(self.request.ca_file) if verified else tls.inspection_context()
+        try:
+            sock = conn.start_tls(context, self.host)
+        except (ssl.SSLError, ConnectionError, EOFError) as exc:
+            failure = tls.explain_handshake_error(exc, self.host, self.request.port, implicit)
+            if isinstance(failure, CertificateProblem) and self.request.pinned_sha256 and mode is _Mode.NORMAL:
+                raise _PinRetry(failure) from None
+            raise failure from None
+        info = tls.tls_info(sock, "implicit" if implicit else "starttls", verified)
+        if mode is _Mode.FETCH_CERT:
+            self._fetched = info
+            return ""
+        if mode is _Mode.PINNED:
+            self._check_pin(info)
+        self.report.tls = info
+        cert = info.certificate
+        detail = f"{info.version}, {info.cipher}"
+        if cert:
+            state = "verified" if cert.verified else "not verifiable, accepted by its pinned fingerprint"
+            detail += f"; certificate {cert.subject} ({state}, {cert.days_left} days left)"
+        return detail
+
+    def _check_pin(self, info: TlsInfo) -> None:
+        cert = info.certificate
+        got = tls.normalize_fingerprint(cert.sha256 if cert else "")
+        if not got or got != tls.normalize_fingerprint(self.request.pinned_sha256):
+            raise CertificateProblem(
+                "The server's certificate is not trusted and differs from the one accepted for this server "
+                f"(SHA-256 {cert.sha256 if cert else 'unknown'}).",
+                "The certificate changed since it was accepted: the server may have a new certificate, or someone "
+                "may be intercepting the connection. Check the fingerprint with the server's administrator before "
+                "accepting it.",
+                None,
+            )
+        assert cert is not None
+        cert.pinned = True
+
+    def _retry_pinned(self, problem: CertificateProblem) -> None:
+        """Verification failed but the user pinned a fingerprint for this host: reconnect and compare."""
+        self.report.steps[:] = self.report.steps[:1]
+        self.report.hint, self.report.hint_field = "", None
+        self.transcript.note(
+            f"certificate not verifiable ({problem.message}); reconnecting to compare it with the pinned fingerprint"
+        )
+        self.report.warnings.append(f"Certificate not verifiable by this workstation: {problem.message}")
+        self._session(_Mode.PINNED, self.recorder, self.transcript)
+
+    def _show_certificate_after_failure(self, failure: CertificateProblem) -> None:
+        """Fetch the certificate only to show it (quiet session, nothing sent after the handshake)."""
+        self._fetched = None
+        quiet = StepRecorder(self.report, self.redact, None, quiet=True)
+        with contextlib.suppress(ProbeFailure, OSError):
+            self._session(_Mode.FETCH_CERT, quiet, Transcript(self.redact))
+        info = self._fetched
+        if info is None:
+            return
+        self.report.tls = info
+        cert = info.certificate
+        if cert is None:
+            return
+        if failure.verify_code == tls.V_ERR_CERT_HAS_EXPIRED:
+            hint = hints.certificate_expired(cert.not_after[:10])
+            self.report.hint, self.report.hint_field = hint.text, hint.field
+        elif failure.verify_code in (tls.V_ERR_HOSTNAME_MISMATCH, tls.V_ERR_IP_ADDRESS_MISMATCH):
+            hint = hints.certificate_wrong_host(self.host, cert.sans or [cert.subject])
+            self.report.hint, self.report.hint_field = hint.text, hint.field
+        self.report.hint += f" (certificate SHA-256 {cert.sha256})"
+
+    # -- after authentication -------------------------------------------------
+    def _mail_steps(self, conn: SmtpConnection, caps: list[str], recorder: StepRecorder) -> None:
+        if not self.request.to_address:
+            return
+        from outmail_gui.probe.sending import send_dry_run, send_test_message  # only when mail is sent
+
+        if self.request.dry_run:
+            with recorder.step("dry_run") as step:
+                send_dry_run(conn, self.request, caps, self.report, step)
+        else:
+            with recorder.step("message") as step:
+                send_test_message(conn, self.request, caps, self.report, step)
+
+    def _quit(self, conn: SmtpConnection) -> str:
+        """Everything that matters has passed by now: a server that answers QUIT badly or late
+        (within a short grace) is noted, not failed."""
+        try:
+            with conn.grace(QUIT_GRACE_S):
+                reply = conn.command("QUIT")
+        except ConnectionLost:
+            return "the server closed the connection without answering QUIT"
+        except DeadlineExceeded:
+            return "no answer to QUIT (ignored)"
+        except ProtocolViolation as exc:
+            return f"garbled answer to QUIT (ignored): {exc.message}"
+        if reply.code != 221:
+            return f"unexpected answer to QUIT (ignored): {reply.first_line}"
+        return reply.first_line
+
+    def _quiet_quit(self, conn: SmtpConnection) -> None:
+        """After a refused command, say goodbye politely, but never wait long for it."""
+        if conn.tls_pending:
+            return
+        with contextlib.suppress(ProbeFailure, OSError), conn.grace(QUIT_GRACE_S):
+            conn.command("QUIT")
+
+    def _finish(self) -> None:
+        report = self.report
+        report.transcript = [self.redact(line) for line in self.transcript.lines]
+        report.hint = self.redact(report.hint)
+        report.warnings = [self.redact(w) for w in report.warnings]
+        report.auth.reason = self.redact(report.auth.reason)
+        for step in report.steps:
+            step.detail = self.redact(step.detail)
+        report.elapsed_ms = self.deadline.elapsed_ms()
+
+
+def _address_literal(conn: SmtpConnection) -> str:
+    try:
+        local = conn.sock.getsockname()[0]
+    except OSError:
+        return "[127.0.0.1]"
+    return f"[IPv6:{local}]" if ":" in local else f"[{local}]"

@@ -1,0 +1,122 @@
+"""Redaction safety net, hints, request mapping, message building and the report's shape."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+
+from outmail_gui.domain.settings import AuthMethod, Protocol, new_server
+from outmail_gui.probe import ProbeReport, ProbeRequest, Security, Step, StepStatus
+from outmail_gui.probe.hints import for_reply
+from outmail_gui.probe.message import build_test_message, dot_stuff
+from outmail_gui.probe.redact import REDACTED, Redactor
+from outmail_gui.probe.render import text_report
+
+SECRET = "sëcret-Pässwörd"
+
+
+@pytest.mark.parametrize("prefix", [b"", b"\0", b"\0user\0", b"\0us\0"])
+def test_base64_of_a_blob_containing_the_secret_is_redacted_at_every_alignment(prefix: bytes) -> None:
+    redact = Redactor([SECRET])
+    blob = base64.b64encode(prefix + SECRET.encode("utf-8") + b"tail").decode()
+    assert SECRET not in redact(f"C: AUTH PLAIN {blob}")
+    assert REDACTED in redact(f"C: AUTH PLAIN {blob}")
+
+
+def test_plain_latin1_and_utf16_forms_are_redacted() -> None:
+    redact = Redactor([SECRET])
+    for form in (SECRET, SECRET.encode("utf-8").decode("latin-1"), base64.b64encode(SECRET.encode("latin-1")).decode()):
+        assert redact(f"x {form} y") == f"x {REDACTED} y"
+    assert redact("250 OK") == "250 OK"
+    assert Redactor(["", "ab"])("250 ab") == "250 ab"  # too short to scrub safely; never sent in clear anyway
+
+
+def test_hints_for_microsoft_and_standard_codes() -> None:
+    assert for_reply(535, "5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled").field == (
+        "auth_methods"
+    )
+    assert "OAuth 2.0" in for_reply(535, "5.7.30 Basic authentication is not supported").text
+    assert for_reply(504, "5.7.4 Unrecognized authentication type").field == "auth_methods"
+    assert for_reply(530, "5.7.57 Client not authenticated").field == "login_id"
+    assert for_reply(535, "5.7.8 bad").field == "password"
+    assert for_reply(530, "Must issue a STARTTLS command first").field == "use_ssl"
+    assert for_reply(250, "ok") is None
+
+
+def test_security_auto_resolves_by_port() -> None:
+    assert Security.AUTO.resolved(465) is Security.IMPLICIT
+    assert Security.AUTO.resolved(587) is Security.STARTTLS
+    assert Security.NONE.resolved(465) is Security.NONE
+
+
+def test_request_from_settings_follows_the_record() -> None:
+    record = new_server(
+        Protocol.SMTP,
+        server="smtp.example.com",
+        port=587,
+        login_id="u",
+        use_ssl=False,
+        auth_auto=False,
+        auth_methods=frozenset({AuthMethod.LOGIN, AuthMethod.CRAM_MD5}),
+        connection_timeout_s=30,
+        chunking=True,
+        outgoing_email_id="desk@example.com",
+        sent_from_analyst=True,
+        trusted_cert_sha256="AB:CD",
+        pager_encoding="iso-8859-1",
+    )
+    req = ProbeRequest.from_settings(record, "pw", analyst_email="ana@example.com")
+    assert req.security is Security.NONE and not req.tls_required
+    assert req.auth_methods == (AuthMethod.CRAM_MD5, AuthMethod.LOGIN)
+    assert req.timeout_s == 30 and req.chunking and req.pinned_sha256 == "AB:CD"
+    assert req.envelope_from == "ana@example.com"
+    assert req.pager_encoding == "iso-8859-1"
+    assert ProbeRequest.from_settings(record.with_changes(use_ssl=True), "").security is Security.AUTO
+    no_auth = ProbeRequest.from_settings(record.with_changes(auth_methods=frozenset()), "pw")
+    assert not no_auth.wants_auth
+
+
+def test_message_from_reply_to_receipt_and_pager() -> None:
+    req = ProbeRequest(
+        host="h",
+        from_address="desk@example.com",
+        to_address="to@example.com",
+        analyst_email="ana@example.com",
+        reply_to_forwarding_analyst=True,
+        send_receipt=True,
+        pager=True,
+        pager_text="Алло ✓",
+        pager_encoding="koi8-r",
+    )
+    msg = build_test_message(req, now=0)
+    assert b"From: desk@example.com\r\n" in msg.data
+    assert b"Reply-To: ana@example.com\r\n" in msg.data
+    assert b"Disposition-Notification-To: desk@example.com\r\n" in msg.data
+    assert msg.body == "Алло ?".encode("koi8-r")
+    assert msg.info.unencodable == ["✓"]
+    assert b"charset=koi8-r" in msg.data
+
+
+def test_dot_stuffing() -> None:
+    assert dot_stuff(b".a\r\nb\r\n.\r\n") == b"..a\r\nb\r\n..\r\n.\r\n"
+
+
+def test_report_json_shape_and_text() -> None:
+    report = ProbeReport(host="h", port=25)
+    report.steps = [Step("resolve", StepStatus.PASSED, "h -> 1.2.3.4", 1.2), Step("connect", StepStatus.FAILED, "no")]
+    report.hint, report.hint_field = "check the port", "port"
+    data = json.loads(report.to_json())
+    assert data["ok"] is False and data["failed_step"] == "connect"
+    assert data["steps"][0] == {
+        "name": "resolve",
+        "ok": True,
+        "status": "passed",
+        "detail": "h -> 1.2.3.4",
+        "elapsed_ms": 1.2,
+    }
+    assert {"hint", "tls", "auth", "capabilities", "transcript"} <= set(data)
+    text = text_report(report)
+    assert "FAIL  Connect" in text and "Hint: check the port [field: port]" in text
+    assert not ProbeReport(host="h", port=1).ok  # no step ran: not a pass
