@@ -11,6 +11,8 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from outmail_gui.cli.main import command_name
+
 if TYPE_CHECKING:
     from outmail_gui.ui.launch import build_main_window as build_main_window
 
@@ -45,20 +47,9 @@ def display_problem(environ: os._Environ[str] | dict[str, str] | None = None) ->
     return NO_DISPLAY_MESSAGE
 
 
-def _first_command(argv: Sequence[str]) -> str | None:
-    skip_value = {"--data-dir", "--analyst"}
-    it = iter(argv)
-    for arg in it:
-        if arg in skip_value:
-            next(it, None)
-        elif not arg.startswith("-") or arg in ("-h", "--help"):
-            return arg
-    return None
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    command = _first_command(args)
+    command = command_name(args)
     if command is not None:  # a command, help, or a typo the CLI reports as bad usage
         from outmail_gui.cli.main import run
 

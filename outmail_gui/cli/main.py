@@ -1,7 +1,8 @@
 """Top-level parser: global options, then one sub-command module per area.
 
-Each module in :data:`COMMAND_MODULES` exposes ``register(subparsers)``; the parser it adds
-sets ``func(args) -> int`` as its default.
+Each module in :data:`COMMANDS` exposes ``register(subparsers)``; the parser it adds sets
+``func(args) -> int`` as its default. Only the module of the command being run is imported
+(all of them for help or a typo), so ``probe`` does not pay for the store's imports.
 """
 
 from __future__ import annotations
@@ -13,11 +14,27 @@ from collections.abc import Callable, Sequence
 
 from outmail_gui.cli.common import EXIT_FAILED, ArgumentParser, CommandError
 
-COMMAND_MODULES: tuple[str, ...] = (
-    "outmail_gui.cli.servers",
-    "outmail_gui.cli.probe",
-)
-COMMAND_NAMES = frozenset({"servers", "probe", "test", "routing", "oauth"})
+# command name -> the module that registers it
+COMMANDS: dict[str, str] = {
+    "servers": "outmail_gui.cli.servers",
+    "probe": "outmail_gui.cli.probe",
+    "test": "outmail_gui.cli.probe",
+    "routing": "outmail_gui.cli.routing",
+    "oauth": "outmail_gui.cli.oauth",
+}
+COMMAND_MODULES: tuple[str, ...] = tuple(dict.fromkeys(COMMANDS.values()))
+_OPTIONS_WITH_VALUE = frozenset({"--data-dir", "--analyst"})
+
+
+def command_name(argv: Sequence[str]) -> str | None:
+    """The first word that is not a global option: a command, ``-h``/``--help``, or a typo."""
+    words = iter(argv)
+    for word in words:
+        if word in _OPTIONS_WITH_VALUE:
+            next(words, None)
+        elif not word.startswith("-") or word in ("-h", "--help"):
+            return word
+    return None
 
 
 def add_global_options(parser: argparse.ArgumentParser) -> None:
@@ -29,17 +46,19 @@ def add_global_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--analyst", metavar="NAME", help="act as this analyst (default: the operating-system login)")
 
 
-def build_parser() -> ArgumentParser:
+def build_parser(command: str | None = None) -> ArgumentParser:
+    """The parser; with a known ``command``, only that command's module is imported."""
     parser = ArgumentParser(prog="outmail-gui", description="Outmail: outgoing email server settings and tests.")
     add_global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
-    for name in COMMAND_MODULES:
+    modules = (COMMANDS[command],) if command in COMMANDS else COMMAND_MODULES
+    for name in modules:
         importlib.import_module(name).register(sub)
     return parser
 
 
 def run(argv: Sequence[str]) -> int:
-    parser = build_parser()
+    parser = build_parser(command_name(argv))
     args = parser.parse_args(list(argv))
     func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
     if func is None:
