@@ -231,8 +231,12 @@ def run_test_command(args: argparse.Namespace) -> int:
         repo.close()
     if settings is None:
         raise CommandError(f"no server named {args.name!r}", EXIT_FAILED)
+    from outmail_gui.cli.oauth import oauth_for_test
+
+    # OAuth 2.0 servers: the saved token, refreshed when needed (or the one in --oauth-token-env).
+    oauth, oauth_token = oauth_for_test(args, settings, _env_secret("--oauth-token-env", args.oauth_token_env))
     password = ""
-    if settings.login_id and not settings.uses_no_authentication:
+    if oauth is None and settings.login_id and not settings.uses_no_authentication:
         with store_errors():
             password = secret_store().get_password(settings.id) or ""
     from outmail_gui.probe.request import ProbeRequest
@@ -241,7 +245,7 @@ def run_test_command(args: argparse.Namespace) -> int:
         settings,
         password,
         to_address=to_address,
-        oauth_token=_env_secret("--oauth-token-env", args.oauth_token_env),
+        oauth_token=oauth_token,
         analyst_email=analyst_email,
         timeout_s=timeout,
         ca_file=ca_file,
@@ -249,13 +253,21 @@ def run_test_command(args: argparse.Namespace) -> int:
         pager=args.pager,
         allow_insecure_auth=args.allow_insecure_auth,
     )
-    return _run_and_print(request, args)
+    if oauth is not None:
+        from outmail_gui.oauth.probe_support import with_oauth
+
+        request = with_oauth(request, oauth, oauth_token)
+    return _run_and_print(request, args, oauth)
 
 
-def _run_and_print(request: Any, args: argparse.Namespace) -> int:
+def _run_and_print(request: Any, args: argparse.Namespace, oauth: Any = None) -> int:
     from outmail_gui.probe.runner import run_probe
 
     report: ProbeReport = run_probe(request)
+    if oauth is not None:
+        from outmail_gui.oauth.probe_support import explain_oauth_result
+
+        explain_oauth_result(report, oauth)
     if args.json:
         sys.stdout.write(report.to_json() + "\n")
     else:

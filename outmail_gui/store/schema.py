@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from outmail_gui.store.history import MIGRATION as TEST_HISTORY_MIGRATION
+from outmail_gui.store.oauth_settings import MIGRATION as OAUTH_MIGRATION
+
 _V1: tuple[str, ...] = (
     """
     CREATE TABLE app_settings (
@@ -70,7 +73,7 @@ _V1: tuple[str, ...] = (
     "CREATE INDEX analyst_partitions_partition ON analyst_partitions(partition)",
 )
 
-MIGRATIONS: Sequence[Sequence[str]] = (_V1,)
+MIGRATIONS: Sequence[Sequence[str]] = (_V1, OAUTH_MIGRATION, TEST_HISTORY_MIGRATION)
 
 
 def schema_version() -> int:

@@ -18,14 +18,17 @@ from typing import Any, Literal
 
 from outmail_gui.domain import rules
 from outmail_gui.domain.addresses import has_control_characters
+from outmail_gui.domain.analysts import Analyst
+from outmail_gui.domain.oauth import OAuthSettings
 from outmail_gui.domain.rules import RuleContext, normalized_name
 from outmail_gui.domain.settings import ServerSettings, settings_from_dict
+from outmail_gui.store import transfer_oauth, transfer_partitions
 from outmail_gui.store.errors import StoreError, ValidationFailed
 from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.secrets import SecretStore
 
 FORMAT = "outmail-servers"
-VERSION = 1
+VERSION = transfer_partitions.FORMAT_VERSION  # 2 added analysts and partitioning; 1 is upgraded on import
 MAX_BYTES = 10 * 1024 * 1024
 MAX_SERVERS = 10_000
 OnDuplicate = Literal["skip", "replace", "rename"]
@@ -40,6 +43,7 @@ class ImportRefused(StoreError):
 class ImportItem:
     record: ServerSettings  # a fresh id, revision 0
     password: str | None = dataclasses.field(default=None, repr=False)
+    oauth: OAuthSettings | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -48,6 +52,8 @@ class ImportPlan:
     partitions: tuple[str, ...] = ()
     mapi_mail_server: str = ""
     source: str = ""
+    analysts: tuple[Analyst, ...] = ()
+    partitioning_enabled: bool | None = None  # None: the file does not say (version 1)
 
     @property
     def password_count(self) -> int:
@@ -70,16 +76,21 @@ class ImportResult:
 
 def export_servers(repo: ServerRepository) -> dict[str, Any]:
     servers = []
+    oauth = transfer_oauth.all_settings(repo)
     for record in repo.list_servers():
         data = record.to_dict()
         data.pop("revision", None)
+        entry = transfer_oauth.export_entry(oauth.get(record.id, OAuthSettings()))
+        if entry is not None:
+            data[transfer_oauth.KEY] = entry
         servers.append(data)
     return {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "settings": {"mapi_mail_server": repo.mapi_mail_server()},
+        "settings": {"mapi_mail_server": repo.mapi_mail_server(), "partitioning_enabled": repo.partitioning_enabled()},
         "partitions": repo.list_partitions(),
+        "analysts": transfer_partitions.export_analysts(repo),
         "servers": servers,
     }
 
@@ -122,12 +133,18 @@ def parse_import(data: bytes, *, source: str = "the file", accept_passwords: boo
         raise ImportRefused(_too_big(source, len(data)))
     document = _load_json(data, source)
     servers = _check_envelope(document, source)
+    document = transfer_partitions.upgrade(document)
     items = tuple(_read_record(n, entry, source) for n, entry in enumerate(servers, start=1))
     partitions = _read_partitions(document.get("partitions", []), source)
     settings = document.get("settings", {})
     mapi = settings.get("mapi_mail_server", "") if isinstance(settings, dict) else None
     if not isinstance(mapi, str) or has_control_characters(mapi):
         raise ImportRefused(f"{source}: settings.mapi_mail_server must be a host name.")
+    try:
+        analysts = transfer_partitions.read_analysts(document.get("analysts"), partitions)
+        partitioning = transfer_partitions.read_partitioning(settings)
+    except ValueError as exc:
+        raise ImportRefused(f"{source}: {str(exc).rstrip('.')}.") from None
     with_passwords = [i.record.name for i in items if i.password]
     if with_passwords and not accept_passwords:
         raise ImportRefused(
@@ -136,7 +153,14 @@ def parse_import(data: bytes, *, source: str = "the file", accept_passwords: boo
             "(--accept-passwords), or remove them from the file."
         )
     _check_records(items, source)
-    return ImportPlan(items=items, partitions=partitions, mapi_mail_server=mapi.strip(), source=source)
+    return ImportPlan(
+        items=items,
+        partitions=partitions,
+        mapi_mail_server=mapi.strip(),
+        source=source,
+        analysts=analysts,
+        partitioning_enabled=partitioning,
+    )
 
 
 def _load_json(data: bytes, source: str) -> dict[str, Any]:
@@ -192,12 +216,13 @@ def _read_record(number: int, entry: Any, source: str) -> ImportItem:
     password = entry.get("password")
     if password is not None and not isinstance(password, str):
         raise ImportRefused(f"{where}: password must be text.")
-    fields = {k: v for k, v in entry.items() if k not in ("id", "revision", "password")}
+    fields = {k: v for k, v in entry.items() if k not in ("id", "revision", "password", transfer_oauth.KEY)}
     try:
         record = settings_from_dict(fields)
+        oauth = transfer_oauth.read_entry(entry.get(transfer_oauth.KEY))
     except (ValueError, TypeError) as exc:
         raise ImportRefused(f"{where}: {exc}.") from None
-    return ImportItem(record=record, password=password or None)
+    return ImportItem(record=record, password=password or None, oauth=oauth)
 
 
 def _read_partitions(value: Any, source: str) -> tuple[str, ...]:
@@ -271,6 +296,7 @@ def _write_records(
             repo.add_partition(partition)
     if plan.mapi_mail_server and not repo.mapi_mail_server():
         repo.set_mapi_mail_server(plan.mapi_mail_server)
+    transfer_partitions.apply(repo, plan.analysts, plan.partitioning_enabled, replace=on_duplicate == "replace")
     taken = {normalized_name(s.name) for s in repo.list_servers()} | {
         normalized_name(i.record.name) for i in plan.items
     }
@@ -303,6 +329,8 @@ def _write_records(
                 f"{plan.source or 'The file'}, server {number} ({name!r}) cannot be imported: {exc.message} "
                 "Nothing was imported."
             ) from None
+        if item.oauth is not None:
+            transfer_oauth.save(repo, saved.id, item.oauth)
         if item.password:
             to_store.append((saved.id, item.password))
     result = ImportResult(tuple(added), tuple(replaced), tuple(renamed), tuple(skipped))

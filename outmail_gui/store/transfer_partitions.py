@@ -1,8 +1,8 @@
 """Partitions, analysts and the partitioning switch in the JSON export (format version 2).
 
 Version 1 files (servers and partition names only) are upgraded in memory before they
-are read, by :func:`upgrade`: no analysts, partitioning left as it is, and every
-partition a server names added to the partition list, so such a file imports whole.
+are read, by :func:`upgrade`: no analysts, and the partitioning switch left as it is
+(version 1 did not record it, so importing one never turns partitioning on or off).
 Readers raise ``ValueError`` with a sentence; the transfer module turns it into its
 ``ImportRefused``.
 """
@@ -10,13 +10,17 @@ Readers raise ``ValueError`` with a sentence; the transfer module turns it into 
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from outmail_gui.domain.analysts import Analyst, analyst_issues, find_analyst
 from outmail_gui.domain.partitions import find_partition
 from outmail_gui.domain.rules import errors
 from outmail_gui.store.partitions import PartitionAdmin
+
+if TYPE_CHECKING:
+    from outmail_gui.store.repository import ServerRepository
 
 FORMAT_VERSION = 2
 MAX_ANALYSTS = 10_000
@@ -31,33 +35,23 @@ def upgrade(document: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
-    partitions = data.get("partitions", [])
-    if isinstance(partitions, list) and all(isinstance(p, str) for p in partitions):
-        names = list(partitions)
-        for server in data.get("servers") or []:
-            named = server.get("partition") if isinstance(server, dict) else None
-            if isinstance(named, str) and named.strip() and find_partition(named, [n.strip() for n in names]) is None:
-                names.append(named.strip())
-        data["partitions"] = names
+    """Version 1 had no analysts and did not record the partitioning switch."""
     data["analysts"] = []
     data["version"] = 2
     return data
 
 
-def export_section(admin: PartitionAdmin, partitioning_enabled: bool) -> dict[str, Any]:
-    """The version-2 additions: ``analysts`` and ``settings.partitioning_enabled``."""
-    return {
-        "partitioning_enabled": partitioning_enabled,
-        "analysts": [
-            {
-                "login": a.login,
-                "display_name": a.display_name,
-                "email": a.email,
-                "partitions": sorted(a.partitions, key=str.casefold),
-            }
-            for a in admin.analysts()
-        ],
-    }
+def export_analysts(repo: ServerRepository) -> list[dict[str, Any]]:
+    """The ``analysts`` list of an export: login, display name, address, partitions."""
+    return [
+        {
+            "login": a.login,
+            "display_name": a.display_name,
+            "email": a.email,
+            "partitions": sorted(a.partitions, key=str.casefold),
+        }
+        for a in PartitionAdmin.of(repo).analysts()
+    ]
 
 
 def read_partitioning(settings: Any) -> bool | None:
@@ -109,22 +103,19 @@ def _read_analyst(number: int, entry: Any, partitions: Sequence[str]) -> Analyst
     return Analyst(texts["login"].strip(), texts["display_name"].strip(), texts["email"].strip(), frozenset(names))
 
 
-def apply_analysts(admin: PartitionAdmin, analysts: Iterable[Analyst], replace: bool) -> tuple[list[str], list[str]]:
-    """Add new analysts; existing logins are updated only with ``replace``. Returns (added, skipped)."""
-    added: list[str] = []
-    skipped: list[str] = []
+def apply(repo: ServerRepository, analysts: Iterable[Analyst], partitioning: bool | None, *, replace: bool) -> None:
+    """Write the file's analysts and switch inside the import's transaction.
+
+    New logins are added; existing ones are updated only when replacing (a login is an
+    identity, so "rename" keeps the stored analyst like "skip" does).
+    """
+    if partitioning is not None:
+        repo.set_partitioning_enabled(partitioning)
+    admin = PartitionAdmin.of(repo)
     current = admin.analysts()
     for analyst in analysts:
         existing = find_analyst(analyst.login, current)
         if existing is None:
             admin.save_analyst(analyst)
-            added.append(analyst.login)
         elif replace:
-            admin.save_analyst(
-                Analyst(analyst.login, analyst.display_name, analyst.email, analyst.partitions, existing.revision),
-                original_login=existing.login,
-            )
-            added.append(analyst.login)
-        else:
-            skipped.append(analyst.login)
-    return added, skipped
+            admin.save_analyst(dataclasses.replace(analyst, revision=existing.revision), original_login=existing.login)

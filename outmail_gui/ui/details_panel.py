@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSplitter,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 
 if TYPE_CHECKING:
     from outmail_gui.ui.form.server_form import ServerFormWidget
+    from outmail_gui.ui.test_panel import ConnectionTestPanel
 
 PLACEHOLDER_TEXT = (
     "Select a server in the list to see its details, or add one with New SMTP server (Ctrl+N).\n\n"
@@ -29,6 +31,8 @@ PLACEHOLDER_TEXT = (
 
 
 class DetailsPanel(QStackedWidget):
+    details_shown = Signal()  # a record (maybe another one) or the placeholder was just shown
+
     def __init__(self, save: QAction, close: QAction, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("details_panel")
@@ -43,6 +47,7 @@ class DetailsPanel(QStackedWidget):
         self._page: QWidget | None = None
         self._form: ServerFormWidget | None = None
         self._title: QLabel | None = None
+        self._test_panel: ConnectionTestPanel | None = None
         self.save_button: QPushButton | None = None
         self.close_button: QPushButton | None = None
 
@@ -52,6 +57,12 @@ class DetailsPanel(QStackedWidget):
             self._build_page()
         assert self._form is not None
         return self._form
+
+    def test_panel(self) -> ConnectionTestPanel:
+        """The connection-test panel under the form, built with it."""
+        self.form()
+        assert self._test_panel is not None
+        return self._test_panel
 
     def has_form(self) -> bool:
         return self._form is not None
@@ -64,6 +75,7 @@ class DetailsPanel(QStackedWidget):
         assert self._page is not None and self._title is not None
         self._title.setText(title)
         self.setCurrentWidget(self._page)
+        self.details_shown.emit()
 
     def set_title(self, title: str) -> None:
         if self._title is not None:
@@ -74,9 +86,11 @@ class DetailsPanel(QStackedWidget):
 
     def show_placeholder(self) -> None:
         self.setCurrentIndex(0)
+        self.details_shown.emit()
 
     def _build_page(self) -> None:
         from outmail_gui.ui.form.server_form import ServerFormWidget
+        from outmail_gui.ui.test_panel import ConnectionTestPanel
 
         page = QWidget(self)
         page.setObjectName("details_page")
@@ -90,8 +104,14 @@ class DetailsPanel(QStackedWidget):
         title.setFont(font)
         title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(title)
-        form = ServerFormWidget(page)  # it scrolls its own fields
-        layout.addWidget(form, 1)
+        splitter = QSplitter(Qt.Orientation.Vertical, page)  # the form above, the connection test below
+        splitter.setObjectName("details_splitter")
+        splitter.setChildrenCollapsible(False)
+        form = ServerFormWidget(splitter)  # it scrolls its own fields
+        test_panel = ConnectionTestPanel(splitter)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout.addWidget(splitter, 1)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         save = QPushButton("Save", page)
@@ -111,6 +131,7 @@ class DetailsPanel(QStackedWidget):
         layout.addLayout(buttons)
         self.addWidget(page)
         self._page, self._form, self._title = page, form, title
+        self._test_panel = test_panel
         self.save_button, self.close_button = save, close
 
 

@@ -12,10 +12,13 @@ from typing import TYPE_CHECKING
 
 from outmail_gui.domain.rules import RuleContext, normalized_name
 from outmail_gui.domain.settings import Protocol, ServerSettings, convert_to_smtp, new_id, new_server
+from outmail_gui.oauth.errors import OAuthError
 from outmail_gui.store.errors import NotFoundError, RevisionConflictError, StoreError, ValidationFailed
+from outmail_gui.store.oauth_settings import OAuthSettingsStore
 from outmail_gui.store.secrets import SecretStoreError
 
 if TYPE_CHECKING:
+    from outmail_gui.oauth import TokenManager
     from outmail_gui.ui.form.server_form import ServerFormWidget
     from outmail_gui.ui.main_window import MainWindow
 
@@ -25,6 +28,8 @@ class EditSession:
         self._window = window
         self._loaded: ServerSettings | None = None  # as last loaded or saved
         self._converted = False  # a MAPI record converted to SMTP, not saved yet
+        self._read_only = ""  # why the displayed record cannot be edited ("" when it can)
+        self._presented: tuple[object, ...] = ()  # partition access and visibility it was shown with
         self._connected = False
 
     # ----- state
@@ -153,7 +158,10 @@ class EditSession:
             return True  # nothing to save
         record = form.record()
         try:
-            saved = w.repository.save(record)
+            with w.repository.transaction():  # the server and its OAuth 2.0 settings, all or nothing
+                saved = w.repository.save(record)
+                if saved.is_smtp:
+                    OAuthSettingsStore.of(w.repository).save(saved.id, form.oauth_settings())
         except RevisionConflictError as exc:
             self._on_conflict(exc)
             return False
@@ -221,7 +229,7 @@ class EditSession:
 
         w = self._window
         record = self._loaded if self.current_is_saved() else None
-        if record is None:
+        if record is None or self._read_only:
             return
         if not ConfirmDeleteDialog.ask(w, record.name):
             return
@@ -237,8 +245,12 @@ class EditSession:
         message = f"Deleted {record.name}."
         try:
             w.secrets.delete_password(record.id)
+            if record.is_smtp:
+                self._token_manager().delete_server(record.id)  # its OAuth 2.0 tokens and client secret
         except SecretStoreError as exc:
             message = f"Deleted {record.name}, but its password could not be removed: {exc.message}"
+        except OAuthError as exc:
+            message = f"Deleted {record.name}, but its OAuth 2.0 token could not be removed: {exc.message}"
         self._loaded = None
         self._converted = False
         w.details.show_placeholder()
@@ -294,6 +306,9 @@ class EditSession:
                 self._load(fresh)
                 w.show_status(f"{fresh.name} was changed in another window; showing the current version.")
                 return
+            if self._presented != w.partition_features.presentation(fresh):
+                self._load(fresh)  # partitioning or the analyst's access changed (Partition Settings)
+                return
         form.set_context(self._context())
 
     # ----- internals
@@ -314,6 +329,8 @@ class EditSession:
         stored, label, keyring_error = self._password_state(record)
         self._loaded = record
         self._converted = converted
+        self._presented = w.partition_features.presentation(record)
+        self._read_only = w.partition_features.read_only_reason(record)
         form.load(
             record,
             self._context(),
@@ -321,12 +338,21 @@ class EditSession:
             allowed_partitions=w.allowed_partitions(),
             password_stored=stored,
             keyring_label=label,
+            read_only_reason=self._read_only,
+            oauth=OAuthSettingsStore.of(w.repository).get(record.id) if record.is_smtp else None,
+            token_manager=self._token_manager,
         )
         if keyring_error:
             form.show_keyring_message(keyring_error, error=True)
         w.details.show_details(_title(record, converted=converted))
         w.update_actions()
         w.show_status(close_first_message(self.display_name()), 8000)
+
+    def _token_manager(self) -> TokenManager:
+        from outmail_gui.oauth import TokenManager  # MSAL loads on first use, not at window start
+
+        w = self._window
+        return TokenManager.for_data_dir(w.repository.data_dir, w.secrets)
 
     def _password_state(self, record: ServerSettings) -> tuple[bool, str, str]:
         secrets = self._window.secrets
@@ -340,7 +366,12 @@ class EditSession:
 
     def _context(self) -> RuleContext:
         w = self._window
-        return w.repository.rule_context(w.rule_analyst())
+        # A read-only record is judged against every partition: its own is not offered, but exists.
+        return w.repository.rule_context(None if self._read_only else w.rule_analyst())
+
+    def read_only_reason(self) -> str:
+        """Why the displayed server cannot be changed or deleted ("" when it can)."""
+        return self._read_only if self.is_open() else ""
 
     def _on_form_changed(self, _value: bool) -> None:
         w = self._window

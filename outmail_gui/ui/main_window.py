@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from outmail_gui.domain.oauth import expiry_flags as oauth_expiry_flags
 from outmail_gui.domain.rules import MAPI_NEEDS_MAIL_SERVER
 from outmail_gui.domain.settings import Protocol
+from outmail_gui.store.oauth_settings import OAuthSettingsStore
 from outmail_gui.ui.actions import build_menus, build_toolbar, create_actions
 from outmail_gui.ui.details_panel import DetailsPanel
 from outmail_gui.ui.editing import EditSession, close_first_message
@@ -87,6 +89,9 @@ class MainWindow(QMainWindow):
 
         self.session = EditSession(self)
         self._connect()
+        from outmail_gui.ui.test_controller import WindowTesting
+
+        self.testing = WindowTesting(self)  # Test connection (F5), Test all, history
         self._fallback_new = QShortcut(QKeySequence("Ctrl+N"), self)
         self._fallback_new.activated.connect(self._explain_new_disabled)
         self._fallback_save = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
@@ -94,6 +99,9 @@ class MainWindow(QMainWindow):
         self._mapi_mail_server = ""
         self._data_version = -1
         self.reload_from_store()
+        from outmail_gui.ui.partition_features import PartitionFeatures
+
+        self.partition_features = PartitionFeatures(self)  # Partition Settings, Routing dock, analyst
         self.update_actions()
 
     # ----- building
@@ -186,6 +194,8 @@ class MainWindow(QMainWindow):
         else:
             self.model.refresh(records)
         self._mapi_mail_server = self.repository.mapi_mail_server()
+        self.model.set_oauth_flags(oauth_expiry_flags(OAuthSettingsStore.of(self.repository).all()))
+        self.testing.refresh_last_tests()
         self._update_count()
 
     def sync_with_store(self) -> bool:
@@ -279,7 +289,7 @@ class MainWindow(QMainWindow):
             _set_tip(a.save, "Save the displayed server (Ctrl+S)")
         a.close_details.setEnabled(displayed)
         saved = self.session.current_is_saved()
-        a.delete.setEnabled(saved)
+        a.delete.setEnabled(saved and not self.session.read_only_reason())
         a.duplicate.setEnabled(saved)
         self._fallback_new.setEnabled(displayed)
         self._reason_label.setText(f"\N{INFORMATION SOURCE} {reason}" if reason else "")
@@ -359,10 +369,14 @@ class MainWindow(QMainWindow):
         self.shut_down()
         event.accept()
 
+    def is_shut_down(self) -> bool:
+        return self._shut_down
+
     def shut_down(self) -> None:
         """Close the database; the window is not usable afterwards."""
         if not self._shut_down:
             self._shut_down = True
+            self.testing.shut_down()  # cancels tests and waits for their threads
             self.repository.close()
 
 

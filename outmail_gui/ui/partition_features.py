@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMenu
 from outmail_gui.domain.partitions import find_partition
 from outmail_gui.domain.settings import ServerSettings
 from outmail_gui.store.partitions import PartitionAdmin
-from outmail_gui.ui.routing_view import RoutingInputs, RoutingView
+from outmail_gui.store.routing_inputs import RoutingInputs, read_routing_inputs
+from outmail_gui.ui.routing_view import RoutingView
 
 if TYPE_CHECKING:
     from outmail_gui.ui.main_window import MainWindow
@@ -62,6 +63,7 @@ class PartitionFeatures(QObject):
 
         self.analyst_label = QLabel()
         self.analyst_label.setObjectName("analyst_label")
+        self.analyst_label.setContentsMargins(16, 0, 4, 0)  # apart from the server count beside it
         window.statusBar().addPermanentWidget(self.analyst_label)
         self._add_to_menus()
         model = window.model
@@ -118,16 +120,22 @@ class PartitionFeatures(QObject):
             why = f"{who} is not set up in Partition Settings and may access no partition"
         return f"Read-only: this server belongs to partition {record.partition!r}, and {why}."
 
+    def presentation(self, record: ServerSettings) -> tuple[str, bool, tuple[str, ...]]:
+        """What decides how ``record`` is shown: read-only reason, Partition field shown, partitions offered.
+
+        When Partition Settings change any of these, the displayed server is shown again.
+        """
+        window = self._window
+        return (
+            self.read_only_reason(record),
+            window.repository.partitioning_enabled(),
+            tuple(window.allowed_partitions()),
+        )
+
     # ----- refreshing
 
     def _inputs(self) -> RoutingInputs:
-        repo = self._window.repository
-        return RoutingInputs(
-            servers=repo.list_servers(),
-            partitions=repo.list_partitions(),
-            analysts=self.admin.analysts(),
-            partitioning_enabled=repo.partitioning_enabled(),
-        )
+        return read_routing_inputs(self._window.repository)
 
     def _on_dock_visibility(self, visible: bool) -> None:
         if visible:
@@ -141,7 +149,7 @@ class PartitionFeatures(QObject):
     def refresh(self) -> None:
         """Recompute the routing table (when shown) and the analyst's label."""
         self._pending = False
-        if getattr(self._window, "_shut_down", False):
+        if self._window.is_shut_down():
             return  # the database is closed
         self.analyst_label.setText(self.analyst_text())
         if self.dock.isVisible():

@@ -7,9 +7,8 @@ analyst chooser previews the From and Reply-To that analyst's emails would carry
 
 from __future__ import annotations
 
-import dataclasses
 import enum
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QItemSelection, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -28,12 +27,14 @@ from PySide6.QtWidgets import (
 from outmail_gui.domain.analysts import Analyst, find_analyst
 from outmail_gui.domain.routing import Route, RouteKind, route_table
 from outmail_gui.domain.rules import Severity
-from outmail_gui.domain.settings import ServerSettings
+from outmail_gui.store.routing_inputs import RoutingInputs
 from outmail_gui.ui.icons import StatusIcon, icon
 
 SERVER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 NO_VALUE = "—"
 NO_ANALYST = "(no analyst)"
+MIN_COLUMN_WIDTH = 90
+MAX_COLUMN_WIDTH = 300
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -65,17 +66,6 @@ _SEVERITY_ICONS = {
     Severity.NOTICE: StatusIcon.INFO,
 }
 _SEVERITY_WORDS = {Severity.ERROR: "Error", Severity.WARNING: "Warning", Severity.NOTICE: "Note"}
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class RoutingInputs:
-    """What the table is computed from; read again on every refresh."""
-
-    servers: Sequence[ServerSettings]
-    partitions: Sequence[str]
-    analysts: Sequence[Analyst]
-    partitioning_enabled: bool
-    last_test_failed: Mapping[str, bool] = dataclasses.field(default_factory=dict)
 
 
 class RoutingTableModel(QAbstractTableModel):
@@ -176,6 +166,7 @@ class RoutingView(QWidget):
         self._login = analyst or ""
         self._inputs: RoutingInputs | None = None
         self._refreshing = False
+        self._fitted = False
 
         self.analyst_box = QComboBox(self)
         self.analyst_box.setObjectName("routing_analyst")
@@ -212,10 +203,6 @@ class RoutingView(QWidget):
         header = table.horizontalHeader()
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
-        for column, width in ((RouteColumn.PARTITION, 150), (RouteColumn.SERVER, 150), (RouteColumn.OUTCOME, 130)):
-            header.resizeSection(column, width)
-        for column in (RouteColumn.FROM, RouteColumn.REPLY_TO):
-            header.resizeSection(column, 210)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.details.setObjectName("routing_details")
         self.details.setWordWrap(True)
@@ -293,6 +280,17 @@ class RoutingView(QWidget):
         )
         self.model.set_routes(routes)
         self.analyst_note.setText(_analyst_note(self._login, analyst))
+        if not self._fitted:
+            self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Size the columns to their contents once (later the user's widths stay), Problems takes the rest."""
+        self._fitted = True
+        for column in RouteColumn:
+            if column is not RouteColumn.PROBLEMS:
+                self.table.resizeColumnToContents(column)
+                width = self.table.columnWidth(column)
+                self.table.setColumnWidth(column, max(MIN_COLUMN_WIDTH, min(width + 12, MAX_COLUMN_WIDTH)))
 
     def _fill_analysts(self, analysts: Sequence[Analyst]) -> None:
         box = self.analyst_box

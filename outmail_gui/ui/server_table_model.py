@@ -81,6 +81,8 @@ class ServerTableModel(QAbstractTableModel):
         self._search_keys: list[str] | None = None
         self._conflicts: dict[str, list[str]] = {}
         self._last_test: dict[str, str] = {}
+        self._last_test_icon: dict[str, StatusIcon] = {}
+        self._oauth_flags: dict[str, str] = {}  # server id -> "the client secret expires ..."
         self._sort: tuple[int, Qt.SortOrder] = (-1, Qt.SortOrder.AscendingOrder)
 
     # ----- the Qt model interface
@@ -217,13 +219,24 @@ class ServerTableModel(QAbstractTableModel):
             return []
         return self._conflicts.get(record.partition, [])
 
-    def set_last_test(self, server_id: str, text: str) -> None:
-        """The connection-test issue fills the Last test column through this."""
+    def set_last_test(self, server_id: str, text: str, status: StatusIcon | None = None) -> None:
+        """The connection-test issue fills the Last test column through this (icon next to the words)."""
         self._last_test[server_id] = text
+        if status is None:
+            self._last_test_icon.pop(server_id, None)
+        else:
+            self._last_test_icon[server_id] = status
         row = self.row_of(server_id)
         if row >= 0:
             cell = self.index(row, Column.LAST_TEST)
             self.dataChanged.emit(cell, cell)
+
+    def set_oauth_flags(self, flags: dict[str, str]) -> None:
+        """Servers whose OAuth 2.0 client secret expires within 30 days (or has expired)."""
+        if flags != self._oauth_flags:
+            self._oauth_flags = dict(flags)
+            if self._rows:
+                self.dataChanged.emit(self.index(0, Column.NAME), self.index(len(self._rows) - 1, Column.NAME))
 
     # ----- internals
 
@@ -276,6 +289,10 @@ class ServerTableModel(QAbstractTableModel):
             return icon(StatusIcon.WARNING)
         if column == Column.PROTOCOL and record.is_mapi:
             return icon(StatusIcon.LEGACY)
+        if column == Column.LAST_TEST and record.id in self._last_test_icon:
+            return icon(self._last_test_icon[record.id])
+        if column == Column.NAME and record.id in self._oauth_flags:
+            return icon(StatusIcon.WARNING)
         return None
 
     def _tooltip(self, record: ServerSettings, column: int) -> str | None:
@@ -290,6 +307,8 @@ class ServerTableModel(QAbstractTableModel):
             return "Active: this server can be used." if record.active else "Not active: this server is not used."
         if column == Column.DEFAULT and record.is_default:
             return "Default Outgoing Email Server: used when no server is defined for a partition."
+        if column == Column.NAME and record.id in self._oauth_flags:
+            return self._oauth_flags[record.id]
         return None
 
 

@@ -363,7 +363,9 @@ class OAuthTestServer:
             "name": user.upn.split("@")[0],
         }
 
-    def issue_access_token(self, client: Client, user: User | None, scope: str, lifetime_s: int) -> str:
+    def issue_access_token(
+        self, client: Client, user: User | None, scope: str, lifetime_s: int, padding: int = 200
+    ) -> str:
         """An Exchange-shaped JWT; tests also use it to forge tokens for other users."""
         now = int(time.time())
         audience = EXCHANGE_AUDIENCE
@@ -377,7 +379,7 @@ class OAuthTestServer:
             "appid": client.client_id,
             "jti": secrets.token_hex(12),
             # Padding like Entra's real claims (xms_*, wids, ...): real tokens exceed 1,000 bytes.
-            "xms_tcdt": secrets.token_hex(200),
+            "xms_tcdt": secrets.token_hex(padding),
         }
         if user is None:
             claims["roles"] = list(client.app_roles)

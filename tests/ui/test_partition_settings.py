@@ -234,7 +234,7 @@ def test_edit_an_analyst_including_the_login(dialog: PartitionSettingsDialog, ad
     dialog.access.item(0).setCheckState(Qt.CheckState.Checked)
     dialog.save_analyst.click()
     (saved,) = admin.analysts()
-    assert (saved.login, saved.partitions, saved.revision) == ("annie", {"HR", "Sales"}, 2)
+    assert (saved.login, saved.partitions, saved.revision) == ("annie", frozenset({"HR", "Sales"}), 2)
     assert dialog.message.text() == "Analyst 'annie' saved."
 
 

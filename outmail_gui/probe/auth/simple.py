@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from outmail_gui.probe.auth.base import Credentials, Mechanism
 
+MAX_AUTH_LINE = 12288  # RFC 4954 section 4: the longest AUTH command line a server must accept
+
 
 class Plain(Mechanism):
     name = "PLAIN"
@@ -36,14 +38,29 @@ class Login(Mechanism):
 
 
 class XOAuth2(Mechanism):
-    """Microsoft/Google XOAUTH2: on failure the server sends a JSON challenge; we answer empty."""
+    """Microsoft/Google XOAUTH2: on failure the server sends a JSON challenge; we answer empty.
+
+    The payload goes with AUTH as the initial response, or - when that line would pass
+    RFC 4954's 12,288-octet limit - after the server's empty ``334``.
+    """
 
     name = "XOAUTH2"
-    uses_initial_response = True
 
-    def initial_response(self) -> bytes:
+    def __init__(self, credentials: Credentials) -> None:
+        super().__init__(credentials)
+        self._sent = False
+        self.uses_initial_response = len(self._payload()) * 4 // 3 + 20 <= MAX_AUTH_LINE
+
+    def _payload(self) -> bytes:
         c = self.credentials
         return f"user={c.login_id}\x01auth=Bearer {c.oauth_token}\x01\x01".encode()
 
+    def initial_response(self) -> bytes:
+        self._sent = True
+        return self._payload()
+
     def respond(self, challenge: bytes) -> bytes:
-        return b""
+        if not self._sent and not challenge:
+            self._sent = True
+            return self._payload()
+        return b""  # the base64 JSON error challenge: an empty line, then the server's 535

@@ -6,9 +6,10 @@ Rows are built from ``fields_for(protocol)`` and ``FIELD_KINDS``; every edit re-
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -25,13 +26,18 @@ from PySide6.QtWidgets import (
 
 from outmail_gui.domain.addresses import is_exchange_365
 from outmail_gui.domain.fields import GROUP_TITLES, field_info
+from outmail_gui.domain.oauth import OAuthSettings, validate_oauth
 from outmail_gui.domain.rules import EXCHANGE_NEEDS_SSL, Issue, RuleContext, Severity, validate
 from outmail_gui.domain.settings import Protocol, ServerSettings, fields_for
 from outmail_gui.ui.form.banners import Banner
 from outmail_gui.ui.form.editors import FieldEditor
 from outmail_gui.ui.form.field_widgets import FieldRow, Mnemonics, PartitionEditor, build_row
 from outmail_gui.ui.form.messages import IssueLabel
+from outmail_gui.ui.form.oauth_field import OAuthEditor
 from outmail_gui.ui.form.password_field import PasswordEditor
+
+if TYPE_CHECKING:  # MSAL loads only when a token is needed, not at window start
+    from outmail_gui.oauth import TokenManager
 
 GROUP_ORDER: tuple[str, ...] = ("connection", "authentication", "sending", "routing")
 CONVERT_TEXT = "Convert to SMTP"
@@ -70,12 +76,13 @@ class ServerFormWidget(QWidget):
         self._editors: dict[str, FieldEditor] = {}  # in visual order
         self._messages: dict[str, IssueLabel] = {}
         self._partition_row: tuple[QFormLayout, QWidget] | None = None
+        self._password_row: tuple[QFormLayout, QWidget] | None = None
         self._loaded: ServerSettings | None = None
         self._options: dict[str, Any] = {}  # load()'s keyword arguments, for a reload
         self._context = RuleContext()
         self._issues: list[Issue] = []
         self._highlights: dict[str, str] = {}
-        self._baseline: tuple[ServerSettings, str | None] | None = None
+        self._baseline: tuple[ServerSettings, str | None, OAuthSettings] | None = None
         self._loading = False
         self._valid = False
         self._dirty = False
@@ -88,7 +95,7 @@ class ServerFormWidget(QWidget):
         old = self._scroll.takeWidget()
         if old is not None:
             old.deleteLater()
-        self._editors, self._messages, self._partition_row = {}, {}, None
+        self._editors, self._messages, self._partition_row, self._password_row = {}, {}, None, None
         content = QWidget()
         content.setObjectName("server_form_content")
         column = QVBoxLayout(content)
@@ -108,6 +115,9 @@ class ServerFormWidget(QWidget):
                 row = build_row(protocol, name, box)
                 if row is not None:
                     labels.append(self._add_row(form, row, box))
+            if group == "authentication" and protocol is Protocol.SMTP:
+                oauth = OAuthEditor(box)
+                labels.append(self._add_row(form, FieldRow(None, oauth.row, [oauth]), box))
             column.addWidget(box)
         column.addStretch(1)
         width = max(label.sizeHint().width() for label in labels if not label.wordWrap())
@@ -136,6 +146,8 @@ class ServerFormWidget(QWidget):
         form.addRow(label, cell)
         if any(isinstance(e, PartitionEditor) for e in row.editors):
             self._partition_row = (form, cell)
+        if any(isinstance(e, PasswordEditor) for e in row.editors):
+            self._password_row = (form, cell)
         return label
 
     def _set_mnemonics(self, labels: list[QLabel]) -> None:
@@ -170,8 +182,14 @@ class ServerFormWidget(QWidget):
         password_stored: bool,
         keyring_label: str,
         read_only_reason: str = "",
+        oauth: OAuthSettings | None = None,
+        token_manager: Callable[[], TokenManager] | None = None,
     ) -> None:
-        """Show a record (new or saved); resets dirty state. Only the fields of record.protocol are visible."""
+        """Show a record (new or saved); resets dirty state. Only the fields of record.protocol are visible.
+
+        ``oauth``: the server's OAuth 2.0 settings; ``token_manager`` makes the manager of its
+        tokens (called only when OAuth 2.0 is used).
+        """
         if record.protocol is not self._protocol:
             self._build(record.protocol)
         self._options = {
@@ -180,6 +198,8 @@ class ServerFormWidget(QWidget):
             "password_stored": password_stored,
             "keyring_label": keyring_label,
             "read_only_reason": read_only_reason,
+            "oauth": oauth,
+            "token_manager": token_manager,
         }
         self._loaded, self._context = record, context
         self._highlights.clear()
@@ -190,6 +210,9 @@ class ServerFormWidget(QWidget):
                     editor.set_allowed(allowed_partitions)
                 if isinstance(editor, PasswordEditor):
                     editor.reset(stored=password_stored, keyring_label=keyring_label)
+                elif isinstance(editor, OAuthEditor):
+                    editor.configure(token_manager, record.id, record.name.strip())
+                    editor.set_value(oauth or OAuthSettings())
                 elif name == "protocol":
                     editor.set_value(record.protocol.label)
                 else:
@@ -205,7 +228,7 @@ class ServerFormWidget(QWidget):
         else:
             self.read_only_banner.hide_banner()
         self.convert_button.setEnabled(not read_only_reason)
-        self._baseline = (self.record(), None)
+        self._baseline = (self.record(), None, self.oauth_settings())
         self._scroll.verticalScrollBar().setValue(0)
         self._refresh(announce=True)
 
@@ -226,6 +249,11 @@ class ServerFormWidget(QWidget):
         """The typed password, or None if the field was not touched (or was emptied again)."""
         editor = self._editors.get("password")
         return editor.value() if isinstance(editor, PasswordEditor) else None
+
+    def oauth_settings(self) -> OAuthSettings:
+        """The OAuth 2.0 settings shown (the defaults, OAuth off, for MAPI)."""
+        editor = self._editors.get("oauth")
+        return editor.value() if isinstance(editor, OAuthEditor) else OAuthSettings()
 
     def is_dirty(self) -> bool:
         return self._dirty
@@ -260,7 +288,7 @@ class ServerFormWidget(QWidget):
                     editor.set_value(getattr(record, name))
         finally:
             self._loading = False
-        self._baseline = (self.record(), self.password())
+        self._baseline = (self.record(), self.password(), self.oauth_settings())
         self._refresh()
 
     def show_keyring_message(self, message: str, *, error: bool) -> None:
@@ -290,10 +318,16 @@ class ServerFormWidget(QWidget):
 
     def _refresh(self, *, announce: bool = False) -> None:
         current = self.record()
-        self._issues = validate(current, self._context)
+        oauth = self.oauth_settings()
+        # The OAuth rules are the domain's; their findings show at the OAuth row.
+        self._issues = validate(current, self._context) + [
+            dataclasses.replace(i, field="oauth") for i in validate_oauth(oauth)
+        ]
+        if self._password_row is not None:
+            self._password_row[0].setRowVisible(self._password_row[1], not oauth.enabled)
         self._show_issues(current)
         valid = not any(i.blocks_saving for i in self._issues)
-        dirty = (current, self.password()) != self._baseline
+        dirty = (current, self.password(), oauth) != self._baseline
         replacement = self._replacement_name(current)
         if announce or valid != self._valid:
             self._valid = valid

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 import json
 from pathlib import Path
@@ -14,6 +15,7 @@ from outmail_gui.cli.common import EXIT_FAILED, EXIT_OK, ArgumentParser, Command
 from outmail_gui.cli.main import add_global_options, run
 from outmail_gui.domain.analysts import Analyst
 from outmail_gui.domain.settings import new_server
+from outmail_gui.store.history import HistoryEntry, HistoryStore, Outcome
 from outmail_gui.store.repository import ServerRepository
 
 
@@ -178,3 +180,25 @@ def test_a_damaged_database_is_one_line_on_stderr(tmp_path: Path, capsys: pytest
     captured = capsys.readouterr()
     assert captured.out == ""
     assert len(captured.err.strip().splitlines()) == 1 and "damaged" in captured.err
+
+
+def test_the_last_test_from_the_history_counts(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with ServerRepository.open(data_dir) as repo:
+        by_name = {s.name: s.id for s in repo.list_servers()}
+        history = HistoryStore.of(repo)
+        start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+        def add(name: str, outcome: Outcome, minutes: int) -> None:
+            history.add(HistoryEntry(by_name[name], start + dt.timedelta(minutes=minutes), outcome, "x", 10))
+
+        add("sales", Outcome.FAILED, 0)
+        add("main", Outcome.PASSED, 0)
+        add("main", Outcome.FAILED, 1)
+        add("hr1", Outcome.FAILED, 0)
+        add("hr1", Outcome.PASSED, 1)  # fixed since
+        add("hr2", Outcome.CANCELLED, 0)
+    _run(data_dir, "routing", "--json", "--analyst", "ann")
+    rows = {r["partition"]: [p["kind"] for p in r["problems"]] for r in json.loads(capsys.readouterr().out)["routes"]}
+    assert rows["Sales"] == ["last_test_failed"]
+    assert rows[None] == ["last_test_failed"]
+    assert rows["HR"] == ["several_active"]

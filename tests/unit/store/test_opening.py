@@ -160,15 +160,16 @@ def test_migration_backs_up_first_and_applies_each_step_in_one_transaction(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     names = fill(data_dir, 3)
+    current = schema.schema_version()
     step = ("ALTER TABLE servers ADD COLUMN notes TEXT NOT NULL DEFAULT ''",)
     monkeypatch.setattr(schema, "MIGRATIONS", (*schema.MIGRATIONS, step))
     with ServerRepository.open(data_dir) as repo:
-        assert repo._conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert repo._conn.execute("PRAGMA user_version").fetchone()[0] == current + 1
         assert [s.name for s in repo.list_servers()] == names
-    (before,) = [p for p in backups.list_backups(data_dir) if "before-v2" in p.name]
+    (before,) = [p for p in backups.list_backups(data_dir) if f"before-v{current + 1}" in p.name]
     conn = sqlite3.connect(before)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == current
         assert conn.execute("SELECT count(*) FROM servers").fetchone()[0] == 3
     finally:
         conn.close()
@@ -176,17 +177,18 @@ def test_migration_backs_up_first_and_applies_each_step_in_one_transaction(
 
 def test_a_failing_migration_changes_nothing(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     names = fill(data_dir, 3)
+    current = schema.schema_version()
     step = ("ALTER TABLE servers ADD COLUMN notes TEXT", "THIS IS NOT SQL")
     monkeypatch.setattr(schema, "MIGRATIONS", (*schema.MIGRATIONS, step))
     with pytest.raises(StoreError, match="could not be opened"):
         ServerRepository.open(data_dir)
     monkeypatch.undo()
     with ServerRepository.open(data_dir) as repo:
-        assert repo._conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert repo._conn.execute("PRAGMA user_version").fetchone()[0] == current
         columns = [r[1] for r in repo._conn.execute("PRAGMA table_info(servers)")]
         assert "notes" not in columns
         assert [s.name for s in repo.list_servers()] == names
-    assert [p for p in backups.list_backups(data_dir) if "before-v2" in p.name]
+    assert [p for p in backups.list_backups(data_dir) if f"before-v{current + 1}" in p.name]
 
 
 def test_a_fresh_database_gets_no_backup(data_dir: Path) -> None:

@@ -108,4 +108,4 @@ def test_the_repository_view_of_analysts_agrees(admin: PartitionAdmin, repo: Ser
     admin.save_analyst(Analyst("ann", "Ann", "a@example.com", frozenset({"HR"})))
     (listed,) = repo.list_analysts()
     assert (listed.login, listed.display_name, listed.email) == ("ann", "Ann", "a@example.com")
-    assert repo.rule_context("ann").partitions == {"HR"}
+    assert repo.rule_context("ann").partitions == frozenset({"HR"})

@@ -20,7 +20,7 @@ def test_rows_written_by_the_repository_api_start_at_revision_one(repo: ServerRe
     (info,) = admin.partitions()
     assert (info.name, info.revision, info.servers, info.analysts) == ("Sales", 1, ("S",), ("ann",))
     (ann,) = admin.analysts()
-    assert (ann.login, ann.revision, ann.partitions) == ("ann", 1, {"Sales"})
+    assert (ann.login, ann.revision, ann.partitions) == ("ann", 1, frozenset({"Sales"}))
     assert admin.rename("Sales", "Revenue", expected_revision=1).revision == 2
     assert repo.partitions_for_analyst("ann") == ["Revenue"]
 

@@ -81,25 +81,30 @@ def test_export_then_import_restores_everything(
     assert [s.partition for s in other.list_servers()] == ["Sales"]
 
 
-def test_a_version_1_file_is_upgraded_and_imports_whole(other: ServerRepository, tmp_path: Path) -> None:
+def test_a_version_1_file_is_upgraded_and_imported(other: ServerRepository, tmp_path: Path) -> None:
     other.set_partitioning_enabled(True)
     v1 = {
         "format": "outmail-servers",
         "version": 1,
         "partitions": ["Sales"],
         "settings": {"mapi_mail_server": ""},
-        # "HR" was never listed: version 1 exports could name partitions only on servers.
-        "servers": [entry("S", partition="Sales"), entry("H", partition="HR"), entry("N")],
+        "servers": [entry("S", partition="Sales"), entry("N")],
     }
     upgraded = upgrade(v1)
-    assert upgraded["version"] == 2 and upgraded["analysts"] == [] and upgraded["partitions"] == ["Sales", "HR"]
+    assert upgraded["version"] == 2 and upgraded["analysts"] == []
+    assert upgraded["servers"] == v1["servers"] and upgraded["partitions"] == ["Sales"]
     assert v1["version"] == 1 and "analysts" not in v1  # the input is not changed
     plan = read_import(write(tmp_path / "v1.json", v1))
     assert plan.analysts == () and plan.partitioning_enabled is None
     apply_import(other, plan, "skip", None)
-    assert other.list_partitions() == ["HR", "Sales"]
-    assert {s.name: s.partition for s in other.list_servers()} == {"H": "HR", "N": None, "S": "Sales"}
-    assert other.partitioning_enabled() is True  # a version-1 file leaves the switch alone
+    assert other.list_partitions() == ["Sales"]
+    assert {s.name: s.partition for s in other.list_servers()} == {"N": None, "S": "Sales"}
+    assert other.partitioning_enabled() is True  # version 1 did not record the switch: it stays
+
+
+def test_a_version_2_document_is_not_changed_by_upgrade() -> None:
+    document = v2(partitions=["Sales"], analysts=[{"login": "ann"}])
+    assert upgrade(document) == document
 
 
 def test_existing_analysts_are_kept_unless_replacing(other: ServerRepository, tmp_path: Path) -> None:
@@ -120,7 +125,7 @@ def test_existing_analysts_are_kept_unless_replacing(other: ServerRepository, tm
         "ANN",
         "New",
         "new@example.com",
-        {"Sales"},
+        frozenset({"Sales"}),
     )
 
 

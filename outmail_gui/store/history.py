@@ -1,0 +1,174 @@
+"""Connection-test history: one row per finished test, per server, deleted with the server.
+
+Written on the GUI thread (never by a test's worker thread), one transaction per user
+action: a single test writes one row, "Test all" writes its whole batch at once. Only the
+newest :data:`KEEP_PER_SERVER` results of a server are kept, so the file cannot grow forever.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import sqlite3
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from outmail_gui.store import backups as bk
+from outmail_gui.store.connection import immediate, translate
+
+if TYPE_CHECKING:  # schema.py imports MIGRATION from here; the repository imports the schema
+    from outmail_gui.store.repository import ServerRepository
+
+KEEP_PER_SERVER = 200
+MAX_SUMMARY = 500
+
+# The schema step that adds the table (appended to schema.MIGRATIONS as its own step).
+MIGRATION: tuple[str, ...] = (
+    """
+    CREATE TABLE test_history (
+        id INTEGER PRIMARY KEY,
+        server_id TEXT NOT NULL REFERENCES servers(id) ON DELETE CASCADE,
+        started_at TEXT NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('passed', 'failed', 'cancelled')),
+        failed_step TEXT,
+        summary TEXT NOT NULL,
+        duration_ms INTEGER NOT NULL CHECK (duration_ms >= 0)
+    ) STRICT
+    """,
+    "CREATE INDEX test_history_server ON test_history(server_id, started_at, id)",
+)
+
+_COLUMNS = "id, server_id, started_at, outcome, failed_step, summary, duration_ms"
+T = TypeVar("T")
+
+
+class Outcome(enum.StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One finished test. ``started_at`` is timezone-aware (UTC); ``id`` is 0 until stored."""
+
+    server_id: str
+    started_at: dt.datetime
+    outcome: Outcome
+    summary: str
+    duration_ms: int
+    failed_step: str | None = None
+    id: int = 0
+
+
+def _to_row(entry: HistoryEntry) -> tuple[Any, ...]:
+    started = entry.started_at.astimezone(dt.UTC).isoformat(timespec="milliseconds")
+    summary = entry.summary if len(entry.summary) <= MAX_SUMMARY else entry.summary[: MAX_SUMMARY - 1] + "…"
+    return (
+        entry.server_id,
+        started,
+        entry.outcome.value,
+        entry.failed_step,
+        summary,
+        max(0, int(entry.duration_ms)),
+    )
+
+
+def _from_row(row: tuple[Any, ...]) -> HistoryEntry:
+    ident, server_id, started, outcome, failed_step, summary, duration = row
+    return HistoryEntry(
+        server_id=server_id,
+        started_at=dt.datetime.fromisoformat(started),
+        outcome=Outcome(outcome),
+        summary=summary,
+        duration_ms=duration,
+        failed_step=failed_step,
+        id=ident,
+    )
+
+
+class HistoryStore:
+    """Test results on the repository's connection (so they share its transactions)."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, data_dir: Path) -> None:
+        self._conn = conn
+        self._path = path
+        self._data_dir = data_dir
+
+    @classmethod
+    def of(cls, repository: ServerRepository) -> HistoryStore:
+        return cls(repository._conn, repository.path, repository.data_dir)
+
+    def add(self, entry: HistoryEntry) -> bool:
+        """Store one result; False when the server no longer exists (nothing stored)."""
+        return self.add_many([entry]) == 1
+
+    def add_many(self, entries: Iterable[HistoryEntry]) -> int:
+        """Store results in one transaction; those of deleted servers are skipped. Returns how many were stored."""
+        batch = list(entries)
+        if not batch:
+            return 0
+
+        def write() -> int:
+            stored = 0
+            with immediate(self._conn):
+                for entry in batch:
+                    cur = self._conn.execute(
+                        "INSERT INTO test_history (server_id, started_at, outcome, failed_step, summary, duration_ms) "
+                        "SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM servers WHERE id = ?)",
+                        (*_to_row(entry), entry.server_id),
+                    )
+                    stored += cur.rowcount
+                for server_id in {e.server_id for e in batch}:
+                    self._prune(server_id)
+            return stored
+
+        return self._translated(write)
+
+    def latest(self) -> dict[str, HistoryEntry]:
+        """The newest result of every server that has one."""
+
+        def read() -> dict[str, HistoryEntry]:
+            cur = self._conn.execute(
+                f"SELECT {_COLUMNS} FROM ("
+                f"  SELECT {_COLUMNS}, row_number() OVER "
+                "    (PARTITION BY server_id ORDER BY started_at DESC, id DESC) AS rank FROM test_history"
+                ") WHERE rank = 1"
+            )
+            return {entry.server_id: entry for entry in map(_from_row, cur)}
+
+        return self._translated(read)
+
+    def for_server(self, server_id: str, limit: int = KEEP_PER_SERVER) -> list[HistoryEntry]:
+        """A server's results, newest first."""
+
+        def read() -> list[HistoryEntry]:
+            cur = self._conn.execute(
+                f"SELECT {_COLUMNS} FROM test_history WHERE server_id = ? ORDER BY started_at DESC, id DESC LIMIT ?",
+                (server_id, limit),
+            )
+            return [_from_row(r) for r in cur]
+
+        return self._translated(read)
+
+    def _prune(self, server_id: str) -> None:
+        self._conn.execute(
+            "DELETE FROM test_history WHERE server_id = ? AND id NOT IN ("
+            "  SELECT id FROM test_history WHERE server_id = ? ORDER BY started_at DESC, id DESC LIMIT ?)",
+            (server_id, server_id, KEEP_PER_SERVER),
+        )
+
+    def _translated(self, call: Callable[[], T]) -> T:
+        """SQLite's environment errors (busy, full, damaged) as StoreError subclasses."""
+        try:
+            return call()
+        except sqlite3.Error as exc:
+            error = translate(exc, self._path, bk.list_backups(self._data_dir))
+            if error is None:
+                raise
+            raise error from None
+
+
+__all__ = ["KEEP_PER_SERVER", "HistoryEntry", "HistoryStore", "Outcome"]

@@ -1,0 +1,253 @@
+"""Test many servers at once: a worker process with a bounded pool, driven from the GUI thread.
+
+The tests run in :mod:`outmail_gui.ui.test_all_worker` (a child process; why is explained
+there). This side feeds it the requests, reads its one-line reports through ``QProcess``
+(no extra thread in the GUI process) and turns them into signals with plain data. The
+stored passwords of servers that log in are read from the keyring on one helper thread, one
+at a time, so a slow keyring never blocks the window. Results are written to the store by
+the window, on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Signal
+
+from outmail_gui.probe.request import ProbeRequest
+from outmail_gui.store.history import HistoryEntry, Outcome
+from outmail_gui.store.secrets import SecretStoreError
+from outmail_gui.ui.test_all_worker import MAX_CONCURRENT, entry_from_json, request_to_json
+
+PasswordLookup = Callable[[], str | None]
+SHUTDOWN_WAIT_MS = 3000
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class BatchItem:
+    """One server to test. ``password`` is looked up off the GUI thread, only if the test logs in."""
+
+    server_id: str
+    request: ProbeRequest
+    password: PasswordLookup | None = None
+
+    @property
+    def needs_password(self) -> bool:
+        return self.password is not None and self.request.wants_auth and not self.request.password
+
+
+class _PasswordReader(QObject):
+    """Reads the keyring on a helper thread; each ready item comes back through a queued signal."""
+
+    ready = Signal(str, object)  # server id, ProbeRequest (with its password) or str (the keyring's message)
+
+    def __init__(self, items: Sequence[BatchItem], cancel: threading.Event) -> None:
+        super().__init__()
+        self._items = list(items)
+        self._cancel = cancel
+        self.worker = threading.Thread(target=self._read, name="outmail-test-all-keyring", daemon=True)
+
+    def _read(self) -> None:
+        for item in self._items:
+            if self._cancel.is_set():
+                return
+            assert item.password is not None
+            try:
+                password = item.password() or ""
+            except SecretStoreError as exc:
+                self.ready.emit(item.server_id, exc.message)
+                continue
+            self.ready.emit(item.server_id, dataclasses.replace(item.request, password=password))
+
+
+class ProbeBatch(QObject):
+    """Runs once: ``start()``, then ``item_started``/``item_finished`` per server and ``finished``.
+
+    ``item_finished`` carries the result as a :class:`HistoryEntry`, or ``None`` for a server
+    that was never tested because the batch was cancelled first.
+    """
+
+    item_started = Signal(str)
+    item_finished = Signal(str, object)  # server id, HistoryEntry | None
+    progress = Signal(int, int)  # done, total
+    finished = Signal(bool)  # True when cancelled
+
+    def __init__(
+        self, items: Sequence[BatchItem], max_concurrent: int = MAX_CONCURRENT, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.items = list(items)
+        self.max_concurrent = max(1, max_concurrent)
+        self.done = 0
+        self._pending = {item.server_id for item in self.items}
+        self._cancel = threading.Event()
+        self._process: QProcess | None = None
+        self._reader: _PasswordReader | None = None
+        self._awaiting_passwords = 0
+        self._buffer = b""
+        self._over = False
+        self._silenced = False
+        self.error = ""
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def is_running(self) -> bool:
+        return self._process is not None and self._process.state() is not QProcess.ProcessState.NotRunning
+
+    def start(self) -> None:
+        assert self._process is None, "a ProbeBatch runs once"
+        if not self.items:
+            self._finish()
+            return
+        process = QProcess(self)
+        process.setProgram(sys.executable)
+        process.setArguments(["-m", "outmail_gui.ui.test_all_worker"])
+        env = QProcessEnvironment.systemEnvironment()
+        path = env.value("PYTHONPATH", "")
+        env.insert("PYTHONPATH", _PACKAGE_ROOT + (os.pathsep + path if path else ""))
+        process.setProcessEnvironment(env)
+        process.readyReadStandardOutput.connect(self._read_output)
+        process.finished.connect(self._on_process_finished)
+        process.errorOccurred.connect(self._on_process_error)
+        self._process = process
+        process.start()
+        self._send({"type": "config", "max_concurrent": self.max_concurrent})
+        later = [item for item in self.items if item.needs_password]
+        for item in self.items:
+            if not item.needs_password:
+                self._send_item(item.server_id, item.request)
+        if later:
+            self._awaiting_passwords = len(later)
+            self._reader = _PasswordReader(later, self._cancel)
+            self._reader.ready.connect(self._on_password)
+            self._reader.worker.start()
+        else:
+            self._send({"type": "end"})
+
+    def cancel(self) -> None:
+        """Stop running tests (within a quarter second) and skip the queued ones."""
+        if self._cancel.is_set() or self._over:
+            return
+        self._cancel.set()
+        self._send({"type": "cancel"})
+        if self._awaiting_passwords:
+            self._awaiting_passwords = 0
+            self._send({"type": "end"})
+
+    def shut_down(self) -> None:
+        """Cancel, silence every later signal and wait for the worker process (and helper thread) to end."""
+        self._silenced = True
+        self.cancel()
+        process = self._process
+        if process is not None and process.state() is not QProcess.ProcessState.NotRunning:
+            process.closeWriteChannel()
+            if not process.waitForFinished(SHUTDOWN_WAIT_MS):
+                process.kill()
+                process.waitForFinished(SHUTDOWN_WAIT_MS)
+        if self._reader is not None:
+            self._reader.worker.join()
+        self._over = True
+
+    # ----- feeding the worker
+
+    def _send(self, message: dict[str, Any]) -> None:
+        process = self._process
+        if process is not None and process.state() is not QProcess.ProcessState.NotRunning:
+            process.write((json.dumps(message) + "\n").encode("utf-8"))
+
+    def _send_item(self, server_id: str, request: ProbeRequest) -> None:
+        self._send({"type": "item", "id": server_id, "request": request_to_json(request)})
+
+    def _on_password(self, server_id: str, result: ProbeRequest | str) -> None:
+        if self._awaiting_passwords == 0:
+            return  # cancelled meanwhile: the worker was already told "end"
+        if isinstance(result, str):
+            self._item_done(server_id, _keyring_failure(server_id, result))
+        else:
+            self._send_item(server_id, result)
+        self._awaiting_passwords -= 1
+        if self._awaiting_passwords == 0:
+            self._send({"type": "end"})
+
+    # ----- reading its reports
+
+    def _read_output(self) -> None:
+        process = self._process
+        if process is None:
+            return
+        self._buffer += bytes(process.readAllStandardOutput().data())
+        *lines, self._buffer = self._buffer.split(b"\n")
+        for line in lines:
+            if line.strip():
+                self._dispatch(json.loads(line))
+
+    def _dispatch(self, message: dict[str, Any]) -> None:
+        kind = message.get("type")
+        server_id = str(message.get("id", ""))
+        if kind == "started" and not self._silenced:
+            self.item_started.emit(server_id)
+        elif kind == "finished":
+            entry = message.get("entry")
+            self._item_done(server_id, entry_from_json(server_id, entry) if entry else None)
+        elif kind == "done" and self._process is not None:
+            self._process.closeWriteChannel()  # the worker exits once its input ends
+
+    def _item_done(self, server_id: str, entry: HistoryEntry | None) -> None:
+        if server_id not in self._pending:
+            return
+        self._pending.discard(server_id)
+        self.done += 1
+        if not self._silenced:
+            self.item_finished.emit(server_id, entry)
+            self.progress.emit(self.done, self.total)
+
+    def _on_process_finished(self, _code: int, _status: QProcess.ExitStatus) -> None:
+        self._read_output()
+        if self._pending and not self.error and not self._cancel.is_set() and self._process is not None:
+            errors = bytes(self._process.readAllStandardError().data()).decode(errors="replace").strip()
+            last = errors.splitlines()[-1] if errors else "no message"
+            self.error = f"The test worker stopped unexpectedly ({last})."
+        for server_id in sorted(self._pending):
+            self._item_done(server_id, None)
+        self._finish()
+
+    def _on_process_error(self, error: QProcess.ProcessError) -> None:
+        if error is QProcess.ProcessError.FailedToStart:
+            self.error = f"The test worker could not be started ({sys.executable})."
+            for server_id in sorted(self._pending):
+                self._item_done(server_id, None)
+            self._finish()
+
+    def _finish(self) -> None:
+        if self._over:
+            return
+        self._over = True
+        if not self._silenced:
+            self.finished.emit(self._cancel.is_set())
+
+
+def _keyring_failure(server_id: str, message: str) -> HistoryEntry:
+    import datetime as dt
+
+    return HistoryEntry(
+        server_id=server_id,
+        started_at=dt.datetime.now(dt.UTC),
+        outcome=Outcome.FAILED,
+        summary=f"The stored password could not be read: {message}",
+        duration_ms=0,
+        failed_step="keyring",
+    )

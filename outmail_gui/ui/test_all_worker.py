@@ -1,0 +1,151 @@
+"""The Test all worker process: many connection tests at once, in a bounded thread pool.
+
+Why a process: a connection test is I/O-bound, so the pool must be wide (a silent server
+holds a thread for its whole time-out), but in the GUI's own process a hundred-odd Python
+threads waking up together queue for the GIL ahead of the GUI thread, which then stalls for
+hundreds of milliseconds (measured: 150-400 ms with 64-256 threads). In a child process they
+compete only with each other. The child only talks to the network: it never opens the
+database; the window stores the results it reports.
+
+Protocol, one JSON object per line (no Qt here; ``python -m outmail_gui.ui.test_all_worker``):
+
+  stdin   {"type": "config", "max_concurrent": N}   first line
+          {"type": "item", "id": ID, "request": {...}}  a ProbeRequest (password included)
+          {"type": "end"}       no more items;  {"type": "cancel"}   stop everything
+          end of input before "end" (the window is gone) also cancels
+  stdout  {"type": "started", "id": ID}
+          {"type": "finished", "id": ID, "entry": {...}}   entry null: cancelled before it ran
+          {"type": "done", "cancelled": bool}
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import sys
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, TextIO
+
+from outmail_gui.domain.settings import AuthMethod, Protocol
+from outmail_gui.probe.report import ProbeReport, Step, StepStatus
+from outmail_gui.probe.request import ProbeRequest, Security
+from outmail_gui.probe.runner import run_probe
+from outmail_gui.store.history import HistoryEntry, Outcome
+from outmail_gui.ui.test_summary import entry_for
+
+MAX_CONCURRENT = 256
+
+
+def request_to_json(request: ProbeRequest) -> dict[str, Any]:
+    data = dataclasses.asdict(request)
+    data["protocol"] = request.protocol.value
+    data["security"] = request.security.value
+    data["auth_methods"] = [m.value for m in request.auth_methods]
+    return data
+
+
+def request_from_json(data: dict[str, Any]) -> ProbeRequest:
+    values = dict(data)
+    values["protocol"] = Protocol(values["protocol"])
+    values["security"] = Security(values["security"])
+    values["auth_methods"] = tuple(AuthMethod(v) for v in values["auth_methods"])
+    return ProbeRequest(**values)
+
+
+def entry_to_json(entry: HistoryEntry) -> dict[str, Any]:
+    return {
+        "started_at": entry.started_at.isoformat(),
+        "outcome": entry.outcome.value,
+        "summary": entry.summary,
+        "duration_ms": entry.duration_ms,
+        "failed_step": entry.failed_step,
+    }
+
+
+def entry_from_json(server_id: str, data: dict[str, Any]) -> HistoryEntry:
+    return HistoryEntry(
+        server_id=server_id,
+        started_at=dt.datetime.fromisoformat(data["started_at"]),
+        outcome=Outcome(data["outcome"]),
+        summary=str(data["summary"]),
+        duration_ms=int(data["duration_ms"]),
+        failed_step=data["failed_step"],
+    )
+
+
+class _Output:
+    """Whole lines on stdout from many threads."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._lock = threading.Lock()
+
+    def send(self, message: dict[str, Any]) -> None:
+        line = json.dumps(message, ensure_ascii=True) + "\n"
+        with self._lock:
+            try:
+                self._stream.write(line)
+                self._stream.flush()
+            except (BrokenPipeError, ValueError):
+                pass  # the window is gone; the cancel that follows ends us
+
+
+def _run_one(out: _Output, server_id: str, request: ProbeRequest, cancel: threading.Event) -> None:
+    if cancel.is_set():
+        out.send({"type": "finished", "id": server_id, "entry": None})
+        return
+    out.send({"type": "started", "id": server_id})
+    started_at = dt.datetime.now(dt.UTC)
+    try:
+        report = run_probe(request, None, cancel)
+    except Exception as exc:  # a bug: report it on this server's row instead of losing it
+        report = ProbeReport(host=request.host, port=request.port, protocol=request.protocol.value)
+        report.steps.append(Step("start", StepStatus.FAILED, f"Unexpected error: {type(exc).__name__}: {exc}"))
+    out.send({"type": "finished", "id": server_id, "entry": entry_to_json(entry_for(server_id, report, started_at))})
+
+
+def serve(stdin: TextIO, stdout: TextIO) -> bool:
+    """Run the protocol above; returns True when cancelled."""
+    out = _Output(stdout)
+    cancel = threading.Event()
+    futures: list[Future[None]] = []
+    executor: ThreadPoolExecutor | None = None
+    ended = False
+    for line in stdin:
+        message = json.loads(line)
+        kind = message.get("type")
+        if kind == "config":
+            workers = max(1, int(message.get("max_concurrent", MAX_CONCURRENT)))
+            executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="outmail-test-all")
+        elif kind == "item" and executor is not None:
+            request = request_from_json(message["request"])
+            futures.append(executor.submit(_run_one, out, str(message["id"]), request, cancel))
+        elif kind == "end":
+            ended = True
+            threading.Thread(target=_announce_done, args=(out, futures, cancel), daemon=True).start()
+        elif kind == "cancel":
+            cancel.set()
+    if not ended:  # the window went away without saying "end"
+        cancel.set()
+    if executor is not None:
+        executor.shutdown(wait=True)
+    if not ended:
+        out.send({"type": "done", "cancelled": True})
+    return cancel.is_set()
+
+
+def _announce_done(out: _Output, futures: list[Future[None]], cancel: threading.Event) -> None:
+    for future in futures:
+        future.result()
+    out.send({"type": "done", "cancelled": cancel.is_set()})
+
+
+def main() -> int:
+    serve(sys.stdin, sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,236 @@
+"""Test connection (F5) through the real window, against real loopback SMTP servers."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QLabel
+from pytestqt.qtbot import QtBot
+
+from outmail_gui.probe.report import ProbeReport
+from outmail_gui.store.history import HistoryStore, Outcome
+from outmail_gui.store.repository import ServerRepository
+from outmail_gui.ui.server_table_model import Column
+from outmail_gui.ui.test_panel import COL_DETAIL, COL_RESULT, COL_STEP, ReportFileDialog
+from tests.support.smtp_servers import RecordingHandler, RunningSmtpServer
+from tests.ui.conftest import DialogAnswers, WindowFactory
+from tests.ui.helpers import action, child, click, spin
+from tests.ui.test_connection_test_helpers import (  # noqa: F401 - fixtures
+    closed_port,
+    connect_button,
+    handler_fixture,
+    no_real_test_dialogs_fixture,
+    open_server,
+    panel,
+    plain_record,
+    silent_listener,
+    smtp_server_fixture,
+    wait_idle,
+)
+
+SmtpFactory = Callable[..., RunningSmtpServer]
+
+
+def step_rows(window: object) -> list[tuple[str, str]]:
+    tree = panel(window).steps  # type: ignore[arg-type]
+    return [
+        (tree.topLevelItem(i).text(COL_STEP), tree.topLevelItem(i).text(COL_RESULT))
+        for i in range(tree.topLevelItemCount())
+    ]
+
+
+def test_f5_shows_each_step_then_the_result_and_stores_it(
+    qtbot: QtBot, make_window: WindowFactory, repo: ServerRepository, smtp_server: SmtpFactory
+) -> None:
+    server = smtp_server()
+    record = repo.save(plain_record("Relay", server.port))
+    window = make_window()
+    open_server(window, record)
+    seen: list[tuple[str, str]] = []
+    window.testing.panel().steps.model().rowsInserted.connect(lambda *_: seen.append(step_rows(window)[-1]))
+    with qtbot.waitSignal(window.testing.test_finished, timeout=8000) as blocker:
+        qtbot.keyClick(window, Qt.Key.Key_F5)
+    report: ProbeReport = blocker.args[0]
+    assert report.ok, report.to_json()
+    rows = step_rows(window)
+    assert [name for name, _ in rows] == ["Resolve", "Connect", "Greeting", "EHLO", "TLS", "AUTH", "QUIT"]
+    assert [result for _, result in rows] == ["Passed"] * 4 + ["Skipped", "Skipped", "Passed"]
+    # Steps appeared one by one while the test ran, a running step first as "Running…".
+    assert [name for name, _ in seen] == [name for name, _ in rows]
+    assert seen[0] == ("Resolve", "Running…")
+    tree = panel(window).steps
+    assert "Use SSL is off" in tree.topLevelItem(4).text(COL_DETAIL)
+    result = child(window, QLabel, "test_result")
+    assert result.text().startswith("Passed: Server reachable: no encryption")
+    assert not panel(window).busy.isVisible() and not panel(window).cancel_button.isVisible()
+    (stored,) = HistoryStore.of(repo).for_server(record.id)
+    assert stored.outcome is Outcome.PASSED and stored.failed_step is None and stored.duration_ms >= 0
+    cell = window.model.index(window.model.row_of(record.id), Column.LAST_TEST)
+    assert str(cell.data()).startswith("Passed · ") and cell.data(Qt.ItemDataRole.DecorationRole) is not None
+    wait_idle(qtbot, window)
+
+
+def test_a_failed_test_explains_and_highlights_the_field(
+    qtbot: QtBot, make_window: WindowFactory, repo: ServerRepository
+) -> None:
+    port = closed_port()
+    record = repo.save(plain_record("Nowhere", port))
+    window = make_window()
+    open_server(window, record)
+    with qtbot.waitSignal(window.testing.test_finished, timeout=8000):
+        click(qtbot, connect_button(window))
+    assert step_rows(window)[-1] == ("Connect", "Failed")
+    assert child(window, QLabel, "test_result").text().startswith("Failed at Connect: Connection refused")
+    hint = child(window, QLabel, "test_hint")
+    assert hint.isVisible() and f"Nothing accepts connections on port {port}" in hint.text()
+    assert "(see Port Number)" in hint.text()
+    port_message = child(window.details.form(), QLabel, "port_message")
+    assert port_message.isVisible() and "Nothing accepts connections" in port_message.text()
+    (stored,) = HistoryStore.of(repo).for_server(record.id)
+    assert stored.outcome is Outcome.FAILED and stored.failed_step == "connect"
+    assert window.model.index(window.model.row_of(record.id), Column.LAST_TEST).data().startswith("Failed at Connect")
+    # The next test starts with the highlight cleared.
+    with qtbot.waitSignal(window.testing.test_finished, timeout=8000):
+        window.testing.test_current()
+    wait_idle(qtbot, window)
+
+
+def test_unsaved_form_values_are_tested(
+    qtbot: QtBot, make_window: WindowFactory, repo: ServerRepository, smtp_server: SmtpFactory
+) -> None:
+    server = smtp_server()
+    record = repo.save(plain_record("Relay", closed_port()))
+    window = make_window()
+    open_server(window, record)
+    spin(window, "port").setValue(server.port)
+    assert window.session.is_dirty()
+    with qtbot.waitSignal(window.testing.test_finished, timeout=8000) as blocker:
+        click(qtbot, connect_button(window))
+    assert blocker.args[0].ok and blocker.args[0].port == server.port
+    (stored,) = HistoryStore.of(repo).for_server(record.id)
+    assert stored.summary.startswith("(unsaved settings)")
+    assert window.session.is_dirty() and repo.get(record.id).port != server.port  # nothing saved by testing
+    wait_idle(qtbot, window)
+
+
+def test_cancel_stops_within_a_second_and_says_so(
+    qtbot: QtBot, make_window: WindowFactory, repo: ServerRepository
+) -> None:
+    with silent_listener() as port:
+        record = repo.save(plain_record("Silent", port, connection_timeout_s=60))
+        window = make_window()
+        open_server(window, record)
+        click(qtbot, connect_button(window))
+        qtbot.waitUntil(lambda: ("Greeting", "Running…") in step_rows(window), timeout=5000)
+        test_panel = panel(window)
+        assert test_panel.busy.isVisible() and test_panel.cancel_button.isVisible()
+        assert not connect_button(window).isEnabled() and not action(window, "test_connection").isEnabled()
+        started = time.monotonic()
+        with qtbot.waitSignal(window.testing.test_finished, timeout=1000) as blocker:
+            click(qtbot, test_panel.cancel_button)
+        assert time.monotonic() - started < 1.0
+        assert blocker.args[0].cancelled
+        assert child(window, QLabel, "test_result").text().startswith("Cancelled")
+        assert ("Greeting", "Failed") in step_rows(window)
+        wait_idle(qtbot, window, 1000)
+    (stored,) = HistoryStore.of(repo).for_server(record.id)
+    assert stored.outcome is Outcome.CANCELLED
+
+
+def test_switching_servers_or_closing_details_cancels_the_test_cleanly(
+    qtbot: QtBot, make_window: WindowFactory, repo: ServerRepository
+) -> None:
+    with silent_listener() as port:
+        first = repo.save(plain_record("Silent one", port, connection_timeout_s=60))
+        second = repo.save(plain_record("Silent two", port, connection_timeout_s=60))
+        window = make_window()
+        finished: list[object] = []
+        window.testing.test_finished.connect(finished.append)
+        open_server(window, first)
+        click(qtbot, connect_button(window))
+        qtbot.waitUntil(lambda: ("Greeting", "Running…") in step_rows(window), timeout=5000)
+        started = time.monotonic()
+        open_server(window, second)
+        assert time.monotonic() - started < 1.0 and not window.testing.is_busy()
+        assert step_rows(window) == [] and not panel(window).busy.isVisible()
+        click(qtbot, connect_button(window))
+        qtbot.waitUntil(lambda: ("Greeting", "Running…") in step_rows(window), timeout=5000)
+        window.window_actions.close_details.trigger()
+        assert not window.details.is_showing_details() and not window.testing.is_busy()
+        qtbot.wait(300)  # a late signal would arrive now
+    assert finished == []
+    assert HistoryStore.of(repo).latest() == {}  # abandoned tests are not results
+
+
+def test_quitting_during_a_test_ends_the_thread(
+    qtbot: QtBot, make_window: WindowFactory, repo: ServerRepository
+) -> None:
+    with silent_listener() as port:
+        record = repo.save(plain_record("Silent", port, connection_timeout_s=60))
+        window = make_window()
+        open_server(window, record)
+        click(qtbot, connect_button(window))
+        qtbot.waitUntil(lambda: ("Greeting", "Running…") in step_rows(window), timeout=5000)
+        started = time.monotonic()
+        assert window.close()
+        assert time.monotonic() - started < 1.0
+        assert not window.testing.is_busy()
+        qtbot.wait(100)
+
+
+def test_the_report_is_copied_and_saved_for_a_ticket(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    repo: ServerRepository,
+    smtp_server: SmtpFactory,
+    answer_dialog: DialogAnswers,
+    tmp_path: Path,
+) -> None:
+    server = smtp_server()
+    record = repo.save(plain_record("Relay", server.port))
+    window = make_window()
+    open_server(window, record)
+    with qtbot.waitSignal(window.testing.test_finished, timeout=8000):
+        click(qtbot, connect_button(window))
+    test_panel = panel(window)
+    click(qtbot, test_panel.copy_button)
+    copied = QGuiApplication.clipboard().text()
+    assert f"Testing SMTP server 127.0.0.1 port {server.port}" in copied
+    assert "Result: PASSED" in copied and "Transcript:" in copied and "C: EHLO" in copied
+    target = tmp_path / "report.txt"
+    calls = answer_dialog(ReportFileDialog, target)
+    click(qtbot, test_panel.save_button)
+    assert calls and calls[0][0].startswith("outmail-test-127.0.0.1-")
+    assert target.read_text(encoding="utf-8") == copied
+    click(qtbot, test_panel.details_button)
+    assert test_panel.details.isVisible() and "Result: PASSED" in test_panel.details.toPlainText()
+    wait_idle(qtbot, window)
+
+
+def test_send_test_message_asks_the_recipient_and_sends(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    repo: ServerRepository,
+    smtp_server: SmtpFactory,
+    handler: RecordingHandler,
+    answer_dialog: DialogAnswers,
+) -> None:
+    from outmail_gui.ui.send_test_dialog import SendTestChoice, SendTestDialog
+
+    server = smtp_server()
+    record = repo.save(plain_record("Relay", server.port, sent_from_analyst=True))
+    window = make_window()
+    open_server(window, record)
+    calls = answer_dialog(SendTestDialog, SendTestChoice("someone@example.com", "analyst@example.com"))
+    with qtbot.waitSignal(window.testing.test_finished, timeout=8000) as blocker:
+        click(qtbot, panel(window).send_button)
+    assert blocker.args[0].ok, blocker.args[0].to_json()
+    assert calls[0][0] == "Relay" and calls[0][1] is True  # the analyst's address is needed
+    assert ("Message", "Passed") in step_rows(window)
+    (message,) = handler.messages
+    assert message["from"] == "analyst@example.com" and message["to"] == ["someone@example.com"]
+    wait_idle(qtbot, window)

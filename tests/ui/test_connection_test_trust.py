@@ -1,0 +1,185 @@
+"""Certificate trust and the unencrypted-password question, through the real window."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import QLabel
+from pytestqt.qtbot import QtBot
+
+from outmail_gui.probe.tls import normalize_fingerprint
+from outmail_gui.store.repository import ServerRepository
+from outmail_gui.store.secrets import SecretStore
+from outmail_gui.ui.insecure_auth_dialog import InsecureAuthDialog
+from outmail_gui.ui.trust_dialog import TrustCertificateDialog
+from tests.support.smtp_servers import RecordingHandler, RunningSmtpServer, TlsMaterial, cert_sha256, make_tls
+from tests.ui.conftest import DialogAnswers, WindowFactory
+from tests.ui.helpers import child, click, line, replace_text
+from tests.ui.test_connection_test_helpers import (  # noqa: F401 - fixtures
+    PASSWORD,
+    USER,
+    connect_button,
+    handler_fixture,
+    no_real_test_dialogs_fixture,
+    open_server,
+    panel,
+    plain_record,
+    smtp_server_fixture,
+    tls_material_fixture,
+    wait_idle,
+)
+
+SmtpFactory = Callable[..., RunningSmtpServer]
+NO_NTLM = ("NTLM", "MSN", "XOAUTH2")  # NTLM needs a credential file; the others are enough here
+
+
+def run_test(qtbot: QtBot, window: object) -> object:
+    with qtbot.waitSignal(window.testing.test_finished, timeout=8000) as blocker:  # type: ignore[attr-defined]
+        click(qtbot, connect_button(window))  # type: ignore[arg-type]
+    return blocker.args[0]
+
+
+def test_trust_round_trip_untrusted_then_trusted_then_a_different_certificate_fails(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    repo: ServerRepository,
+    smtp_server: SmtpFactory,
+    tls_material: TlsMaterial,
+    answer_dialog: DialogAnswers,
+    tmp_path: Path,
+) -> None:
+    server = smtp_server(tls_material, mode="starttls")
+    record = repo.save(plain_record("Private CA", server.port, use_ssl=True))
+    window = make_window()
+    open_server(window, record)
+
+    # 1. Untrusted: fails at TLS before AUTH, shows the certificate and offers to trust it.
+    report = run_test(qtbot, window)
+    assert report.failed_step.name == "tls" and not report.tls.certificate.verified  # type: ignore[attr-defined]
+    test_panel = panel(window)
+    assert test_panel.trust_button.isVisible()
+    assert cert_sha256(tls_material) == normalize_fingerprint(report.tls.certificate.sha256)  # type: ignore[attr-defined]
+    assert "SHA-256:" in test_panel.report_text() and "issuer:" in test_panel.report_text()
+
+    # 2. Trusted: the fingerprint is saved with this server only, and the test passes with it.
+    asked = answer_dialog(TrustCertificateDialog, True)
+    with qtbot.waitSignal(window.testing.test_finished, timeout=8000) as blocker:
+        click(qtbot, test_panel.trust_button)
+    assert asked[0][0] == "Private CA" and asked[0][3] == ""  # no fingerprint trusted before
+    stored = repo.get(record.id)
+    assert normalize_fingerprint(stored.trusted_cert_sha256) == cert_sha256(tls_material)
+    assert stored.revision == record.revision + 1 and not window.session.is_dirty()
+    assert blocker.args[0].ok and blocker.args[0].tls.certificate.pinned
+    assert not test_panel.trust_button.isVisible()
+
+    # 3. The server now shows another certificate: a new failure, never silently accepted.
+    other = make_tls(tmp_path / "other")
+    server.controller.SMTP_kwargs["tls_context"].load_cert_chain(str(other.cert_file), str(other.key_file))
+    report = run_test(qtbot, window)
+    assert report.failed_step.name == "tls"  # type: ignore[attr-defined]
+    assert "differs from the one accepted" in report.failed_step.detail  # type: ignore[attr-defined]
+    assert test_panel.trust_button.isVisible()
+    assert repo.get(record.id).trusted_cert_sha256 == stored.trusted_cert_sha256
+    # Offering it again names the previously trusted fingerprint, so the dialog can warn.
+    answer_dialog(TrustCertificateDialog, False)
+    click(qtbot, test_panel.trust_button)
+    assert repo.get(record.id).trusted_cert_sha256 == stored.trusted_cert_sha256
+    wait_idle(qtbot, window)
+
+
+def test_the_trust_dialog_warns_when_the_certificate_changed(qtbot: QtBot, tls_material: TlsMaterial) -> None:
+    from outmail_gui.probe.report import CertInfo
+
+    cert = CertInfo(subject="CN=mail", sans=["mail.example.com"], issuer="CN=Private CA", sha256="AA:BB")
+    dialog = TrustCertificateDialog("Main", "mail.example.com", cert, "CC:DD", None)
+    qtbot.addWidget(dialog)
+    intro = child(dialog, QLabel, "trust_intro").text()
+    assert intro.startswith("Warning: this is NOT the certificate trusted before")
+    assert child(dialog, QLabel, "trust_sha256").text() == "AA:BB"
+    same = TrustCertificateDialog("Main", "mail.example.com", cert, "aabb", None)
+    qtbot.addWidget(same)
+    assert "Warning" not in child(same, QLabel, "trust_intro").text()
+
+
+def test_insecure_auth_accepted_sends_the_stored_password(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    repo: ServerRepository,
+    secrets: SecretStore,
+    smtp_server: SmtpFactory,
+    handler: RecordingHandler,
+    answer_dialog: DialogAnswers,
+) -> None:
+    server = smtp_server(auth_require_tls=False, exclude=NO_NTLM)
+    record = repo.save(plain_record("Plain", server.port, login_id=USER, auth_auto=True))
+    secrets.set_password(record.id, PASSWORD)
+    window = make_window()
+    open_server(window, record)
+    asked = answer_dialog(InsecureAuthDialog, True)
+    report = run_test(qtbot, window)
+    assert asked == [("127.0.0.1", server.port)]
+    assert report.ok, report.to_json()  # type: ignore[attr-defined]
+    assert handler.authenticated and handler.authenticated[0][1] == USER
+    assert PASSWORD not in panel(window).report_text()
+    wait_idle(qtbot, window)
+
+
+def test_insecure_auth_declined_stops_before_auth(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    repo: ServerRepository,
+    secrets: SecretStore,
+    smtp_server: SmtpFactory,
+    handler: RecordingHandler,
+    answer_dialog: DialogAnswers,
+) -> None:
+    server = smtp_server(auth_require_tls=False, exclude=NO_NTLM)
+    record = repo.save(plain_record("Plain", server.port, login_id=USER, auth_auto=True))
+    secrets.set_password(record.id, PASSWORD)
+    window = make_window()
+    open_server(window, record)
+    answer_dialog(InsecureAuthDialog, False)
+    report = run_test(qtbot, window)
+    assert report.failed_step.name == "auth"  # type: ignore[attr-defined]
+    assert "Stopped before AUTH" in report.failed_step.detail  # type: ignore[attr-defined]
+    assert handler.auth_commands == [] and handler.authenticated == []
+    use_ssl_message = child(window.details.form(), QLabel, "use_ssl_message")
+    assert use_ssl_message.isVisible() and "select Use SSL" in use_ssl_message.text()
+    wait_idle(qtbot, window)
+
+
+def test_a_typed_wrong_password_is_used_and_stops_at_the_first_refusal(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    repo: ServerRepository,
+    secrets: SecretStore,
+    smtp_server: SmtpFactory,
+    handler: RecordingHandler,
+    answer_dialog: DialogAnswers,
+) -> None:
+    server = smtp_server(auth_require_tls=False, exclude=NO_NTLM)
+    record = repo.save(plain_record("Plain", server.port, login_id=USER, auth_auto=True))
+    secrets.set_password(record.id, PASSWORD)
+    window = make_window()
+    open_server(window, record)
+    replace_text(qtbot, line(window, "password"), "wrong")
+    answer_dialog(InsecureAuthDialog, True)
+    report = run_test(qtbot, window)
+    assert report.failed_step.name == "auth" and report.auth.attempts == 1  # type: ignore[attr-defined]
+    assert handler.authenticated == []
+    password_message = child(window.details.form(), QLabel, "password_message")
+    assert password_message.isVisible() and "rejected the Login ID or Password" in password_message.text()
+    wait_idle(qtbot, window)
+
+
+def test_the_insecure_auth_dialog_needs_the_tick(qtbot: QtBot) -> None:
+    dialog = InsecureAuthDialog("mail.example.com", 25)
+    qtbot.addWidget(dialog)
+    assert not dialog.proceed.isEnabled()
+    dialog.accept()
+    assert dialog.result() != dialog.DialogCode.Accepted
+    dialog.understand.setChecked(True)
+    assert dialog.proceed.isEnabled()
+    dialog.accept()
+    assert dialog.result() == dialog.DialogCode.Accepted
