@@ -20,9 +20,11 @@ Protocol, one JSON object per line (no Qt here; ``python -m outmail_gui.ui.test_
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
+import os
 import sys
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -143,6 +145,8 @@ def _announce_done(out: _Output, futures: list[Future[None]], cancel: threading.
 
 
 def main() -> int:
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(10)  # background work: the window the user is looking at comes first
     serve(sys.stdin, sys.stdout)
     return 0
 
