@@ -71,9 +71,7 @@ async def _serve(count: int) -> None:
     ports: list[dict[str, Any]] = []
     for index in range(count):
         silent = index % 3 == 2  # every third server: spread evenly, the worst case for waves
-        server = await asyncio.start_server(
-            _silent_session if silent else _smtp_session, "127.0.0.1", 0, backlog=16
-        )
+        server = await asyncio.start_server(_silent_session if silent else _smtp_session, "127.0.0.1", 0, backlog=16)
         servers.append(server)
         ports.append({"port": server.sockets[0].getsockname()[1], "silent": silent})
     print(json.dumps(ports), flush=True)
@@ -165,7 +163,10 @@ def _populate(data_dir: Path, ports: list[dict[str, Any]], timeout: int) -> None
             )
 
 
-def _measure(data_dir: Path, ports: list[dict[str, Any]], timeout: int, rounds: int) -> dict[str, list[dict[str, float]]]:
+Results = dict[str, list[dict[str, float]]]
+
+
+def _measure(data_dir: Path, ports: list[dict[str, Any]], timeout: int, rounds: int) -> Results:
     from PySide6.QtWidgets import QApplication
 
     from outmail_gui.store.secrets import SecretStore
@@ -175,12 +176,12 @@ def _measure(data_dir: Path, ports: list[dict[str, Any]], timeout: int, rounds: 
     from render_screenshots import _demo_keyring
 
     application()
-    window = build_main_window(data_dir, secrets=SecretStore(_demo_keyring()))  # type: ignore[arg-type]
+    window = build_main_window(data_dir, secrets=SecretStore(_demo_keyring()))
     window.resize(1440, 880)
     window.show()
     QApplication.processEvents()
     meter = StallMeter()
-    results: dict[str, list[dict[str, float]]] = {"idle": [], "single": [], "test-all": []}
+    results: Results = {"idle": [], "single": [], "test-all": []}
     silent_index = next(i for i, p in enumerate(ports) if p["silent"])
     silent_record = next(r for r in window.model.records() if r.name.startswith(f"bench {silent_index:03d} "))
     for _round in range(rounds):

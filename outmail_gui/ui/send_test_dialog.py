@@ -87,7 +87,7 @@ class SendTestDialog(QDialog):
         layout.addWidget(self.buttons)
         self.recipient.textChanged.connect(self._check)
         self.analyst.editTextChanged.connect(self._check)
-        self.analyst.currentIndexChanged.connect(self._take_item_address)
+        self.analyst.activated.connect(self._take_item_address)  # also when the same item is picked again
         self._check()
         self.resize(520, self.sizeHint().height())
 

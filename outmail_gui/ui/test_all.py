@@ -44,28 +44,43 @@ class BatchItem:
         return self.password is not None and self.request.wants_auth and not self.request.password
 
 
-class _PasswordReader(QObject):
-    """Reads the keyring on a helper thread; each ready item comes back through a queued signal."""
+class _Feeder(QObject):
+    """Prepares the worker's input on a helper thread: the requests as JSON lines and the stored
+    passwords (one keyring look-up at a time), so neither a slow keyring nor 500 requests'
+    worth of JSON ever runs on the GUI thread. Its signals are queued to the GUI thread."""
 
-    ready = Signal(str, object)  # server id, ProbeRequest (with its password) or str (the keyring's message)
+    lines = Signal(bytes)  # ready input for the worker
+    failed = Signal(str, str)  # server id, the keyring's message
+    fed = Signal()  # every item was handed over
+
+    CHUNK = 50
 
     def __init__(self, items: Sequence[BatchItem], cancel: threading.Event) -> None:
         super().__init__()
         self._items = list(items)
         self._cancel = cancel
-        self.worker = threading.Thread(target=self._read, name="outmail-test-all-keyring", daemon=True)
+        self.worker = threading.Thread(target=self._feed, name="outmail-test-all-feeder", daemon=True)
 
-    def _read(self) -> None:
+    def _feed(self) -> None:
+        chunk: list[str] = []
         for item in self._items:
             if self._cancel.is_set():
                 return
-            assert item.password is not None
-            try:
-                password = item.password() or ""
-            except SecretStoreError as exc:
-                self.ready.emit(item.server_id, exc.message)
-                continue
-            self.ready.emit(item.server_id, dataclasses.replace(item.request, password=password))
+            request = item.request
+            if item.needs_password:
+                assert item.password is not None
+                try:
+                    request = dataclasses.replace(request, password=item.password() or "")
+                except SecretStoreError as exc:
+                    self.failed.emit(item.server_id, exc.message)
+                    continue
+            chunk.append(json.dumps(_item_line(item.server_id, request)) + "\n")
+            if len(chunk) >= self.CHUNK or item.needs_password:
+                self.lines.emit("".join(chunk).encode("utf-8"))
+                chunk = []
+        if chunk:
+            self.lines.emit("".join(chunk).encode("utf-8"))
+        self.fed.emit()
 
 
 class ProbeBatch(QObject):
@@ -90,8 +105,8 @@ class ProbeBatch(QObject):
         self._pending = {item.server_id for item in self.items}
         self._cancel = threading.Event()
         self._process: QProcess | None = None
-        self._reader: _PasswordReader | None = None
-        self._awaiting_passwords = 0
+        self._feeder: _Feeder | None = None
+        self._end_sent = False
         self._buffer = b""
         self._over = False
         self._silenced = False
@@ -126,17 +141,12 @@ class ProbeBatch(QObject):
         self._process = process
         process.start()
         self._send({"type": "config", "max_concurrent": self.max_concurrent})
-        later = [item for item in self.items if item.needs_password]
-        for item in self.items:
-            if not item.needs_password:
-                self._send_item(item.server_id, item.request)
-        if later:
-            self._awaiting_passwords = len(later)
-            self._reader = _PasswordReader(later, self._cancel)
-            self._reader.ready.connect(self._on_password)
-            self._reader.worker.start()
-        else:
-            self._send({"type": "end"})
+        feeder = _Feeder(self.items, self._cancel)
+        feeder.lines.connect(self._on_lines)
+        feeder.failed.connect(self._on_keyring_failure)
+        feeder.fed.connect(self._send_end)
+        self._feeder = feeder
+        feeder.worker.start()
 
     def cancel(self) -> None:
         """Stop running tests (within a quarter second) and skip the queued ones."""
@@ -144,9 +154,7 @@ class ProbeBatch(QObject):
             return
         self._cancel.set()
         self._send({"type": "cancel"})
-        if self._awaiting_passwords:
-            self._awaiting_passwords = 0
-            self._send({"type": "end"})
+        self._send_end()  # the feeder stops at its next item; nothing more will come
 
     def shut_down(self) -> None:
         """Cancel, silence every later signal and wait for the worker process (and helper thread) to end."""
@@ -158,30 +166,30 @@ class ProbeBatch(QObject):
             if not process.waitForFinished(SHUTDOWN_WAIT_MS):
                 process.kill()
                 process.waitForFinished(SHUTDOWN_WAIT_MS)
-        if self._reader is not None:
-            self._reader.worker.join()
+        if self._feeder is not None:
+            self._feeder.worker.join()
         self._over = True
 
     # ----- feeding the worker
 
-    def _send(self, message: dict[str, Any]) -> None:
+    def _send(self, *messages: dict[str, Any]) -> None:
         process = self._process
         if process is not None and process.state() is not QProcess.ProcessState.NotRunning:
-            process.write((json.dumps(message) + "\n").encode("utf-8"))
+            process.write("".join(json.dumps(m) + "\n" for m in messages).encode("utf-8"))
 
-    def _send_item(self, server_id: str, request: ProbeRequest) -> None:
-        self._send({"type": "item", "id": server_id, "request": request_to_json(request)})
+    def _on_lines(self, data: bytes) -> None:
+        process = self._process
+        if not self._end_sent and process is not None and process.state() is not QProcess.ProcessState.NotRunning:
+            process.write(data)
 
-    def _on_password(self, server_id: str, result: ProbeRequest | str) -> None:
-        if self._awaiting_passwords == 0:
-            return  # cancelled meanwhile: the worker was already told "end"
-        if isinstance(result, str):
-            self._item_done(server_id, _keyring_failure(server_id, result))
-        else:
-            self._send_item(server_id, result)
-        self._awaiting_passwords -= 1
-        if self._awaiting_passwords == 0:
+    def _on_keyring_failure(self, server_id: str, message: str) -> None:
+        if not self._end_sent:
+            self._item_done(server_id, _keyring_failure(server_id, message))
+
+    def _send_end(self) -> None:
+        if not self._end_sent:
             self._send({"type": "end"})
+            self._end_sent = True
 
     # ----- reading its reports
 
@@ -238,6 +246,10 @@ class ProbeBatch(QObject):
         self._over = True
         if not self._silenced:
             self.finished.emit(self._cancel.is_set())
+
+
+def _item_line(server_id: str, request: ProbeRequest) -> dict[str, Any]:
+    return {"type": "item", "id": server_id, "request": request_to_json(request)}
 
 
 def _keyring_failure(server_id: str, message: str) -> HistoryEntry:

@@ -40,8 +40,11 @@ from outmail_gui.ui.test_summary import entry_for
 MAX_CONCURRENT = 256
 
 
+_REQUEST_FIELDS = tuple(f.name for f in dataclasses.fields(ProbeRequest))
+
+
 def request_to_json(request: ProbeRequest) -> dict[str, Any]:
-    data = dataclasses.asdict(request)
+    data = {name: getattr(request, name) for name in _REQUEST_FIELDS}  # asdict() deep-copies: 10x slower
     data["protocol"] = request.protocol.value
     data["security"] = request.security.value
     data["auth_methods"] = [m.value for m in request.auth_methods]

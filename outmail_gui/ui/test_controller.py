@@ -13,9 +13,9 @@ import datetime as dt
 import time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QProgressBar, QPushButton, QToolBar
+from PySide6.QtWidgets import QProgressBar, QPushButton, QSplitter, QStyle, QToolBar
 
 from outmail_gui.domain.settings import ServerSettings
 from outmail_gui.probe.report import ProbeReport
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from outmail_gui.ui.test_worker import ProbeRun
 
 TEST_ALL_TIMEOUT_CAP_S = 30
+PANEL_HEIGHT = 340  # px the test panel gets while a test is shown
 OUTCOME_ICONS = {
     Outcome.PASSED: StatusIcon.YES,
     Outcome.FAILED: StatusIcon.ERROR,
@@ -76,32 +77,42 @@ class WindowTesting(QObject):
 
     # ----- actions, menu, toolbar, status bar
 
-    def _action(self, name: str, text: str, tip: str, shortcut: str = "", status: StatusIcon | None = None) -> QAction:
+    def _action(
+        self, name: str, text: str, tip: str, shortcut: str = "", pixmap: QStyle.StandardPixmap | None = None
+    ) -> QAction:
         action = QAction(text, self._window)
         action.setObjectName(name)
         action.setToolTip(tip)
         action.setStatusTip(tip)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
-        if status is not None:
-            from outmail_gui.ui.icons import icon
-
-            action.setIcon(icon(status))
+        if pixmap is not None:
+            action.setIcon(self._window.style().standardIcon(pixmap))
         self._window.addAction(action)
         return action
 
     def _build_actions(self) -> None:
         w = self._window
         self.test_action = self._action(
-            "test_connection", "&Test connection", "Test the displayed server's form values, saved or not (F5)", "F5"
+            "test_connection",
+            "&Test connection",
+            "Test the displayed server's form values, saved or not (F5)",
+            "F5",
+            QStyle.StandardPixmap.SP_MediaPlay,
         )
         self.send_action = self._action(
             "send_test_message", "Send test &message…", "Send a real test message through the displayed server"
         )
         self.test_all_action = self._action(
-            "test_all", "Test &all active servers", "Test every active server at once", "Shift+F5", StatusIcon.INFO
+            "test_all",
+            "Test &all active servers",
+            "Test every active server at once (Shift+F5)",
+            "Shift+F5",
+            QStyle.StandardPixmap.SP_MediaSeekForward,
         )
-        self.cancel_all_action = self._action("cancel_all_tests", "&Cancel all tests", "Stop Test all", "")
+        self.cancel_all_action = self._action(
+            "cancel_all_tests", "&Cancel all tests", "Stop Test all", "", QStyle.StandardPixmap.SP_MediaStop
+        )
         self.history_action = self._action(
             "test_history", "Test &history…", "Earlier test results of the displayed server", "Ctrl+H"
         )
@@ -158,8 +169,7 @@ class WindowTesting(QObject):
 
     def is_busy(self) -> bool:
         """A test or Test all is running (its threads may still be ending)."""
-        running = self._running is not None and self._running.run.is_running()
-        return running or self._running is not None or (self._batch is not None and self._batch.is_running())
+        return self._running is not None or (self._batch is not None and self._batch.is_running())
 
     def panel(self) -> ConnectionTestPanel:
         """The details' test panel, connected on first use."""
@@ -170,6 +180,8 @@ class WindowTesting(QObject):
             panel.cancel_requested.connect(self.cancel)
             panel.trust_requested.connect(self.trust_certificate)
             panel.history_requested.connect(self.show_history)
+            # Saving a new server makes its history available (the form turns clean on save).
+            self._window.details.form().dirty_changed.connect(lambda _dirty: self._update_actions())
             self._panel = panel
             self._update_actions()
         return self._panel
@@ -221,6 +233,7 @@ class WindowTesting(QObject):
         from outmail_gui.ui.test_worker import ProbeRun
 
         form.clear_highlight()
+        self._make_room(panel)
         what = "Sending a test message through" if send else "Testing"
         panel.start(f"{what} {record.server.strip() or '(no server)'} port {record.port}")
         run = ProbeRun(request, self)
@@ -235,7 +248,17 @@ class WindowTesting(QObject):
             started_at=dt.datetime.now(dt.UTC),
         )
         self._update_actions()
+        w.show_status(f"{what} {record.name.strip() or record.server}… Cancel stops the test.")
         run.start()
+
+    def _make_room(self, panel: ConnectionTestPanel) -> None:
+        """Give the steps enough height to be read, taking it from the form above."""
+        splitter = self._window.details.findChild(QSplitter, "details_splitter")
+        if splitter is None or panel.height() >= PANEL_HEIGHT:
+            return
+        total = sum(splitter.sizes())
+        if total > 2 * PANEL_HEIGHT:
+            splitter.setSizes([total - PANEL_HEIGHT, PANEL_HEIGHT])
 
     def _password_for(self, record: ServerSettings, typed: str | None) -> str | None:
         """The typed password, else the stored one; None (and a message) when the keyring failed."""
@@ -367,7 +390,7 @@ class WindowTesting(QObject):
         self.cancel_all_button.show()
         self._update_actions()
         w.show_status(f"Testing {len(items)} active server(s)…")
-        batch.start()
+        QTimer.singleShot(0, batch.start)  # after the list has shown "Queued…": two short stalls, not one long
 
     def cancel_all(self) -> None:
         if self._batch is not None:

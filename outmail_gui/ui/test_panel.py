@@ -230,6 +230,9 @@ class ConnectionTestPanel(QWidget):
         if hint and hint_field_label:
             hint += f" (see {hint_field_label})"
         self._show_outcome(outcome, result_headline(report), hint)
+        failed = report.failed_step
+        if failed is not None and failed.name in self._items:
+            self.steps.scrollToItem(self._items[failed.name])
         self.details.setPlainText(self.report_text())
         for button in (self.copy_button, self.save_button, self.details_button):
             button.setEnabled(True)

@@ -22,6 +22,7 @@ from outmail_gui.probe.request import ProbeRequest
 from outmail_gui.probe.runner import run_probe
 
 ABANDON_WAIT_MS = 3000
+_lingering: set[tuple[QThread, QObject | None]] = set()  # abandoned threads that outlived the wait
 
 
 class ProbeWorker(QObject):
@@ -59,7 +60,7 @@ class ProbeRun(QObject):
 
     step_started = Signal(object)  # Step
     step_finished = Signal(object)  # Step
-    finished = Signal(object)  # ProbeReport
+    finished = Signal(object)  # ProbeReport, once the thread has ended
 
     def __init__(self, request: ProbeRequest, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -77,7 +78,7 @@ class ProbeRun(QObject):
         self._worker.step_started.connect(self._on_step_started)
         self._worker.step_finished.connect(self._on_step_finished)
         self._worker.finished.connect(self._on_finished)
-        self._thread.finished.connect(self._release)
+        self._thread.finished.connect(self._on_thread_finished)
 
     def start(self) -> None:
         assert self._thread is not None, "a ProbeRun runs once"
@@ -99,8 +100,11 @@ class ProbeRun(QObject):
         if thread is None:
             return True
         ended = thread.wait(wait_ms)
-        if ended:
-            self._release()
+        if not ended:  # never destroy a running QThread: keep it until it ends by itself
+            kept = (thread, self._worker)
+            _lingering.add(kept)
+            thread.finished.connect(lambda: _lingering.discard(kept))
+        self._release()
         return ended
 
     # ----- queued from the worker thread
@@ -114,13 +118,16 @@ class ProbeRun(QObject):
             self.step_finished.emit(step)
 
     def _on_finished(self, report: ProbeReport) -> None:
-        self.report = report
-        if not self._abandoned:
-            self.finished.emit(report)
+        self.report = report  # announced once the thread has ended, so the owner may delete us then
+
+    def _on_thread_finished(self) -> None:
+        self._release()
+        if not self._abandoned and self.report is not None:
+            self.finished.emit(self.report)
 
     def _release(self) -> None:
-        """The thread has ended: drop it and the worker (both are Python-owned)."""
+        """Drop the thread and the worker (both Python-owned) once the thread has ended."""
         thread, self._thread = self._thread, None
         self._worker = None
-        if thread is not None:
-            thread.wait()
+        if thread is not None and not thread.isFinished():
+            thread.wait()  # "finished" is emitted just before the thread really ends

@@ -234,3 +234,60 @@ def test_send_test_message_asks_the_recipient_and_sends(
     (message,) = handler.messages
     assert message["from"] == "analyst@example.com" and message["to"] == ["someone@example.com"]
     wait_idle(qtbot, window)
+
+
+def test_a_locked_keyring_is_named_and_the_test_does_not_start(
+    qtbot: QtBot, make_window: WindowFactory, repo: ServerRepository
+) -> None:
+    from outmail_gui.store.secrets import SecretStore
+    from tests.support.keyrings import LockedKeyring
+
+    record = repo.save(plain_record("Relay", closed_port(), login_id="helpdesk", use_ssl=True))
+    window = make_window(secret_store=SecretStore(LockedKeyring()))
+    open_server(window, record)
+    click(qtbot, connect_button(window))
+    result = child(window, QLabel, "test_result").text()
+    assert result.startswith("The stored password could not be read; the test did not start.")
+    assert "locked" in result.lower()
+    assert not window.testing.is_busy() and HistoryStore.of(repo).latest() == {}
+
+
+def test_a_mapi_server_is_tested_for_reachability(
+    qtbot: QtBot, make_window: WindowFactory, repo: ServerRepository
+) -> None:
+    from outmail_gui.domain.settings import new_server
+    from tests.support.smtp_servers import ScriptedServer
+
+    repo.set_mapi_mail_server("exchange01.corp.example")
+    with ScriptedServer(lambda peer: peer.send(b"ncacn_http/1.0")) as rpc:
+        record = repo.save(
+            new_server("mapi", name="Legacy", server="127.0.0.1", port=rpc.port, outgoing_email_id="a@example.com")
+        )
+        window = make_window()
+        open_server(window, record)
+        assert not panel(window).send_button.isEnabled()  # a MAPI server is only checked for reachability
+        with qtbot.waitSignal(window.testing.test_finished, timeout=8000) as blocker:
+            qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert blocker.args[0].ok, blocker.args[0].to_json()
+    assert step_rows(window) == [("Resolve", "Passed"), ("Connect", "Passed"), ("RPC greeting", "Passed")]
+    wait_idle(qtbot, window)
+
+
+def test_the_send_dialog_checks_the_addresses(qtbot: QtBot) -> None:
+    from outmail_gui.ui.send_test_dialog import SendTestChoice, SendTestDialog
+
+    dialog = SendTestDialog("Relay", True, [("Ann Analyst", "ann@example.com")], "", "", None)
+    qtbot.addWidget(dialog)
+    problem = child(dialog, QLabel, "send_test_problem")
+    assert not dialog.send.isEnabled() and problem.text() == "Enter the recipient."
+    dialog.recipient.setText("not an address")
+    assert not dialog.send.isEnabled() and "not a valid e-mail address" in problem.text()
+    dialog.recipient.setText("someone@example.com")
+    assert not dialog.send.isEnabled() and "analyst" in problem.text()
+    dialog.analyst.activated.emit(0)  # picked from the list
+    assert dialog.send.isEnabled() and problem.text() == ""
+    assert dialog.choice() == SendTestChoice("someone@example.com", "ann@example.com")
+    unneeded = SendTestDialog("Relay", False, [], "someone@example.com", "", None)
+    qtbot.addWidget(unneeded)
+    assert unneeded.send.isEnabled() and not unneeded.analyst.isEnabled()
+    assert unneeded.choice() == SendTestChoice("someone@example.com", "")

@@ -86,3 +86,16 @@ def test_abandon_ends_the_thread_and_silences_late_signals(qtbot: QtBot) -> None
         assert not run.is_running()
         qtbot.wait(100)  # queued events from the worker, if any, are delivered now
     assert late == []
+
+
+def test_a_thread_that_outlives_abandon_is_kept_until_it_ends(qtbot: QtBot) -> None:
+    from outmail_gui.ui import test_worker
+
+    with silent_listener() as port:
+        run = ProbeRun(plain_request(port, timeout_s=30))
+        with qtbot.waitSignal(run.step_started, timeout=5000, check_params_cb=lambda s: s.name == "greeting"):
+            run.start()
+        assert not run.abandon(wait_ms=0)  # still ending: not destroyed, not waited for
+        assert not run.is_running() and len(test_worker._lingering) == 1
+        del run
+        qtbot.waitUntil(lambda: not test_worker._lingering, timeout=1000)  # cancelled, so it ends quickly

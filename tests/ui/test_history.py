@@ -14,7 +14,7 @@ from outmail_gui.ui import dialogs
 from outmail_gui.ui.server_table_model import Column
 from tests.support.smtp_servers import RunningSmtpServer
 from tests.ui.conftest import DialogAnswers, WindowFactory
-from tests.ui.helpers import action, child, click
+from tests.ui.helpers import action, child, click, line, replace_text
 from tests.ui.test_connection_test_helpers import (  # noqa: F401 - fixtures
     closed_port,
     handler_fixture,
@@ -77,7 +77,9 @@ def test_each_finished_test_is_added_and_the_history_view_lists_them_newest_firs
     wait_idle(qtbot, window)
 
 
-def test_the_history_action_needs_a_saved_server(make_window: WindowFactory, repo: ServerRepository) -> None:
+def test_the_history_action_needs_a_saved_server(
+    qtbot: QtBot, make_window: WindowFactory, repo: ServerRepository
+) -> None:
     record = repo.save(plain_record("Relay", 25))
     window = make_window()
     assert not action(window, "test_history").isEnabled()
@@ -86,6 +88,11 @@ def test_the_history_action_needs_a_saved_server(make_window: WindowFactory, rep
     window.window_actions.close_details.trigger()
     window.window_actions.new_smtp_server.trigger()
     assert not action(window, "test_history").isEnabled()
+    for name, text in (("name", "Fresh"), ("server", "fresh.example.com"), ("outgoing_email_id", "a@example.com")):
+        replace_text(qtbot, line(window, name), text)
+    assert not action(window, "test_history").isEnabled()
+    window.window_actions.save.trigger()
+    assert window.session.current_is_saved() and action(window, "test_history").isEnabled()
 
 
 def test_deleting_a_server_deletes_its_history(

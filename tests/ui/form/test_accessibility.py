@@ -99,6 +99,7 @@ def test_tab_order_follows_the_visual_order_smtp(form: ServerFormWidget, qtbot: 
         "password_visibility",
         "auth_auto",
         *(m.field_name for m in AUTH_METHODS_DISPLAY_ORDER),
+        "oauth_enabled",
         "pager_encoding",
         "send_receipt",
         "chunking",
