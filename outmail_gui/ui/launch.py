@@ -7,11 +7,9 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
@@ -21,32 +19,12 @@ from outmail_gui.store.errors import DatabaseCorruptError, SchemaTooNewError, St
 from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.secrets import SecretStore
 from outmail_gui.ui.main_window import MainWindow
+from outmail_gui.ui.partition_features import resolve_analyst
 from outmail_gui.ui.window_state import WindowStateStore
-
-if TYPE_CHECKING:
-    from outmail_gui.store.repository import Analyst
 
 APPLICATION_NAME = "Outmail"
 EXIT_OK = 0
 EXIT_FAILED = 1
-
-
-def resolve_analyst(repository: ServerRepository, analyst: str | None) -> str | None:
-    """The login whose partitions the window offers; ``None`` offers every partition.
-
-    ``--analyst`` is always honoured. Without it the operating-system login is used when it
-    is a known analyst, or when analysts are set up at all (then an unknown login may use no
-    partition); with no analysts set up there is no access control and every partition is offered.
-    """
-    if analyst:
-        return analyst.strip()
-    known: list[Analyst] = repository.list_analysts()
-    if not known:
-        return None
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no login name (containers without a passwd entry)
-        return ""
 
 
 def application() -> QApplication:
@@ -82,6 +60,7 @@ def build_main_window(
             analyst=resolve_analyst(repository, analyst),
             state_store=state_store,
         )
+        window.requested_analyst = analyst
         window.restore_state()
     except BaseException:
         repository.close()

@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
         self.repository = repository
         self.secrets = secrets
         self.analyst = analyst
+        self.requested_analyst: str | None = None  # --analyst as given; see partition_features.resolve_analyst
         self._state_store = state_store or WindowStateStore()
         self._selecting = False
         self._shut_down = False

@@ -20,7 +20,22 @@ from outmail_gui.store.routing_inputs import RoutingInputs, read_routing_inputs
 from outmail_gui.ui.routing_view import RoutingView
 
 if TYPE_CHECKING:
+    from outmail_gui.store.repository import ServerRepository
     from outmail_gui.ui.main_window import MainWindow
+
+
+def resolve_analyst(repository: ServerRepository, analyst: str | None) -> str | None:
+    """The login whose partitions the window offers; ``None`` offers every partition.
+
+    ``--analyst`` is always honoured. Without it the operating-system login is used when it
+    is a known analyst, or when analysts are set up at all (then an unknown login may use no
+    partition); with no analysts set up there is no access control and every partition is offered.
+    """
+    if analyst:
+        return analyst.strip()
+    if not repository.list_analysts():
+        return None
+    return os_login()
 
 
 def os_login() -> str:
@@ -178,6 +193,8 @@ class PartitionFeatures(QObject):
     def after_settings_changed(self) -> None:
         """The dialog wrote: the list, the displayed server's rules and the routing follow."""
         window = self._window
+        # The first analysts set up (or the last removed) switch access control on (off) at once.
+        window.analyst = resolve_analyst(window.repository, window.requested_analyst)
         window.reload_from_store()
         window.session.store_changed()
         window.update_actions()

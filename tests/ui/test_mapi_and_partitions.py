@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import getpass
+
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
@@ -110,3 +113,23 @@ def test_two_active_servers_in_one_partition_warn_in_form_and_list(
     click_toolbar(qtbot, window, "save")
     assert cell(window, "Relay", Column.PARTITION, Qt.ItemDataRole.DecorationRole) is None
     assert cell(window, "Second", Column.ACTIVE) == "No"
+
+
+def test_the_first_analysts_switch_access_control_on_without_a_restart(
+    qtbot: QtBot, make_window: WindowFactory, repo: ServerRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(getpass, "getuser", lambda: "carol")
+    for name in ("Sales", "HR"):
+        repo.add_partition(name)
+    repo.set_partitioning_enabled(True)
+    repo.save(smtp("Relay"))
+    window = make_window()
+    assert window.analyst is None  # no analysts yet: every partition is offered
+    repo.add_analyst("carol")
+    repo.grant_partition("carol", "HR")
+    window.partition_features.after_settings_changed()  # what Partition Settings' `changed` triggers
+    assert window.analyst == "carol"
+    click_row(qtbot, window, "Relay")
+    partition = child(window.details.form(), QComboBox, "partition")
+    choices = {partition.itemText(i) for i in range(partition.count())}
+    assert "HR" in choices and "Sales" not in choices

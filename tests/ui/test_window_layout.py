@@ -43,17 +43,17 @@ def test_list_and_details_side_by_side_with_toolbar_and_menus(make_window: Windo
         assert action(window, name).objectName() == name
         assert child(window, QAbstractButton, f"toolbar_{name}").isVisible()
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
-    assert menus == ["File", "Server", "View"]
+    assert menus == ["File", "Server", "View", "Test"]
     assert action(window, "new_smtp_server").shortcut().toString() == "Ctrl+N"
     assert action(window, "save").shortcut().toString() == "Ctrl+S"
     assert action(window, "close_details").shortcut().toString() == "Esc"
 
 
-def test_no_test_connection_button_until_the_test_issue_wires_it(make_window: WindowFactory) -> None:
+def test_test_connection_is_a_real_action_on_f5(make_window: WindowFactory) -> None:
     window = make_window()
-    texts = [b.text().casefold() for b in window.findChildren(QAbstractButton)]
-    texts += [a.text().casefold() for a in window.findChildren(type(action(window, "save")))]
-    assert not [t for t in texts if "test" in t]
+    test = action(window, "test_connection")
+    assert test.shortcut().toString() == "F5"
+    assert action(window, "test_all").shortcut().toString() == "Shift+F5"
 
 
 def test_list_columns_and_status_text(make_window: WindowFactory, repo: ServerRepository) -> None:
