@@ -10,16 +10,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
-import sqlite3
-from collections.abc import Callable, Iterable
-from pathlib import Path
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from outmail_gui.store import backups as bk
-from outmail_gui.store.connection import immediate, translate
+from outmail_gui.store.extension import RepositoryExtension
 
 if TYPE_CHECKING:  # schema.py imports MIGRATION from here; the repository imports the schema
-    from outmail_gui.store.repository import ServerRepository
+    pass
 
 KEEP_PER_SERVER = 200
 MAX_SUMMARY = 500
@@ -89,17 +86,8 @@ def _from_row(row: tuple[Any, ...]) -> HistoryEntry:
     )
 
 
-class HistoryStore:
+class HistoryStore(RepositoryExtension):
     """Test results on the repository's connection (so they share its transactions)."""
-
-    def __init__(self, conn: sqlite3.Connection, path: Path, data_dir: Path) -> None:
-        self._conn = conn
-        self._path = path
-        self._data_dir = data_dir
-
-    @classmethod
-    def of(cls, repository: ServerRepository) -> HistoryStore:
-        return cls(repository._conn, repository.path, repository.data_dir)
 
     def add(self, entry: HistoryEntry) -> bool:
         """Store one result; False when the server no longer exists (nothing stored)."""
@@ -111,26 +99,22 @@ class HistoryStore:
         if not batch:
             return 0
 
-        def write() -> int:
-            stored = 0
-            with immediate(self._conn):
-                for entry in batch:
-                    cur = self._conn.execute(
-                        "INSERT INTO test_history (server_id, started_at, outcome, failed_step, summary, duration_ms) "
-                        "SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM servers WHERE id = ?)",
-                        (*_to_row(entry), entry.server_id),
-                    )
-                    stored += cur.rowcount
-                for server_id in {e.server_id for e in batch}:
-                    self._prune(server_id)
-            return stored
-
-        return self._translated(write)
+        stored = 0
+        with self._tx():
+            for entry in batch:
+                cur = self._conn.execute(
+                    "INSERT INTO test_history (server_id, started_at, outcome, failed_step, summary, duration_ms) "
+                    "SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM servers WHERE id = ?)",
+                    (*_to_row(entry), entry.server_id),
+                )
+                stored += cur.rowcount
+            for server_id in {e.server_id for e in batch}:
+                self._prune(server_id)
+        return stored
 
     def latest(self) -> dict[str, HistoryEntry]:
         """The newest result of every server that has one."""
-
-        def read() -> dict[str, HistoryEntry]:
+        with self._errors():
             cur = self._conn.execute(
                 f"SELECT {_COLUMNS} FROM ("
                 f"  SELECT {_COLUMNS}, row_number() OVER "
@@ -139,19 +123,14 @@ class HistoryStore:
             )
             return {entry.server_id: entry for entry in map(_from_row, cur)}
 
-        return self._translated(read)
-
     def for_server(self, server_id: str, limit: int = KEEP_PER_SERVER) -> list[HistoryEntry]:
         """A server's results, newest first."""
-
-        def read() -> list[HistoryEntry]:
+        with self._errors():
             cur = self._conn.execute(
                 f"SELECT {_COLUMNS} FROM test_history WHERE server_id = ? ORDER BY started_at DESC, id DESC LIMIT ?",
                 (server_id, limit),
             )
             return [_from_row(r) for r in cur]
-
-        return self._translated(read)
 
     def _prune(self, server_id: str) -> None:
         self._conn.execute(
@@ -159,16 +138,6 @@ class HistoryStore:
             "  SELECT id FROM test_history WHERE server_id = ? ORDER BY started_at DESC, id DESC LIMIT ?)",
             (server_id, server_id, KEEP_PER_SERVER),
         )
-
-    def _translated(self, call: Callable[[], T]) -> T:
-        """SQLite's environment errors (busy, full, damaged) as StoreError subclasses."""
-        try:
-            return call()
-        except sqlite3.Error as exc:
-            error = translate(exc, self._path, bk.list_backups(self._data_dir))
-            if error is None:
-                raise
-            raise error from None
 
 
 __all__ = ["KEEP_PER_SERVER", "HistoryEntry", "HistoryStore", "Outcome"]

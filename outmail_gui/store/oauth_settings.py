@@ -9,21 +9,16 @@ settings can be saved together.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import sqlite3
-from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from outmail_gui.domain.oauth import GrantType, OAuthSettings, validate_oauth
 from outmail_gui.domain.rules import errors
-from outmail_gui.store import backups as bk
-from outmail_gui.store.connection import immediate, translate
 from outmail_gui.store.errors import NotFoundError, ValidationFailed
+from outmail_gui.store.extension import RepositoryExtension
 
 if TYPE_CHECKING:  # schema.py imports MIGRATION from here; the repository imports the schema
-    from outmail_gui.store.repository import ServerRepository
+    pass
 
 _GRANTS = ", ".join(f"'{g.value}'" for g in GrantType)
 MIGRATION: tuple[str, ...] = (
@@ -44,27 +39,8 @@ MIGRATION: tuple[str, ...] = (
 _COLUMNS = "enabled, tenant, client_id, grant_type, mailbox, credential_expires_on"
 
 
-class OAuthSettingsStore:
+class OAuthSettingsStore(RepositoryExtension):
     """OAuth 2.0 settings on the repository's connection (so they share its transactions)."""
-
-    def __init__(self, conn: sqlite3.Connection, path: Path, data_dir: Path) -> None:
-        self._conn = conn
-        self._path = path
-        self._data_dir = data_dir
-
-    @classmethod
-    def of(cls, repository: ServerRepository) -> OAuthSettingsStore:
-        return cls(repository._conn, repository.path, repository.data_dir)
-
-    @contextlib.contextmanager
-    def _errors(self) -> Iterator[None]:
-        try:
-            yield
-        except sqlite3.Error as exc:
-            error = translate(exc, self._path, bk.list_backups(self._data_dir))
-            if error is None:
-                raise
-            raise error from None
 
     def get(self, server_id: str) -> OAuthSettings:
         """The server's settings; the defaults (OAuth off) when none were saved."""
@@ -85,7 +61,7 @@ class OAuthSettingsStore:
         if blocking:
             raise ValidationFailed(blocking)
         expires = settings.client_secret_expires.isoformat() if settings.client_secret_expires else None
-        with self._errors(), immediate(self._conn):
+        with self._tx():
             if self._conn.execute("SELECT 1 FROM servers WHERE id = ?", (server_id,)).fetchone() is None:
                 raise NotFoundError("This email server no longer exists; it may have been deleted in another window.")
             self._conn.execute(
@@ -105,7 +81,7 @@ class OAuthSettingsStore:
             )
 
     def delete(self, server_id: str) -> None:
-        with self._errors(), immediate(self._conn):
+        with self._tx():
             self._conn.execute("DELETE FROM server_oauth WHERE server_id = ?", (server_id,))
 
 

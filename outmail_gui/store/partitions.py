@@ -9,20 +9,15 @@ it, so a window holding a stale copy of those cannot save over the rename.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import enum
-import sqlite3
-from collections.abc import Iterator, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
 from outmail_gui.domain import analysts as analyst_rules
 from outmail_gui.domain.analysts import Analyst, find_analyst
 from outmail_gui.domain.partitions import clean_partition_name, find_partition, partition_name_problem
 from outmail_gui.domain.rules import Issue, Severity, errors
-from outmail_gui.store import backups as bk
-from outmail_gui.store.connection import immediate, translate
 from outmail_gui.store.errors import (
     DuplicateNameError,
     NotFoundError,
@@ -30,9 +25,10 @@ from outmail_gui.store.errors import (
     StoreError,
     ValidationFailed,
 )
+from outmail_gui.store.extension import RepositoryExtension
 
 if TYPE_CHECKING:
-    from outmail_gui.store.repository import ServerRepository
+    pass
 
 
 class Refuse(enum.Enum):
@@ -66,35 +62,8 @@ def _partition_issue(message: str) -> Issue:
     return Issue("partition", Severity.ERROR, message)
 
 
-class PartitionAdmin:
+class PartitionAdmin(RepositoryExtension):
     """Partition and analyst administration on the repository's connection."""
-
-    def __init__(self, conn: sqlite3.Connection, path: Path, data_dir: Path) -> None:
-        self._conn = conn
-        self._path = path
-        self._data_dir = data_dir
-
-    @classmethod
-    def of(cls, repository: ServerRepository) -> PartitionAdmin:
-        """Administration on ``repository``'s connection, so both share its transactions."""
-        return cls(repository._conn, repository.path, repository.data_dir)
-
-    @contextlib.contextmanager
-    def _errors(self) -> Iterator[None]:
-        """Turn SQLite's environment errors (busy, full, damaged) into StoreError subclasses."""
-        try:
-            yield
-        except sqlite3.Error as exc:
-            error = translate(exc, self._path, bk.list_backups(self._data_dir))
-            if error is None:
-                raise
-            raise error from None
-
-    @contextlib.contextmanager
-    def _tx(self) -> Iterator[None]:
-        """One write transaction (a savepoint inside an import's transaction)."""
-        with self._errors(), immediate(self._conn):
-            yield
 
     # --- partitions --------------------------------------------------------------------
 
