@@ -16,14 +16,21 @@ _LABELS = {
     "message": "Message",
     "quit": "QUIT",
     "rpc_greeting": "RPC greeting",
+    "oauth": "OAuth token",
+    "keyring": "Keyring",
 }
 _MARKS = {StepStatus.PASSED: "ok", StepStatus.FAILED: "FAIL", StepStatus.SKIPPED: "skip", StepStatus.RUNNING: "..."}
+
+
+def step_label(name: str) -> str:
+    """A step's name as the report and the window show it."""
+    return _LABELS.get(name, name)
 
 
 def text_report(report: ProbeReport, transcript: bool = False) -> str:
     lines = [f"Testing {report.protocol.upper()} server {report.host} port {report.port} (security: {report.security})"]
     for step in report.steps:
-        label = _LABELS.get(step.name, step.name)
+        label = step_label(step.name)
         lines.append(f"  {_MARKS[step.status]:<4}  {label:<12} {step.elapsed_ms:7.0f} ms  {step.detail}")
     tls = report.tls
     if tls.version:

@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from outmail_gui.probe.render import step_label
 from outmail_gui.store.history import HistoryEntry, Outcome
-from outmail_gui.ui.test_summary import OUTCOME_WORDS, step_label
+from outmail_gui.ui.test_summary import OUTCOME_WORDS
 
 _SP = QStyle.StandardPixmap
 _ICONS = {

@@ -4,8 +4,9 @@ The tests run in :mod:`outmail_gui.ui.test_all_worker` (a child process; why is 
 there). This side feeds it the requests, reads its one-line reports through ``QProcess``
 (no extra thread in the GUI process) and turns them into signals with plain data. The
 stored passwords of servers that log in are read from the keyring on one helper thread, one
-at a time, so a slow keyring never blocks the window. Results are written to the store by
-the window, on the GUI thread.
+at a time, so a slow keyring never blocks the window; so are the OAuth 2.0 tokens of servers
+that use one (refreshed when needed), and only the token goes to the worker, like a password.
+Results are written to the store by the window, on the GUI thread.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Signal
 
+from outmail_gui.probe.render import step_label
 from outmail_gui.probe.request import ProbeRequest
 from outmail_gui.store.history import HistoryEntry, Outcome
 from outmail_gui.store.secrets import SecretStoreError
 from outmail_gui.ui.test_all_worker import MAX_CONCURRENT, entry_from_json, request_to_json
+from outmail_gui.ui.test_worker import Preparation, PreparationFailed
 
 PasswordLookup = Callable[[], str | None]
 SHUTDOWN_WAIT_MS = 3000
@@ -33,11 +36,13 @@ _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class BatchItem:
-    """One server to test. ``password`` is looked up off the GUI thread, only if the test logs in."""
+    """One server to test. ``password`` is looked up off the GUI thread, only if the test logs in;
+    ``preparation`` (an OAuth 2.0 token) runs off the GUI thread too, right before the test is queued."""
 
     server_id: str
     request: ProbeRequest
     password: PasswordLookup | None = None
+    preparation: Preparation | None = None
 
     @property
     def needs_password(self) -> bool:
@@ -50,7 +55,7 @@ class _Feeder(QObject):
     worth of JSON ever runs on the GUI thread. Its signals are queued to the GUI thread."""
 
     lines = Signal(bytes)  # ready input for the worker
-    failed = Signal(str, str)  # server id, the keyring's message
+    failed = Signal(str, str, str)  # server id, failed step, summary (keyring or token problem)
     fed = Signal()  # every item was handed over
 
     CHUNK = 50
@@ -72,10 +77,20 @@ class _Feeder(QObject):
                 try:
                     request = dataclasses.replace(request, password=item.password() or "")
                 except SecretStoreError as exc:
-                    self.failed.emit(item.server_id, exc.message)
+                    self.failed.emit(item.server_id, "keyring", f"The stored password could not be read: {exc.message}")
+                    continue
+            if item.preparation is not None:
+                step = item.preparation.step
+                try:
+                    request, _detail = item.preparation.prepare(request)
+                except PreparationFailed as exc:
+                    self.failed.emit(item.server_id, step, f"{step_label(step)}: {exc.detail}")
+                    continue
+                except Exception as exc:  # a bug must not stall the whole batch
+                    self.failed.emit(item.server_id, step, f"Unexpected error: {type(exc).__name__}")
                     continue
             chunk.append(json.dumps(_item_line(item.server_id, request)) + "\n")
-            if len(chunk) >= self.CHUNK or item.needs_password:
+            if len(chunk) >= self.CHUNK or item.needs_password or item.preparation is not None:
                 self.lines.emit("".join(chunk).encode("utf-8"))
                 chunk = []
         if chunk:
@@ -143,7 +158,7 @@ class ProbeBatch(QObject):
         self._send({"type": "config", "max_concurrent": self.max_concurrent})
         feeder = _Feeder(self.items, self._cancel)
         feeder.lines.connect(self._on_lines)
-        feeder.failed.connect(self._on_keyring_failure)
+        feeder.failed.connect(self._on_feed_failure)
         feeder.fed.connect(self._send_end)
         self._feeder = feeder
         feeder.worker.start()
@@ -182,9 +197,9 @@ class ProbeBatch(QObject):
         if not self._end_sent and process is not None and process.state() is not QProcess.ProcessState.NotRunning:
             process.write(data)
 
-    def _on_keyring_failure(self, server_id: str, message: str) -> None:
+    def _on_feed_failure(self, server_id: str, step: str, summary: str) -> None:
         if not self._end_sent:
-            self._item_done(server_id, _keyring_failure(server_id, message))
+            self._item_done(server_id, _not_started(server_id, step, summary))
 
     def _send_end(self) -> None:
         if not self._end_sent:
@@ -252,14 +267,15 @@ def _item_line(server_id: str, request: ProbeRequest) -> dict[str, Any]:
     return {"type": "item", "id": server_id, "request": request_to_json(request)}
 
 
-def _keyring_failure(server_id: str, message: str) -> HistoryEntry:
+def _not_started(server_id: str, step: str, summary: str) -> HistoryEntry:
+    """The result of a server whose test could not start (keyring, OAuth 2.0 token)."""
     import datetime as dt
 
     return HistoryEntry(
         server_id=server_id,
         started_at=dt.datetime.now(dt.UTC),
         outcome=Outcome.FAILED,
-        summary=f"The stored password could not be read: {message}",
+        summary=summary,
         duration_ms=0,
-        failed_step="keyring",
+        failed_step=step,
     )

@@ -4,35 +4,47 @@ The window owns one :class:`WindowTesting`. It builds each test's request on the
 thread (form values, typed or stored password, the user's answers), runs it off the GUI
 thread (:class:`ProbeRun`, :class:`ProbeBatch`) and, back on the GUI thread, shows the
 result and writes it to the store (history, trusted fingerprint), one transaction each.
+
+A server with "Use OAuth 2.0 Authentication" ticked logs in with XOAUTH2 as its mailbox. Its
+token is fetched (and silently refreshed) on the worker thread, as the test's first step
+("oauth"); it goes into the request only, never into a report, the history or the clipboard.
+The OAuth modules (and MSAL) load on first use, never at window start.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import threading
 import time
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QProgressBar, QPushButton, QSplitter, QStyle, QToolBar
+from PySide6.QtWidgets import QCheckBox, QProgressBar, QPushButton, QSplitter, QStyle, QToolBar
 
+from outmail_gui.domain.oauth import GrantType, OAuthSettings, validate_oauth
 from outmail_gui.domain.settings import ServerSettings
 from outmail_gui.probe.report import ProbeReport
 from outmail_gui.probe.request import ProbeRequest
 from outmail_gui.store.errors import StoreError
 from outmail_gui.store.history import HistoryEntry, HistoryStore, Outcome
-from outmail_gui.store.secrets import SecretStoreError
+from outmail_gui.store.oauth_settings import OAuthSettingsStore
+from outmail_gui.store.secrets import SecretStore, SecretStoreError
 from outmail_gui.ui.icons import StatusIcon
 from outmail_gui.ui.test_summary import entry_for, last_test_text, outcome_of
 
 if TYPE_CHECKING:
+    from outmail_gui.oauth.errors import OAuthError
+    from outmail_gui.oauth.manager import TokenManager
     from outmail_gui.ui.history_view import HistoryDialog
     from outmail_gui.ui.main_window import MainWindow
     from outmail_gui.ui.send_test_dialog import SendTestChoice
     from outmail_gui.ui.test_all import ProbeBatch
     from outmail_gui.ui.test_panel import ConnectionTestPanel
-    from outmail_gui.ui.test_worker import ProbeRun
+    from outmail_gui.ui.test_worker import Preparation, ProbeRun
 
 TEST_ALL_TIMEOUT_CAP_S = 30
 PANEL_HEIGHT = 340  # px the test panel gets while a test is shown
@@ -52,6 +64,26 @@ class _Running:
     saved: bool
     unsaved_edits: bool
     started_at: dt.datetime
+    oauth: bool = False  # logged in with an OAuth 2.0 token, not a password
+
+
+class TokenManagers:
+    """The window's OAuth 2.0 token manager, made on first use by whichever thread needs it
+    (MSAL loads then: never at window start, never on the GUI thread for a test)."""
+
+    def __init__(self, data_dir: Path, secrets: SecretStore) -> None:
+        self._data_dir = data_dir
+        self._secrets = secrets
+        self._lock = threading.Lock()
+        self._manager: TokenManager | None = None
+
+    def __call__(self) -> TokenManager:
+        with self._lock:
+            if self._manager is None:
+                from outmail_gui.oauth.manager import TokenManager
+
+                self._manager = TokenManager.for_data_dir(self._data_dir, self._secrets)
+            return self._manager
 
 
 class WindowTesting(QObject):
@@ -72,6 +104,7 @@ class WindowTesting(QObject):
         self._recipient = ""
         self._analyst_email = ""
         self._shown_report_id = ""  # the server whose result the panel shows
+        self.token_managers = TokenManagers(window.repository.data_dir, window.secrets)
         self._build_actions()
         window.details.details_shown.connect(self._on_details_shown)
 
@@ -179,6 +212,7 @@ class WindowTesting(QObject):
             panel.send_requested.connect(self.send_test_message)
             panel.cancel_requested.connect(self.cancel)
             panel.trust_requested.connect(self.trust_certificate)
+            panel.oauth_requested.connect(self.switch_to_oauth)
             panel.history_requested.connect(self.show_history)
             # Saving a new server makes its history available (the form turns clean on save).
             self._window.details.form().dirty_changed.connect(lambda _dirty: self._update_actions())
@@ -215,7 +249,10 @@ class WindowTesting(QObject):
         form = w.details.form()
         record = form.record()
         panel = self.panel()
-        password = self._password_for(record, form.password())
+        oauth = form.oauth_settings() if record.is_smtp else None
+        if oauth is not None and not oauth.enabled:
+            oauth = None
+        password = "" if oauth is not None else self._password_for(record, form.password())
         if password is None:
             return
         allow_insecure = False
@@ -225,6 +262,12 @@ class WindowTesting(QObject):
             to_address=send.to_address if send else "",
             analyst_email=send.analyst_email if send else "",
         )
+        preparation: Preparation | None = None
+        if oauth is not None:
+            from outmail_gui.oauth.probe_support import with_oauth
+
+            request = with_oauth(request, oauth, "")  # XOAUTH2 as the mailbox; the token is added off this thread
+            preparation = oauth_preparation(record.id, oauth, self.token_managers)
         if record.is_smtp and not request.tls_required and request.wants_auth:
             from outmail_gui.ui.insecure_auth_dialog import InsecureAuthDialog
 
@@ -236,7 +279,7 @@ class WindowTesting(QObject):
         self._make_room(panel)
         what = "Sending a test message through" if send else "Testing"
         panel.start(f"{what} {record.server.strip() or '(no server)'} port {record.port}")
-        run = ProbeRun(request, self)
+        run = ProbeRun(request, self, preparation)
         run.step_started.connect(panel.step_started)
         run.step_finished.connect(panel.step_finished)
         run.finished.connect(self._on_finished)
@@ -246,6 +289,7 @@ class WindowTesting(QObject):
             saved=record.revision > 0,
             unsaved_edits=session.is_dirty(),
             started_at=dt.datetime.now(dt.UTC),
+            oauth=oauth is not None,
         )
         self._update_actions()
         w.show_status(f"{what} {record.name.strip() or record.server}… Cancel stops the test.")
@@ -287,17 +331,46 @@ class WindowTesting(QObject):
         panel = self.panel()
         from outmail_gui.ui.test_panel import field_label
 
+        password_test = record.is_smtp and not running.oauth
+        offer_oauth = password_test and _failed_at_auth(report) and self._explain_password(report)
         panel.show_result(report, field_label(record.protocol, report.hint_field))
         self._shown_report_id = record.id
         if report.hint_field and not report.ok:
             self._window.details.form().highlight_field(report.hint_field, report.hint or "See the connection test.")
         panel.offer_trust(_certificate_problem(report))
+        panel.offer_oauth(offer_oauth)
         if running.saved:
             self._store_results([entry_for(record.id, report, running.started_at, unsaved=running.unsaved_edits)])
         self._update_actions()
         word = {Outcome.PASSED: "passed", Outcome.FAILED: "failed", Outcome.CANCELLED: "was cancelled"}
         self._window.show_status(f"The test of {record.name.strip() or record.server} {word[outcome_of(report)]}.")
         self.test_finished.emit(report)
+
+    @staticmethod
+    def _explain_password(report: ProbeReport) -> bool:
+        """A password rejected with 5.7.30 / 5.7.139: the OAuth 2.0 hint, and True (offer to switch)."""
+        from outmail_gui.oauth.probe_support import explain_oauth_result, suggests_oauth
+
+        explain_oauth_result(report, None)
+        return suggests_oauth(report)
+
+    def switch_to_oauth(self) -> None:
+        """Tick Use OAuth 2.0 Authentication (an unsaved edit) and open Manage Token."""
+        w = self._window
+        if not w.session.is_open() or self._running is not None:
+            return
+        form = w.details.form()
+        box = form.findChild(QCheckBox, "oauth_enabled")
+        manage = form.findChild(QPushButton, "oauth_manage_token")
+        if box is None or manage is None or not box.isEnabled():
+            w.show_status("This server cannot be switched to OAuth 2.0 here.")
+            return
+        self.panel().offer_oauth(False)
+        form.clear_highlight()
+        box.setChecked(True)  # as if ticked by hand: the form now has unsaved changes
+        w.show_status("OAuth 2.0 is ticked (not saved yet): set up and authorize the token, then save and test again.")
+        if manage.isEnabled():
+            manage.click()  # Manage Token
 
     def _abandon_single(self) -> None:
         running, self._running = self._running, None
@@ -368,13 +441,24 @@ class WindowTesting(QObject):
         from outmail_gui.ui.test_all import BatchItem, ProbeBatch
 
         secrets = w.secrets
+        oauth_of = self._oauth_settings_of(records)
         items = []
         for record in records:
             timeout = min(record.connection_timeout_s, TEST_ALL_TIMEOUT_CAP_S)
             request = ProbeRequest.from_settings(record, "", timeout_s=timeout)
-            lookup = (lambda sid=record.id: secrets.get_password(sid)) if record.login_id.strip() else None
-            items.append(BatchItem(record.id, request, lookup))
+            oauth = oauth_of.get(record.id)
+            if oauth is not None:
+                from outmail_gui.oauth.probe_support import with_oauth
+
+                # The token is fetched (refreshed) on the batch's helper thread, just before the test.
+                request = with_oauth(request, oauth, "")
+                preparation = oauth_preparation(record.id, oauth, self.token_managers)
+                items.append(BatchItem(record.id, request, None, preparation))
+            else:
+                lookup = (lambda sid=record.id: secrets.get_password(sid)) if record.login_id.strip() else None
+                items.append(BatchItem(record.id, request, lookup))
             w.model.set_last_test(record.id, "Queued…", StatusIcon.INFO)
+        items.sort(key=lambda item: item.preparation is not None)  # token requests never hold up the others
         batch = ProbeBatch(items, parent=self)
         batch.item_started.connect(self._on_item_started)
         batch.item_finished.connect(self._on_item_finished)
@@ -391,6 +475,15 @@ class WindowTesting(QObject):
         self._update_actions()
         w.show_status(f"Testing {len(items)} active server(s)…")
         QTimer.singleShot(0, batch.start)  # after the list has shown "Queued…": two short stalls, not one long
+
+    def _oauth_settings_of(self, records: list[ServerSettings]) -> dict[str, OAuthSettings]:
+        """The enabled OAuth 2.0 settings of these SMTP servers (one read, GUI thread)."""
+        try:
+            stored = OAuthSettingsStore.of(self._window.repository).all()
+        except StoreError:
+            return {}
+        smtp = {r.id for r in records if r.is_smtp}
+        return {sid: settings for sid, settings in stored.items() if settings.enabled and sid in smtp}
 
     def cancel_all(self) -> None:
         if self._batch is not None:
@@ -501,6 +594,56 @@ class WindowTesting(QObject):
             self._panel.clear()
         if self._history_dialog is not None:
             self._history_dialog.close()
+
+
+OAUTH_STEP = "oauth"
+_SET_UP = "Press Manage Token…, enter the missing settings, then Authorize; then test again."
+_AUTHORIZE = "Press Manage Token…, then Authorize, to get a token for this server; then test again."
+_SECRET = "Press Manage Token…, enter the client secret's value, then Authorize; then test again."
+
+
+def oauth_preparation(server_id: str, oauth: OAuthSettings, managers: Callable[[], TokenManager]) -> Preparation:
+    """The test's first step for an OAuth 2.0 server: a valid token (refreshed when needed),
+    and afterwards what a rejected token means. Both run off the GUI thread."""
+    from outmail_gui.ui.test_worker import Preparation, PreparationFailed
+
+    def prepare(request: ProbeRequest) -> tuple[ProbeRequest, str]:
+        from outmail_gui.oauth.errors import OAuthError
+        from outmail_gui.oauth.probe_support import oauth_request
+
+        missing = [i.message for i in validate_oauth(oauth) if i.blocks_saving]
+        if missing:
+            raise PreparationFailed("OAuth 2.0 is not set up: " + " ".join(missing), _SET_UP, "oauth")
+        try:
+            prepared = oauth_request(request, server_id, oauth, managers())
+        except OAuthError as exc:
+            raise PreparationFailed(exc.message, _token_hint(exc), "oauth") from None
+        except ValueError as exc:  # e.g. a server id the token cache cannot use
+            raise PreparationFailed(f"The OAuth 2.0 token could not be read: {exc}", _AUTHORIZE, "oauth") from None
+        who = "the application" if oauth.grant_type is GrantType.CLIENT_CREDENTIALS else oauth.mailbox.strip()
+        return prepared, f"Token for {who} ready ({oauth.grant_type.label}); XOAUTH2 as {oauth.mailbox.strip()}."
+
+    def explain(report: ProbeReport) -> None:
+        from outmail_gui.oauth.probe_support import explain_oauth_result
+
+        explain_oauth_result(report, oauth)
+
+    return Preparation(OAUTH_STEP, "Getting the OAuth 2.0 token (refreshed when needed)…", prepare, explain)
+
+
+def _token_hint(exc: OAuthError) -> str:
+    if exc.code in ("no_secret", "invalid_client") or exc.field == "oauth_client_secret":
+        return _SECRET
+    if exc.code == "keyring":
+        return "Unlock or set up the system keyring, then test again."
+    if exc.code in ("no_token", "invalid_grant", "cache_unreadable"):
+        return _AUTHORIZE
+    return "Check the settings in Manage Token…, then Authorize; then test again."
+
+
+def _failed_at_auth(report: ProbeReport) -> bool:
+    failed = report.failed_step
+    return failed is not None and failed.name == "auth" and not report.cancelled
 
 
 def _certificate_problem(report: ProbeReport) -> bool:

@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
 
 from outmail_gui.domain.fields import field_info
 from outmail_gui.domain.settings import Protocol
-from outmail_gui.probe.render import text_report
+from outmail_gui.probe.render import step_label, text_report
 from outmail_gui.probe.report import ProbeReport, Step, StepStatus
 from outmail_gui.store.history import Outcome
 from outmail_gui.ui.test_flow_layout import FlowLayout
-from outmail_gui.ui.test_summary import STATUS_WORDS, outcome_of, result_headline, step_label
+from outmail_gui.ui.test_summary import STATUS_WORDS, outcome_of, result_headline
 
 _SP = QStyle.StandardPixmap
 _STEP_ICONS = {
@@ -64,6 +64,7 @@ class ConnectionTestPanel(QWidget):
     send_requested = Signal()
     cancel_requested = Signal()
     trust_requested = Signal()
+    oauth_requested = Signal()  # Switch to OAuth 2.0…
     history_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -115,6 +116,10 @@ class ConnectionTestPanel(QWidget):
         self.hint.setWordWrap(True)
         self.hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.trust_button = self._button("trust_certificate_button", "Trust this certificate for this server…")
+        self.oauth_button = self._button("switch_to_oauth", "Switch to OAuth 2.0…")
+        self.oauth_button.setToolTip(
+            "The server refuses passwords: tick Use OAuth 2.0 Authentication (not saved yet) and open Manage Token"
+        )
         self.copy_button = self._button("copy_report_button", "Copy report", _SP.SP_FileIcon)
         self.save_button = self._button("save_report_button", "Save report…", _SP.SP_DialogSaveButton)
         self.details_button = self._button("report_details_button", "Show full report")
@@ -129,6 +134,7 @@ class ConnectionTestPanel(QWidget):
         self.send_button.clicked.connect(self.send_requested)
         self.cancel_button.clicked.connect(self.cancel_requested)
         self.trust_button.clicked.connect(self.trust_requested)
+        self.oauth_button.clicked.connect(self.oauth_requested)
         self.history_button.clicked.connect(self.history_requested)
         self.copy_button.clicked.connect(self.copy_report)
         self.save_button.clicked.connect(self.save_report)
@@ -154,7 +160,7 @@ class ConnectionTestPanel(QWidget):
         texts.addWidget(self.hint)
         outcome.addLayout(texts, 1)
         bottom = FlowLayout()
-        for button in (self.trust_button, self.copy_button, self.save_button, self.details_button):
+        for button in (self.oauth_button, self.trust_button, self.copy_button, self.save_button, self.details_button):
             bottom.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
@@ -180,6 +186,7 @@ class ConnectionTestPanel(QWidget):
         self._show_outcome(None, "", "")
         self.cancel_button.hide()
         self.trust_button.hide()
+        self.oauth_button.hide()
         self.details_button.setChecked(False)
         self.details.clear()
         self.details.hide()
@@ -244,6 +251,10 @@ class ConnectionTestPanel(QWidget):
 
     def offer_trust(self, offer: bool) -> None:
         self.trust_button.setVisible(offer)
+
+    def offer_oauth(self, offer: bool) -> None:
+        """The server answered a password with 5.7.30 / 5.7.139: offer Switch to OAuth 2.0…."""
+        self.oauth_button.setVisible(offer)
 
     def set_can_test(self, test: bool, send: bool, reason: str = "") -> None:
         self.test_button.setEnabled(test)
@@ -338,6 +349,10 @@ def field_label(protocol: Protocol, field: str | None) -> str:
     """The form's label of ``field`` (for "see Port Number"), or "" for a field the form lacks."""
     if not field:
         return ""
+    if field == "oauth":  # the form's OAuth row, not a ServerSettings field
+        from outmail_gui.ui.form.oauth_field import OAUTH_TEXT
+
+        return OAUTH_TEXT
     try:
         return field_info(protocol, field).label
     except KeyError:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from outmail_gui.probe import render
+from outmail_gui.probe.render import step_label
 from outmail_gui.probe.report import ProbeReport, StepStatus
 from outmail_gui.store.history import HistoryEntry, Outcome
 
@@ -19,11 +19,6 @@ STATUS_WORDS = {
     StepStatus.SKIPPED: "Skipped",
 }
 OUTCOME_WORDS = {Outcome.PASSED: "Passed", Outcome.FAILED: "Failed", Outcome.CANCELLED: "Cancelled"}
-
-
-def step_label(name: str) -> str:
-    """The step's name as the text report shows it (``ehlo_tls`` -> ``EHLO again``)."""
-    return render._LABELS.get(name, name)
 
 
 def outcome_of(report: ProbeReport) -> Outcome:

@@ -8,12 +8,18 @@ to the store is the GUI thread's job.
 least four times a second); ``abandon()`` also silences every later signal and waits for the
 thread, so closing the details or quitting never leaves a thread running nor lets a late
 signal reach a widget that is gone.
+
+A :class:`Preparation` runs first on the same worker thread, as a step of its own: getting
+an OAuth 2.0 token talks to the identity provider, so it never runs on the GUI thread. What it
+returns (the request with the token) stays on the worker thread; only its step's words leave.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
@@ -25,6 +31,31 @@ ABANDON_WAIT_MS = 3000
 _lingering: set[tuple[QThread, QObject | None]] = set()  # abandoned threads that outlived the wait
 
 
+class PreparationFailed(Exception):
+    """The request could not be made ready: ``detail`` for the failed step, ``hint`` what to do."""
+
+    def __init__(self, detail: str, hint: str = "", hint_field: str | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.hint = hint
+        self.hint_field = hint_field
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Preparation:
+    """Blocking work before the test, shown as the step ``step``.
+
+    ``prepare`` returns the request to test and the passed step's detail, or raises
+    :class:`PreparationFailed`; ``explain`` may refine the finished report (its hint).
+    Both run on the worker thread.
+    """
+
+    step: str
+    running: str
+    prepare: Callable[[ProbeRequest], tuple[ProbeRequest, str]]
+    explain: Callable[[ProbeReport], None] | None = None
+
+
 class ProbeWorker(QObject):
     """Runs one test in the thread it was moved to; thread-safe ``cancel()``."""
 
@@ -32,9 +63,10 @@ class ProbeWorker(QObject):
     step_finished = Signal(object)  # Step
     finished = Signal(object)  # ProbeReport
 
-    def __init__(self, request: ProbeRequest) -> None:
+    def __init__(self, request: ProbeRequest, preparation: Preparation | None = None) -> None:
         super().__init__()
         self.request = request
+        self.preparation = preparation
         self._cancel = threading.Event()
 
     def cancel(self) -> None:
@@ -43,13 +75,52 @@ class ProbeWorker(QObject):
     @Slot()
     def run(self) -> None:
         started = time.monotonic()
+        report: ProbeReport | None = None
         try:
-            report = run_probe(self.request, self._on_step, self._cancel)
+            prepared = self._prepare()
+            if isinstance(prepared, ProbeReport):
+                report = prepared
+            else:
+                request, step = prepared
+                report = run_probe(request, self._on_step, self._cancel)  # a token in it stays on this thread
+                if step is not None:
+                    report.steps.insert(0, step)
+                    report.elapsed_ms += step.elapsed_ms
+                if self.preparation is not None and self.preparation.explain is not None:
+                    self.preparation.explain(report)
         except Exception as exc:  # the engine promises not to raise; never lose the thread over it
             report = ProbeReport(host=self.request.host, port=self.request.port)
             report.steps.append(Step("start", StepStatus.FAILED, f"Unexpected error: {type(exc).__name__}: {exc}"))
             report.elapsed_ms = (time.monotonic() - started) * 1000.0
         self.finished.emit(report)
+
+    def _prepare(self) -> tuple[ProbeRequest, Step | None] | ProbeReport:
+        """The request to test and the preparation's passed step, or the report of its failure."""
+        preparation = self.preparation
+        if preparation is None:
+            return self.request, None
+        step = Step(preparation.step, StepStatus.RUNNING, preparation.running)
+        self._on_step(dataclasses.replace(step))
+        started = time.monotonic()
+        try:
+            request, detail = preparation.prepare(self.request)
+        except PreparationFailed as exc:
+            failed = Step(preparation.step, StepStatus.FAILED, exc.detail, (time.monotonic() - started) * 1000.0)
+            self._on_step(dataclasses.replace(failed))
+            report = ProbeReport(
+                host=self.request.host,
+                port=self.request.port,
+                protocol=self.request.protocol.value,
+                hint=exc.hint,
+                hint_field=exc.hint_field,
+            )
+            report.steps.append(failed)
+            report.elapsed_ms = failed.elapsed_ms
+            report.cancelled = self._cancel.is_set()
+            return report
+        passed = Step(preparation.step, StepStatus.PASSED, detail, (time.monotonic() - started) * 1000.0)
+        self._on_step(dataclasses.replace(passed))
+        return request, passed
 
     def _on_step(self, step: Step) -> None:
         (self.step_started if step.status is StepStatus.RUNNING else self.step_finished).emit(step)
@@ -62,14 +133,16 @@ class ProbeRun(QObject):
     step_finished = Signal(object)  # Step
     finished = Signal(object)  # ProbeReport, once the thread has ended
 
-    def __init__(self, request: ProbeRequest, parent: QObject | None = None) -> None:
+    def __init__(
+        self, request: ProbeRequest, parent: QObject | None = None, preparation: Preparation | None = None
+    ) -> None:
         super().__init__(parent)
         self.request = request
         self.report: ProbeReport | None = None
         self._abandoned = False
         self._thread: QThread | None = QThread()
         self._thread.setObjectName("outmail-probe")
-        self._worker: ProbeWorker | None = ProbeWorker(request)
+        self._worker: ProbeWorker | None = ProbeWorker(request, preparation)
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
         # Ends the thread's event loop from the worker thread itself, so abandon() can wait for it.
