@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from outmail_gui.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError
+from outmail_gui.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, server_not_found
 
 if TYPE_CHECKING:
     from outmail_gui.domain.oauth import OAuthSettings
@@ -62,7 +62,7 @@ def _load(args: argparse.Namespace) -> tuple[ServerSettings, OAuthSettings, Toke
         with store_errors():
             server = repo.find_by_name(args.name)
             if server is None:
-                raise CommandError(f"no server named {args.name!r}", EXIT_FAILED)
+                raise server_not_found(args.name)
             oauth = OAuthSettingsStore.of(repo).get(server.id)
     finally:
         repo.close()
@@ -93,7 +93,7 @@ def run_authorize(args: argparse.Namespace) -> int:
     server, oauth, manager = _load(args)
     blocking = errors(validate_oauth(oauth))
     if blocking:
-        raise CommandError("; ".join(i.message for i in blocking), EXIT_USAGE)
+        raise CommandError("; ".join(i.message.rstrip(".") for i in blocking), EXIT_USAGE)
     with _oauth_errors():
         if args.client_secret_stdin:
             secret = sys.stdin.readline().rstrip("\r\n")

@@ -9,12 +9,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import TYPE_CHECKING, Any
 
-from outmail_gui.cli.common import EXIT_FAILED, EXIT_OK, CommandError, UsageError
+from outmail_gui.cli.common import EXIT_FAILED, EXIT_OK, UsageError, password_from_options, server_not_found
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: start-up time of `probe`
 if TYPE_CHECKING:
-    from outmail_gui.domain.settings import AuthMethod
+    from typing import Any
+
+    from outmail_gui.domain.methods import AuthMethod
     from outmail_gui.probe.report import ProbeReport
 
 SECURITY_CHOICES = ("auto", "none", "starttls", "implicit")
@@ -96,9 +98,11 @@ def _check_port(port: int) -> int:
 
 
 def _check_timeout(timeout: float | None) -> float | None:
-    from outmail_gui.domain.rules import MAX_TIMEOUT_S
+    if timeout is None:
+        return None
+    from outmail_gui.domain.rules import MAX_TIMEOUT_S  # the rules load the whole settings model
 
-    if timeout is not None and not 0 < timeout <= MAX_TIMEOUT_S:
+    if not 0 < timeout <= MAX_TIMEOUT_S:
         raise UsageError(f"--timeout must be more than 0 and at most {MAX_TIMEOUT_S} seconds")
     return timeout
 
@@ -133,7 +137,7 @@ def _check_ca_file(path: str | None) -> str | None:
 
 def parse_auth(text: str) -> tuple[bool, tuple[AuthMethod, ...]]:
     """``auto`` -> (True, ()); ``none`` -> (False, ()); ``PLAIN,LOGIN`` -> (False, methods)."""
-    from outmail_gui.domain.settings import AuthMethod
+    from outmail_gui.domain.methods import AuthMethod
 
     key = text.strip().lower()
     if key == "auto":
@@ -164,11 +168,6 @@ def _env_secret(option: str, var: str | None) -> str:
     return value
 
 
-def _stdin_password() -> str:
-    line = sys.stdin.readline()
-    return line[:-1] if line.endswith("\n") else line
-
-
 # -- commands ---------------------------------------------------------------------------
 
 
@@ -192,7 +191,7 @@ def run_probe_command(args: argparse.Namespace) -> int:
     if has_control_characters(args.login_id):
         raise UsageError("--login-id contains a line break or another control character")
     auth_auto, methods = parse_auth(args.auth)
-    password = _stdin_password() if args.password_stdin else _env_secret("--password-env", args.password_env)
+    password = password_from_options("--password-stdin" if args.password_stdin else None, args.password_env) or ""
     request = ProbeRequest(
         host=host,
         port=port,
@@ -230,7 +229,9 @@ def run_test_command(args: argparse.Namespace) -> int:
     finally:
         repo.close()
     if settings is None:
-        raise CommandError(f"no server named {args.name!r}", EXIT_FAILED)
+        raise server_not_found(args.name)
+    if to_address and not analyst_email:
+        _require_analyst_email(settings)
     from outmail_gui.cli.oauth import oauth_for_test
 
     # OAuth 2.0 servers: the saved token, refreshed when needed (or the one in --oauth-token-env).
@@ -258,6 +259,18 @@ def run_test_command(args: argparse.Namespace) -> int:
 
         request = with_oauth(request, oauth, oauth_token)
     return _run_and_print(request, args, oauth)
+
+
+def _require_analyst_email(settings: Any) -> None:
+    """Stop before connecting when the test message would lack an address only the analyst gives."""
+    from outmail_gui.domain.routing import analyst_options_without_fallback
+
+    needing = analyst_options_without_fallback(settings)
+    if needing:
+        raise UsageError(
+            f"{settings.name!r} has {' and '.join(needing)} on and no Outgoing Email ID, so the test message "
+            "needs the analyst's address: pass --analyst-email ADDR"
+        )
 
 
 def _run_and_print(request: Any, args: argparse.Namespace, oauth: Any = None) -> int:

@@ -16,7 +16,7 @@ from typing import Any
 
 from outmail_gui.cli.common import EXIT_OK
 from outmail_gui.domain.analysts import Analyst, find_analyst
-from outmail_gui.domain.routing import Route, route_table
+from outmail_gui.domain.routing import Route, outcome_text, route_table
 from outmail_gui.domain.settings import ServerSettings
 
 NO_VALUE = "-"
@@ -36,7 +36,7 @@ class RoutingReport:
         if self.analyst is None:
             return (
                 f"Analyst {self.login!r} is not set up in Partition Settings: headers that need an "
-                "analyst's address fall back to the Outgoing Email ID."
+                "analyst's address fall back to the Outgoing Email ID, where one is set."
             )
         address = self.analyst.mailbox or "no email address"
         return f"Analyst {self.analyst.login!r}: {address}"
@@ -91,7 +91,7 @@ def render_text(report: RoutingReport) -> str:
         (
             r.label,
             r.server.name if r.server else NO_VALUE,
-            r.kind.value,
+            outcome_text(r, partitioning_enabled=report.partitioning_enabled),
             (r.headers.from_ if r.headers else None) or NO_VALUE,
             (r.headers.reply_to if r.headers else None) or NO_VALUE,
         )

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 from typing import Any
 
-from outmail_gui.cli.common import UsageError
+from outmail_gui.cli.common import UsageError, password_from_options
 from outmail_gui.domain.rules import Issue
 from outmail_gui.domain.settings import AuthMethod, Protocol
 
@@ -100,8 +98,9 @@ def field_changes(args: argparse.Namespace, protocol: Protocol) -> dict[str, Any
         changes["partition"] = args.partition.strip() or None
     wrong = sorted((SMTP_ONLY if protocol is Protocol.MAPI else MAPI_ONLY) & changes.keys())
     if wrong:
-        options = ", ".join(sorted({OPTION_OF[f] for f in wrong}))
-        raise UsageError(f"{options} does not apply to {protocol.label} servers")
+        options = sorted({OPTION_OF[f] for f in wrong})
+        verb = "does" if len(options) == 1 else "do"
+        raise UsageError(f"{', '.join(options)} {verb} not apply to {protocol.label} servers")
     return changes
 
 
@@ -129,21 +128,7 @@ def parse_auth(text: str) -> tuple[bool, frozenset[AuthMethod]]:
 
 def password_from(args: argparse.Namespace) -> str | None:
     """The new password given with --password-stdin or --password-env, else ``None``."""
-    if args.password_stdin:
-        text = sys.stdin.read()
-        if text.endswith("\n"):
-            text = text[:-1]
-        if text.endswith("\r"):
-            text = text[:-1]
-        if not text:
-            raise UsageError("--password-stdin: standard input holds no password")
-        return text
-    if args.password_env:
-        value = os.environ.get(args.password_env)
-        if not value:
-            raise UsageError(f"--password-env: environment variable {args.password_env} is not set or empty")
-        return value
-    return None
+    return password_from_options("--password-stdin" if args.password_stdin else None, args.password_env)
 
 
 def issues_message(issues: list[Issue]) -> str:

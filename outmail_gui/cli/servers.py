@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from outmail_gui.cli.common import EXIT_OK, ArgumentParser, CommandError, UsageError
+from outmail_gui.cli.common import EXIT_FAILED, EXIT_OK, ArgumentParser, CommandError, UsageError, server_not_found
 from outmail_gui.cli.server_options import add_field_options, field_changes, issues_message, password_from
 from outmail_gui.cli.store_access import data_dir_of, one_line, open_repository, secret_store, store_errors
 from outmail_gui.domain import rules
@@ -20,7 +20,13 @@ from outmail_gui.domain.fields import field_info
 from outmail_gui.domain.settings import Protocol, ServerSettings, convert_to_smtp, fields_for, new_server
 from outmail_gui.store import backups
 from outmail_gui.store.repository import ServerRepository
-from outmail_gui.store.secrets import KeyringUnavailableError, SecretStore, SecretStoreError
+from outmail_gui.store.secrets import (
+    KeyringDismissedError,
+    KeyringLockedError,
+    KeyringUnavailableError,
+    SecretStore,
+    SecretStoreError,
+)
 from outmail_gui.store.transfer import (
     DUPLICATE_POLICIES,
     MAX_BYTES,
@@ -64,6 +70,7 @@ def register(subparsers: Any) -> None:
 
     cmd = sub.add_parser("set-default", help="make a server the default outgoing server")
     cmd.add_argument("name")
+    _json_option(cmd)
     cmd.set_defaults(func=cmd_set_default)
 
     cmd = sub.add_parser("convert-to-smtp", help="turn a legacy MAPI server into an SMTP server")
@@ -168,7 +175,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     password = password_from(args)
     with open_repository(args) as repo:
         with store_errors():
-            record = new_server(protocol, **changes)
+            record = new_server(protocol, **changes).cleaned()
             _check(repo, record, args)
         saved = _save_with_password(repo, record, password, previous=None)
     return _report(args, f"Added {saved.name!r} ({saved.protocol.label}).", saved)
@@ -178,10 +185,12 @@ def cmd_edit(args: argparse.Namespace) -> int:
     with open_repository(args) as repo:
         with store_errors():
             current = _by_name(repo, args.target)
-            record = current.with_changes(**field_changes(args, current.protocol))
+            changes = field_changes(args, current.protocol)
+            record = current.with_changes(**changes).cleaned()
             _check(repo, record, args)
         password = password_from(args)
         secrets = secret_store()
+        unchanged = record == current and password is None and not args.no_password
         if record == current and password is None:
             saved = current  # nothing to change: no new revision
         else:
@@ -190,6 +199,10 @@ def cmd_edit(args: argparse.Namespace) -> int:
     if args.no_password:
         with store_errors():
             secrets.delete_password(saved.id)
+    if unchanged and not changes:
+        return _report(args, f"Nothing changed: no setting to change was given for {saved.name!r}.", saved)
+    if unchanged:
+        return _report(args, f"Nothing changed: {saved.name!r} already has these settings.", saved)
     return _report(args, f"Saved {saved.name!r}.", saved)
 
 
@@ -199,21 +212,37 @@ def cmd_delete(args: argparse.Namespace) -> int:
         repo.delete(record.id, expected_revision=record.revision)
     try:
         secret_store().delete_password(record.id)
-    except KeyringUnavailableError:
-        pass  # without a keyring no password can have been stored
     except SecretStoreError as exc:
+        # The keyring may only be out of reach now (no session bus, locked): a password stored
+        # earlier is still there, so say so, and where, instead of claiming a clean delete.
         raise CommandError(
-            one_line(f"Deleted {record.name!r}, but its password could not be removed: {exc.message}")
+            one_line(
+                f"Deleted the settings of {record.name!r}, but its password could not be removed from the "
+                f"keyring: {_keyring_problem(exc)}. Any password it had is still there (service "
+                f"{SecretStore.SERVICE!r}, user {record.id!r}); remove it once the keyring is available, "
+                f"for example with: keyring del {SecretStore.SERVICE} {record.id}"
+            ),
+            EXIT_FAILED,
         ) from None
     print(f"Deleted {record.name!r}.")
     return EXIT_OK
 
 
+def _keyring_problem(exc: SecretStoreError) -> str:
+    """What is wrong with the keyring, as a clause (the store's messages are written for saving)."""
+    if isinstance(exc, KeyringUnavailableError):
+        return "no usable keyring is available (is the desktop keyring running?)"
+    if isinstance(exc, KeyringLockedError):
+        return "the keyring is locked"
+    if isinstance(exc, KeyringDismissedError):
+        return "its unlock prompt was dismissed or could not be shown"
+    return exc.message.rstrip(".")
+
+
 def cmd_set_default(args: argparse.Namespace) -> int:
     with open_repository(args) as repo, store_errors():
         record = repo.set_default(_by_name(repo, args.name).id)
-    print(f"{record.name!r} is now the default outgoing server.")
-    return EXIT_OK
+    return _report(args, f"{record.name!r} is now the default outgoing server.", record)
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
@@ -335,7 +364,7 @@ def cmd_restore_backup(args: argparse.Namespace) -> int:
 def _by_name(repo: ServerRepository, name: str) -> ServerSettings:
     record = repo.find_by_name(name)
     if record is None:
-        raise CommandError(f"there is no server named {name.strip()!r} (see: outmail-gui servers list)")
+        raise server_not_found(name)
     return record
 
 

@@ -6,11 +6,11 @@ None of them performs a DNS lookup.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 
-# email_validator and idna are imported where used: they cost ~30 ms, and start-up of the
-# window and of the CLI must not pay for them before an address is checked.
+# email_validator, idna and ipaddress are imported where used: they cost ~30 ms, and start-up
+# of the window and of the CLI must not pay for them before an address is checked. A plain
+# ASCII host name (``smtp.example.com``) is checked without idna: see _plain_ascii_name().
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$", re.IGNORECASE)
@@ -31,12 +31,16 @@ def host_problem(host: str) -> str | None:
     if text.startswith("[") and text.endswith("]"):
         text = text[1:-1]
     if ":" in text:
+        import ipaddress
+
         try:
             ipaddress.IPv6Address(text)
         except ValueError:
             return f"{host.strip()!r} is not a valid IPv6 address (a port goes in Port Number)."
         return None
     if re.fullmatch(r"[0-9.]+", text):
+        import ipaddress
+
         try:
             ipaddress.IPv4Address(text)
         except ValueError:
@@ -45,9 +49,28 @@ def host_problem(host: str) -> str | None:
     return _hostname_problem(text)
 
 
+def _plain_ascii_name(text: str) -> str | None:
+    """``text`` without trailing dots, lower-cased, when idna would return exactly that; else ``None``.
+
+    That is an ASCII name of LDH labels (letters, digits, hyphens; 1-63 characters, no hyphen at
+    either end, none in the 3rd and 4th position, so no ``xn--``), at most 253 characters long:
+    UTS 46 only lower-cases such a name and IDNA 2008 accepts every label. Anything else
+    goes through idna, so the result (and every message) is the same, just without loading idna.
+    """
+    name = text.rstrip(".")
+    if not name.isascii() or len(name) > 253:
+        return None
+    for label in name.split("."):
+        if not _LABEL.fullmatch(label) or label[2:4] == "--":
+            return None
+    return name.lower()
+
+
 def _hostname_problem(text: str) -> str | None:
     if " " in text:
         return "A host name cannot contain spaces."
+    if _plain_ascii_name(text) is not None:
+        return None
     import idna
 
     try:
@@ -62,6 +85,27 @@ def _hostname_problem(text: str) -> str | None:
     return None
 
 
+def clean_host(host: str) -> str:
+    """The host as it is stored: trimmed, and an IPv6 literal always without brackets.
+
+    ``::1`` and ``[::1]`` name the same server, so both are stored as ``::1`` (the form
+    the network code uses; the brackets belong to URLs, not to a host field). Anything
+    that is not a valid bracketed IPv6 literal is only trimmed, so the rules still see,
+    and report, what was typed.
+    """
+    text = host.strip()
+    if len(text) > 2 and text.startswith("[") and text.endswith("]") and ":" in text:
+        import ipaddress
+
+        inner = text[1:-1].strip()
+        try:
+            ipaddress.IPv6Address(inner)
+        except ValueError:
+            return text
+        return inner
+    return text
+
+
 def ascii_host(host: str) -> str:
     """The host as the network needs it: IDN in A-labels, IPv6 without brackets."""
     text = host.strip()
@@ -69,6 +113,9 @@ def ascii_host(host: str) -> str:
         return text[1:-1]
     if ":" in text or re.fullmatch(r"[0-9.]+", text):
         return text
+    plain = _plain_ascii_name(text)
+    if plain is not None:
+        return plain
     import idna
 
     return idna.encode(text.rstrip("."), uts46=True).decode("ascii")

@@ -63,6 +63,24 @@ class Headers:
         return self.reply_to or self.from_
 
 
+ANALYST_OPTIONS: tuple[tuple[str, str], ...] = (
+    ("sent_from_analyst", "Sent From Analyst"),
+    ("reply_to_forwarding_analyst", "Reply to Forwarding Analyst"),
+)
+
+
+def analyst_options_without_fallback(server: ServerSettings) -> tuple[str, ...]:
+    """Labels of the analyst options that are on while there is no Outgoing Email ID.
+
+    Such a server can only form its From/Reply-To with the triggering analyst's address:
+    without one there is nothing to fall back on (the rules allow it: the spec lets From be
+    the analyst's address). A connection test that sends a message needs that address.
+    """
+    if server.outgoing_email_id.strip():
+        return ()
+    return tuple(label for field, label in ANALYST_OPTIONS if getattr(server, field))
+
+
 def headers_for(server: ServerSettings, analyst: Analyst | None) -> Headers:
     """From and Reply-To of an email ``server`` sends for ``analyst`` (``None``: unknown analyst).
 
@@ -71,40 +89,56 @@ def headers_for(server: ServerSettings, analyst: Analyst | None) -> Headers:
     to the Outgoing Email ID (the spec: "If this option is cleared, the To field displays
     the email address specified in the Outgoing Email ID field"), so when From is the
     analyst and the option is off, Reply-To carries the Outgoing Email ID. An option that
-    needs the analyst's address falls back to the Outgoing Email ID, with a problem.
+    needs the analyst's address falls back to the Outgoing Email ID, with a problem; when
+    there is no Outgoing Email ID either, the problem says so (never a fallback to nothing).
     """
     outgoing = server.outgoing_email_id.strip() or None
     mailbox = analyst.mailbox if analyst else None
     who = f"analyst {analyst.login!r} has no email address" if analyst else "no known analyst triggers the email"
     problems: list[RouteProblem] = []
     from_ = outgoing
-    if server.sent_from_analyst:
-        if mailbox:
-            from_ = mailbox
-        else:
-            problems.append(
-                RouteProblem(
-                    ProblemKind.ANALYST_WITHOUT_ADDRESS,
-                    Severity.WARNING,
-                    f"Sent From Analyst is on for {server.name!r}, but {who}: "
-                    "From falls back to the Outgoing Email ID.",
-                )
-            )
-    if from_ is None:
+    if server.sent_from_analyst and mailbox:
+        from_ = mailbox
+    elif server.sent_from_analyst and outgoing is not None:
         problems.append(
-            RouteProblem(ProblemKind.NO_FROM, Severity.ERROR, f"Email from {server.name!r} would have no From address.")
+            RouteProblem(
+                ProblemKind.ANALYST_WITHOUT_ADDRESS,
+                Severity.WARNING,
+                f"Sent From Analyst is on for {server.name!r}, but {who}: From falls back to the Outgoing Email ID.",
+            )
+        )
+    elif server.sent_from_analyst:
+        problems.append(
+            RouteProblem(
+                ProblemKind.NO_FROM,
+                Severity.ERROR,
+                f"Sent From Analyst is on for {server.name!r}, but {who} and there is no Outgoing Email ID "
+                "to fall back on: the email would have no From address.",
+            )
+        )
+    elif from_ is None:
+        problems.append(
+            RouteProblem(
+                ProblemKind.NO_FROM,
+                Severity.ERROR,
+                f"Email from {server.name!r} would have no From address: it has no Outgoing Email ID.",
+            )
         )
     reply_to = None
     if server.reply_to_forwarding_analyst:
         if mailbox:
             reply_to = mailbox
         else:
+            fallback = (
+                "replies go to the Outgoing Email ID."
+                if outgoing is not None
+                else "there is no Outgoing Email ID for replies to go to either."
+            )
             problems.append(
                 RouteProblem(
                     ProblemKind.ANALYST_WITHOUT_ADDRESS,
                     Severity.WARNING,
-                    f"Reply to Forwarding Analyst is on for {server.name!r}, but {who}: "
-                    "replies go to the Outgoing Email ID.",
+                    f"Reply to Forwarding Analyst is on for {server.name!r}, but {who}: {fallback}",
                 )
             )
     if reply_to is None and outgoing is not None and from_ != outgoing:
@@ -161,6 +195,21 @@ class Route:
             "reply_to": self.headers.reply_to if self.headers else None,
             "problems": [p.to_dict() for p in self.all_problems],
         }
+
+
+def outcome_text(route: Route, *, partitioning_enabled: bool) -> str:
+    """The outcome in words for a table: which kind of server sends, or that nothing does.
+
+    (``Route.kind`` stays the machine-readable value; "partition" would misread on the
+    no-partition row.)
+    """
+    if route.kind is RouteKind.DEFAULT:
+        return "default server"
+    if route.kind is RouteKind.UNSENT:
+        return "not sent"
+    if not partitioning_enabled:
+        return "active server"
+    return "partition's server" if route.partition is not None else "server without partition"
 
 
 def _by_name(servers: Iterable[ServerSettings]) -> list[ServerSettings]:

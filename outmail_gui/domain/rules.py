@@ -55,6 +55,12 @@ EXCHANGE_NEEDS_SSL = "Microsoft Exchange 365 requires Use SSL: this option must 
 MAPI_NEEDS_MAIL_SERVER = "The MAPI Mail Server must be configured before you can configure outgoing email for MAPI."
 
 
+def exchange_needs_ssl(host: str) -> str:
+    """:data:`EXCHANGE_NEEDS_SSL` for ``host``; a root dot (``smtp.office365.com.``) is left out of
+    the sentence, so it never ends in two full stops."""
+    return EXCHANGE_NEEDS_SSL.format(host=host.strip().rstrip(".") or host.strip())
+
+
 def normalized_name(name: str) -> str:
     """The form in which names are compared for uniqueness (trimmed, case-insensitive)."""
     return name.strip().casefold()
@@ -139,7 +145,7 @@ def _smtp_issues(record: ServerSettings) -> list[Issue]:
             )
         )
     if not record.use_ssl and is_exchange_365(record.server):
-        out.append(Issue("use_ssl", Severity.ERROR, EXCHANGE_NEEDS_SSL.format(host=record.server.strip())))
+        out.append(Issue("use_ssl", Severity.ERROR, exchange_needs_ssl(record.server)))
     if not has_control_characters(record.pager_encoding) and not is_known_encoding(record.pager_encoding):
         out.append(Issue("pager_encoding", Severity.ERROR, f"Unknown encoding {record.pager_encoding!r}."))
     if record.uses_no_authentication:
@@ -169,8 +175,8 @@ def _routing_issues(record: ServerSettings, ctx: RuleContext) -> list[Issue]:
                     Issue(
                         "partition",
                         Severity.WARNING,
-                        f"{', '.join(repr(r) for r in rivals)} also send(s) for partition "
-                        f"{record.partition!r}; the system simply selects one. Keep only one "
+                        f"{', '.join(repr(r) for r in rivals)} also {'sends' if len(rivals) == 1 else 'send'} "
+                        f"for partition {record.partition!r}; the system simply selects one. Keep only one "
                         "active email server per partition.",
                     )
                 )

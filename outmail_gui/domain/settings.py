@@ -7,80 +7,16 @@ start a record with :func:`new_server`.
 from __future__ import annotations
 
 import dataclasses
-import enum
 import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from outmail_gui.domain.addresses import clean_host
 
-class Protocol(enum.StrEnum):
-    SMTP = "smtp"
-    MAPI = "mapi"
-
-    @property
-    def label(self) -> str:
-        return self.value.upper()
-
-
-class AuthMethod(enum.StrEnum):
-    """Explicit SMTP authentication methods, strongest first (the order auto-select prefers).
-
-    Values are the SASL mechanism names; labels are the product documentation's names.
-    """
-
-    XOAUTH2 = "XOAUTH2"
-    GSSAPI = "GSSAPI"
-    NTLM = "NTLM"
-    DIGEST_MD5 = "DIGEST-MD5"
-    CRAM_MD5 = "CRAM-MD5"
-    MSN = "MSN"
-    PLAIN = "PLAIN"
-    LOGIN = "LOGIN"
-
-    @property
-    def label(self) -> str:
-        return _AUTH_LABELS[self]
-
-    @property
-    def field_name(self) -> str:
-        """Stable identifier for UI object names and JSON (``auth_method_cram_md5``)."""
-        return "auth_method_" + self.value.lower().replace("-", "_")
-
-    @classmethod
-    def parse(cls, text: str) -> AuthMethod:
-        """Accept a mechanism name or a documentation label, case-insensitively."""
-        key = text.strip().upper()
-        for method in cls:
-            if key in (method.value, method.label.upper(), method.name):
-                return method
-        aliases = {"SPA": cls.NTLM, "OAUTH2": cls.XOAUTH2, "KERBEROS": cls.GSSAPI, "GSS": cls.GSSAPI}
-        if key in aliases:
-            return aliases[key]
-        raise ValueError(f"unknown authentication method {text.strip()!r}")
-
-
-_AUTH_LABELS: dict[AuthMethod, str] = {
-    AuthMethod.LOGIN: "Login",
-    AuthMethod.PLAIN: "Plain",
-    AuthMethod.CRAM_MD5: "CRAM-MD5",
-    AuthMethod.DIGEST_MD5: "Digest-MD5",
-    AuthMethod.NTLM: "NTLM (SPA)",
-    AuthMethod.MSN: "MSN",
-    AuthMethod.GSSAPI: "GSS (Kerberos)",
-    AuthMethod.XOAUTH2: "OAuth 2.0",
-}
-
-# Order in which the form lists the methods (the documentation's order).
-AUTH_METHODS_DISPLAY_ORDER: tuple[AuthMethod, ...] = (
-    AuthMethod.LOGIN,
-    AuthMethod.PLAIN,
-    AuthMethod.CRAM_MD5,
-    AuthMethod.DIGEST_MD5,
-    AuthMethod.NTLM,
-    AuthMethod.MSN,
-    AuthMethod.GSSAPI,
-    AuthMethod.XOAUTH2,
-)
+# Re-exported: the enums live in a light module of their own (see its docstring).
+from outmail_gui.domain.methods import AUTH_METHODS_DISPLAY_ORDER as AUTH_METHODS_DISPLAY_ORDER
+from outmail_gui.domain.methods import AuthMethod as AuthMethod
+from outmail_gui.domain.methods import Protocol as Protocol
 
 DEFAULT_SMTP_PORT = 25
 DEFAULT_MAPI_PORT = 593
@@ -139,6 +75,25 @@ class ServerSettings:
             if fixed in changes and changes[fixed] != getattr(self, fixed):
                 raise ValueError(f"{fixed} is fixed at creation and cannot be changed")
         return dataclasses.replace(self, **changes)
+
+    def cleaned(self) -> ServerSettings:
+        """The record as it is stored: the one place values are tidied, once, for every caller.
+
+        Name, server, login ID, Outgoing Email ID and partition lose surrounding blanks (an
+        empty partition becomes ``None``); an IPv6 literal is stored without brackets, so
+        ``[::1]`` and ``::1`` are the same server. Passwords are not part of the record and
+        are never trimmed. Returns ``self`` when nothing changes.
+        """
+        partition = self.partition.strip() if self.partition is not None else None
+        changes: dict[str, Any] = {
+            "name": self.name.strip(),
+            "server": clean_host(self.server),
+            "login_id": self.login_id.strip(),
+            "outgoing_email_id": self.outgoing_email_id.strip(),
+            "partition": partition or None,
+        }
+        changes = {k: v for k, v in changes.items() if v != getattr(self, k)}
+        return dataclasses.replace(self, **changes) if changes else self
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready mapping (no password: passwords never leave the keyring)."""

@@ -141,7 +141,12 @@ class ServerRepository:
 
     @_translated
     def save(self, record: ServerSettings) -> ServerSettings:
-        """Insert (revision 0) or update (same revision as stored); returns the saved record."""
+        """Insert (revision 0) or update (same revision as stored); returns the saved record.
+
+        What is stored, validated and returned is ``record.cleaned()`` (trimmed values, IPv6
+        without brackets): callers show the returned record, not the one they passed.
+        """
+        record = record.cleaned()
         with immediate(self._conn):
             # A stale copy is reported as the conflict it is, before rules it may break only
             # because of the other change (a renamed partition, a taken name).

@@ -177,7 +177,7 @@ def _load_json(data: bytes, source: str) -> dict[str, Any]:
             raise ImportRefused(f"{source} ends too early: the file is truncated or incomplete.") from None
         raise ImportRefused(f"{source} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}).") from None
     except ValueError as exc:
-        raise ImportRefused(f"{source} is not valid JSON: {exc}.") from None
+        raise ImportRefused(f"{source} is not valid JSON: {_clause(str(exc))}.") from None
     except RecursionError:
         raise ImportRefused(f"{source} is nested too deeply to be an Outmail export.") from None
     if not isinstance(document, dict):
@@ -221,7 +221,7 @@ def _read_record(number: int, entry: Any, source: str) -> ImportItem:
         record = settings_from_dict(fields)
         oauth = transfer_oauth.read_entry(entry.get(transfer_oauth.KEY))
     except (ValueError, TypeError) as exc:
-        raise ImportRefused(f"{where}: {exc}.") from None
+        raise ImportRefused(f"{where}: {_clause(str(exc))}.") from None
     return ImportItem(record=record, password=password or None, oauth=oauth)
 
 
@@ -245,7 +245,7 @@ def _check_records(items: Sequence[ImportItem], source: str) -> None:
     for number, record in enumerate(records, start=1):
         context = RuleContext(others=records)
         for issue in rules.errors(rules.validate(record, context)):
-            problems.append(f"server {number} ({record.name.strip()!r}) {issue.field}: {issue.message}")
+            problems.append(f"server {number} ({record.name.strip()!r}) {issue.field}: {_clause(issue.message)}")
     defaults = [r.name for r in records if r.is_default]
     if len(defaults) > 1:
         problems.append(f"more than one server is marked default ({_names(defaults)})")
@@ -357,6 +357,11 @@ def _restore_passwords(secrets: SecretStore, undo: list[tuple[str, str | None]])
                 secrets.set_password(record_id, previous)
         except Exception:  # best effort: the original failure is what gets reported
             continue
+
+
+def _clause(text: str) -> str:
+    """A message without its closing full stop, to be joined into a longer sentence."""
+    return text.rstrip().rstrip(".")
 
 
 def _too_big(source: object, size: int) -> str:

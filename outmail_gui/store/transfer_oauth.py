@@ -37,7 +37,7 @@ def read_entry(value: Any) -> OAuthSettings | None:
     settings = oauth_from_dict(value)
     blocking = errors(validate_oauth(settings))
     if blocking:
-        raise ValueError("; ".join(f"{i.field}: {i.message}" for i in blocking))
+        raise ValueError("; ".join(f"{i.field}: {i.message.rstrip('.')}" for i in blocking))
     return settings
 
 

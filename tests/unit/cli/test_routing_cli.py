@@ -86,7 +86,10 @@ def test_text_table_shows_servers_reasons_and_problems(data_dir: Path, capsys: p
     assert lines[1] == "Email ID partitioning: on"
     assert lines[3].split() == ["PARTITION", "SERVER", "OUTCOME", "FROM", "REPLY-TO"]
     sales = next(line for line in lines if line.startswith("Sales "))
-    assert sales.split()[:3] == ["Sales", "sales", "partition"]
+    assert sales.split()[:4] == ["Sales", "sales", "partition's", "server"]
+    # The no-partition row's server has no partition: the outcome must not read "partition".
+    unassigned = next(line for line in lines if line.startswith("(no partition) "))
+    assert unassigned.split()[2:6] == ["main", "server", "without", "partition"]
     assert "warning: 'hr1', 'hr2' are all active for partition 'HR'" in out
     assert "(no partition)" in out
     assert "the default server 'main' sends" in out

@@ -218,3 +218,21 @@ def test_route_table_passes_analyst_and_test_results_to_every_row() -> None:
     rows = route_table([server], ["A", "B"], bob, partitioning_enabled=True, last_test_failed={server.id: True})
     assert all(r.headers is not None and r.headers.reply_to == "bob@example.com" for r in rows)
     assert all(ProblemKind.LAST_TEST_FAILED in kinds(r) for r in rows)
+
+
+def test_outcome_text_reads_right_on_every_row() -> None:
+    from outmail_gui.domain.routing import outcome_text, resolve
+    from outmail_gui.domain.settings import new_server
+
+    plain = new_server("smtp", name="Plain", server="a.example", outgoing_email_id="a@example.com")
+    sales = new_server("smtp", name="S", server="a.example", outgoing_email_id="a@example.com", partition="Sales")
+    no_partition = resolve(None, [plain, sales])
+    assert no_partition.kind.value == "partition"  # JSON keeps the machine-readable value
+    assert outcome_text(no_partition, partitioning_enabled=True) == "server without partition"
+    assert outcome_text(resolve("Sales", [plain, sales]), partitioning_enabled=True) == "partition's server"
+    assert outcome_text(resolve(None, [plain], partitioning_enabled=False), partitioning_enabled=False) == (
+        "active server"
+    )
+    assert outcome_text(resolve("HR", [plain]), partitioning_enabled=True) == "not sent"
+    default = plain.with_changes(is_default=True)
+    assert outcome_text(resolve("HR", [default]), partitioning_enabled=True) == "default server"

@@ -86,11 +86,32 @@ def test_reply_to_forwarding_analyst_without_an_address_falls_back_with_a_warnin
 def test_no_address_at_all_means_no_from() -> None:
     headers = headers_for(srv(sent_from_analyst=True, outgoing_email_id=""), NO_MAIL)
     assert headers.from_ is None
-    assert [p.kind for p in headers.problems] == [ProblemKind.ANALYST_WITHOUT_ADDRESS, ProblemKind.NO_FROM]
-    assert headers.problems[1].severity is Severity.ERROR
+    assert [p.kind for p in headers.problems] == [ProblemKind.NO_FROM]
+    assert headers.problems[0].severity is Severity.ERROR
+    # No claim of a fallback to an Outgoing Email ID that is empty.
+    assert "falls back" not in headers.problems[0].message
+    assert "no Outgoing Email ID" in headers.problems[0].message
 
 
 def test_blank_outgoing_email_id_counts_as_missing() -> None:
     headers = headers_for(srv(outgoing_email_id="   "), ANN)
     assert headers.from_ is None
     assert [p.kind for p in headers.problems] == [ProblemKind.NO_FROM]
+
+
+def test_reply_to_forwarding_analyst_without_any_address_claims_no_fallback() -> None:
+    headers = headers_for(srv(sent_from_analyst=True, reply_to_forwarding_analyst=True, outgoing_email_id=""), NO_MAIL)
+    assert (headers.from_, headers.reply_to) == (None, None)
+    messages = " ".join(p.message for p in headers.problems)
+    assert "falls back" not in messages and "replies go to the Outgoing Email ID" not in messages
+    assert "no Outgoing Email ID for replies to go to" in messages
+
+
+def test_options_needing_the_analyst_are_named_only_without_an_outgoing_email_id() -> None:
+    from outmail_gui.domain.routing import analyst_options_without_fallback
+
+    assert analyst_options_without_fallback(srv(sent_from_analyst=True, reply_to_forwarding_analyst=True)) == ()
+    assert analyst_options_without_fallback(srv(outgoing_email_id="  ")) == ()
+    both = srv(sent_from_analyst=True, reply_to_forwarding_analyst=True, outgoing_email_id=" ")
+    assert analyst_options_without_fallback(both) == ("Sent From Analyst", "Reply to Forwarding Analyst")
+    assert analyst_options_without_fallback(srv(sent_from_analyst=True, outgoing_email_id="")) == ("Sent From Analyst",)

@@ -9,7 +9,7 @@ import pytest
 
 from outmail_gui.domain.settings import AuthMethod, Protocol, new_server
 from outmail_gui.probe import ProbeReport, ProbeRequest, Security, Step, StepStatus
-from outmail_gui.probe.hints import for_reply
+from outmail_gui.probe.hints import for_reply, plain_greeting_on_tls_port
 from outmail_gui.probe.message import build_test_message, dot_stuff
 from outmail_gui.probe.redact import REDACTED, Redactor
 from outmail_gui.probe.render import text_report
@@ -43,6 +43,21 @@ def test_hints_for_microsoft_and_standard_codes() -> None:
     assert for_reply(535, "5.7.8 bad").field == "password"
     assert for_reply(530, "Must issue a STARTTLS command first").field == "use_ssl"
     assert for_reply(250, "ok") is None
+
+
+def test_plain_text_on_port_465_does_not_suggest_port_465() -> None:
+    hint = plain_greeting_on_tls_port(465)
+    assert hint.field == "port"
+    assert "expects STARTTLS or plain SMTP on this port" in hint.text
+    assert "port 587 with STARTTLS (Use SSL on)" in hint.text
+    assert "ask the mail administrator to enable implicit TLS on port 465" in hint.text
+    assert "use port 465" not in hint.text
+
+
+def test_plain_text_on_another_port_points_to_465() -> None:
+    hint = plain_greeting_on_tls_port(2465)
+    assert hint.field == "port"
+    assert "port 2465 answered in plain text" in hint.text and "use port 465 for implicit TLS" in hint.text
 
 
 def test_security_auto_resolves_by_port() -> None:

@@ -1,0 +1,130 @@
+"""The start-up shortcuts of the command-line test give exactly what the standard way gives.
+
+Each avoids loading a module on every ``outmail-gui probe`` run (see benchmarks/RESULTS-probe.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import ssl
+import sys
+from pathlib import Path
+
+import idna
+import pytest
+
+from outmail_gui.cli.common import help_width
+from outmail_gui.domain.addresses import _plain_ascii_name, ascii_host, host_problem
+from outmail_gui.probe.tls import cert_expiry, inspection_context
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _standard_expiry(text: str) -> tuple[str, float]:
+    expiry = dt.datetime.fromtimestamp(ssl.cert_time_to_seconds(text), dt.UTC)
+    return expiry.isoformat(), expiry.timestamp()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jan  1 00:00:00 3000 GMT",  # trustme's default
+        "Feb 29 12:34:56 2024 GMT",
+        "Dec 31 23:59:59 1999 GMT",
+        "Mar  1 00:00:00 2100 GMT",  # 2100 is not a leap year
+        "Jan 19 03:14:08 2038 GMT",
+        "Jan  1 00:00:00 1970 GMT",
+        "Dec 31 23:59:59 9999 GMT",
+        "Jun 30 23:59:60 2016 GMT",  # leap second: the standard way
+        "Jan  1 00:00:00 1950 GMT",  # before 1970: the standard way
+        "JAN  1 00:00:00 2030 GMT",  # upper-case month: the standard way
+    ],
+)
+def test_certificate_expiry_matches_the_standard_parser(text: str) -> None:
+    assert cert_expiry(text) == _standard_expiry(text)
+
+
+def test_certificate_expiry_matches_on_every_day_of_some_years() -> None:
+    for year in (1970, 2000, 2023, 2024, 2100, 2400):
+        for name in _MONTHS:
+            for day in range(1, 32):
+                text = f"{name} {day:2d} 13:07:59 {year} GMT"
+                try:
+                    expected: object = _standard_expiry(text)
+                except ValueError:
+                    expected = ValueError
+                try:
+                    got: object = cert_expiry(text)
+                except ValueError:
+                    got = ValueError
+                assert got == expected, text
+
+
+def test_invalid_certificate_time_still_raises() -> None:
+    with pytest.raises(ValueError):
+        cert_expiry("not a date")
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "localhost",
+        "smtp.Example.COM",
+        "smtp.example.com.",
+        "a" * 63 + ".example",
+        "mail-1.example.org",
+        "xn--bcher-kva.example",  # punycode: idna decides
+        "ab--cd.example",  # hyphens in 3rd and 4th position: idna decides
+        "-bad.example",
+        "bad-.example",
+        "a..b",
+        "under_score.example",
+        "bücher.example",
+        ".",
+    ],
+)
+def test_plain_ascii_host_names_skip_idna_with_the_same_result(host: str) -> None:
+    plain = _plain_ascii_name(host)
+    if plain is not None:
+        assert plain == idna.encode(host.rstrip("."), uts46=True).decode("ascii")
+        assert host_problem(host) is None
+        assert ascii_host(host) == plain
+
+
+def test_a_very_long_ascii_name_goes_through_idna() -> None:
+    name = ".".join(["a" * 60] * 5)  # 304 characters
+    assert _plain_ascii_name(name) is None
+    problem = host_problem(name)
+    assert problem is not None and "not a valid host name" in problem  # idna's own verdict
+
+
+@pytest.mark.parametrize("columns", [None, "100", "0", "junk"])
+def test_help_width_is_what_shutil_gives_argparse(monkeypatch: pytest.MonkeyPatch, columns: str | None) -> None:
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    assert help_width() == shutil.get_terminal_size().columns - 2
+
+
+def test_inspection_context_is_the_default_context_without_its_ca_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SSLKEYLOGFILE", raising=False)
+    ours = inspection_context()
+    reference = ssl.create_default_context()
+    reference.check_hostname = False
+    reference.verify_mode = ssl.CERT_NONE
+    for attribute in ("protocol", "options", "minimum_version", "maximum_version", "verify_flags", "security_level"):
+        assert getattr(ours, attribute) == getattr(reference, attribute), attribute
+    assert ours.get_ciphers() == reference.get_ciphers()
+    assert (ours.check_hostname, ours.verify_mode) == (False, ssl.CERT_NONE)
+    assert ours.get_ca_certs() == []  # nothing loaded: nothing is verified against it
+
+
+@pytest.mark.skipif(not hasattr(ssl.SSLContext, "keylog_filename"), reason="OpenSSL without key logging")
+def test_inspection_context_honours_sslkeylogfile_like_the_default_context(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path = str(tmp_path / "keys.log")
+    monkeypatch.setenv("SSLKEYLOGFILE", path)
+    assert inspection_context().keylog_filename == (None if sys.flags.ignore_environment else path)
