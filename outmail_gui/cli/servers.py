@@ -21,9 +21,6 @@ from outmail_gui.domain.settings import Protocol, ServerSettings, convert_to_smt
 from outmail_gui.store import backups
 from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.secrets import (
-    KeyringDismissedError,
-    KeyringLockedError,
-    KeyringUnavailableError,
     SecretStore,
     SecretStoreError,
 )
@@ -207,36 +204,17 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
+    from outmail_gui.oauth.server_secrets import remove_server_secrets
+
     with open_repository(args) as repo, store_errors():
         record = _by_name(repo, args.name)
         repo.delete(record.id, expected_revision=record.revision)
-    try:
-        secret_store().delete_password(record.id)
-    except SecretStoreError as exc:
-        # The keyring may only be out of reach now (no session bus, locked): a password stored
-        # earlier is still there, so say so, and where, instead of claiming a clean delete.
-        raise CommandError(
-            one_line(
-                f"Deleted the settings of {record.name!r}, but its password could not be removed from the "
-                f"keyring: {_keyring_problem(exc)}. Any password it had is still there (service "
-                f"{SecretStore.SERVICE!r}, user {record.id!r}); remove it once the keyring is available, "
-                f"for example with: keyring del {SecretStore.SERVICE} {record.id}"
-            ),
-            EXIT_FAILED,
-        ) from None
+        directory = repo.data_dir
+    problem = remove_server_secrets(directory, secret_store(), record)
+    if problem:
+        raise CommandError(one_line(f"Deleted the settings of {record.name!r}, but {problem}"), EXIT_FAILED)
     print(f"Deleted {record.name!r}.")
     return EXIT_OK
-
-
-def _keyring_problem(exc: SecretStoreError) -> str:
-    """What is wrong with the keyring, as a clause (the store's messages are written for saving)."""
-    if isinstance(exc, KeyringUnavailableError):
-        return "no usable keyring is available (is the desktop keyring running?)"
-    if isinstance(exc, KeyringLockedError):
-        return "the keyring is locked"
-    if isinstance(exc, KeyringDismissedError):
-        return "its unlock prompt was dismissed or could not be shown"
-    return exc.message.rstrip(".")
 
 
 def cmd_set_default(args: argparse.Namespace) -> int:

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from outmail_gui.domain.rules import RuleContext, normalized_name
 from outmail_gui.domain.settings import Protocol, ServerSettings, convert_to_smtp, new_id, new_server
-from outmail_gui.oauth.errors import OAuthError
 from outmail_gui.store.errors import NotFoundError, RevisionConflictError, StoreError, ValidationFailed
 from outmail_gui.store.oauth_settings import OAuthSettingsStore
 from outmail_gui.store.secrets import SecretStoreError
@@ -31,6 +30,7 @@ class EditSession:
         self._read_only = ""  # why the displayed record cannot be edited ("" when it can)
         self._presented: tuple[object, ...] = ()  # partition access and visibility it was shown with
         self._connected = False
+        self._not_saved_status = ""  # the "Not saved: …" line of the last failed save, while it shows
 
     # ----- state
 
@@ -151,8 +151,7 @@ class EditSession:
         w.sync_with_store()
         if not form.is_valid():
             form.focus_first_invalid()
-            first = next((i for i in form.issues() if i.blocks_saving), None)
-            w.show_status(f"Not saved: {first.message}" if first else "Not saved: fix the marked fields.")
+            self._show_not_saved(self._not_saved_text())
             return False
         if not self.can_save():
             return True  # nothing to save
@@ -168,7 +167,7 @@ class EditSession:
         except ValidationFailed as exc:
             form.set_context(self._context())
             form.focus_first_invalid()
-            w.show_status(f"Not saved: {exc.message}")
+            self._show_not_saved(f"Not saved: {exc.message}")
             return False
         except StoreError as exc:
             from outmail_gui.ui.dialogs import ErrorDialog
@@ -242,15 +241,10 @@ class EditSession:
         except StoreError as exc:
             ErrorDialog.show(w, "Not deleted", exc.message)
             return
-        message = f"Deleted {record.name}."
-        try:
-            w.secrets.delete_password(record.id)
-            if record.is_smtp:
-                self._token_manager().delete_server(record.id)  # its OAuth 2.0 tokens and client secret
-        except SecretStoreError as exc:
-            message = f"Deleted {record.name}, but its password could not be removed: {exc.message}"
-        except OAuthError as exc:
-            message = f"Deleted {record.name}, but its OAuth 2.0 token could not be removed: {exc.message}"
+        from outmail_gui.oauth.server_secrets import remove_server_secrets
+
+        problem = remove_server_secrets(w.repository.data_dir, w.secrets, record)
+        message = f"Deleted {record.name}, but {problem}" if problem else f"Deleted {record.name}."
         self._loaded = None
         self._converted = False
         w.details.show_placeholder()
@@ -265,7 +259,7 @@ class EditSession:
             return
         source = self._loaded
         assert source is not None
-        taken = {normalized_name(r.name) for r in w.model.records()}
+        taken = {normalized_name(name) for name in w.model.names()}
         copy = dataclasses.replace(
             source, id=new_id(), revision=0, name=_copy_name(source.name, taken), is_default=False
         )
@@ -378,7 +372,30 @@ class EditSession:
         if self.is_open():
             assert self._loaded is not None
             w.details.set_title(_title(self._loaded, dirty=self.is_dirty(), converted=self._converted))
+            self._follow_not_saved()
         w.update_actions()
+
+    def _not_saved_text(self) -> str:
+        first = next((i for i in self._form().issues() if i.blocks_saving), None)
+        return f"Not saved: {first.message}" if first else "Not saved: fix the marked fields."
+
+    def _show_not_saved(self, text: str) -> None:
+        self._not_saved_status = text
+        self._window.show_status(text)
+
+    def _follow_not_saved(self) -> None:
+        """A failed save's status line follows the fixes: the next problem, or that Save works now."""
+        shown = self._not_saved_status
+        if not shown:
+            return
+        if self._window.statusBar().currentMessage() != shown:
+            self._not_saved_status = ""  # something else was said since
+            return
+        if self._form().is_valid():
+            self._not_saved_status = ""
+            self._window.show_status("Fixed: the server can be saved now (Ctrl+S).", 5000)
+        elif (text := self._not_saved_text()) != shown:
+            self._show_not_saved(text)
 
     def _on_default_replacement(self, name: str) -> None:
         if name:

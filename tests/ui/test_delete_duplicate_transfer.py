@@ -20,6 +20,7 @@ from outmail_gui.ui.dialogs import (
     ImportFileDialog,
 )
 from outmail_gui.ui.server_table_model import Column
+from tests.support.keyrings import failing
 from tests.ui.conftest import DialogAnswers, WindowFactory, smtp
 from tests.ui.helpers import action, cell, click_row, click_toolbar, line, row_of, status_text
 
@@ -48,6 +49,20 @@ def test_delete_asks_and_removes_the_keyring_secret(
     assert row_of(window, "Relay") == -1
     assert not window.details.is_showing_details()
     assert status_text(window) == "Deleted Relay."
+
+
+def test_delete_with_the_keyring_unreachable_says_the_password_is_still_there(
+    qtbot: QtBot, make_window: WindowFactory, repo: ServerRepository, answer_dialog: DialogAnswers
+) -> None:
+    relay = repo.save(smtp("Relay"))
+    window = make_window(secret_store=SecretStore(failing()))
+    click_row(qtbot, window, "Relay")
+    answer_dialog(ConfirmDeleteDialog, True)
+    click_toolbar(qtbot, window, "delete")
+    assert repo.find_by_name("Relay") is None
+    message = status_text(window)
+    assert message.startswith("Deleted Relay, but its password could not be removed from the keyring")
+    assert "no usable keyring" in message and relay.id in message and "still there" in message
 
 
 def test_delete_and_duplicate_need_a_saved_server(qtbot: QtBot, make_window: WindowFactory) -> None:

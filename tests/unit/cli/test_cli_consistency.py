@@ -230,3 +230,31 @@ def test_messages_have_no_double_full_stops_and_agree_in_number(tmp_path: Path) 
     (tmp_path / "in.json").write_text(json.dumps(document), encoding="utf-8")
     refused = run(tmp_path, "servers", "import", str(tmp_path / "in.json"))
     assert ".." not in one_line_error(refused, 2, "65535. Nothing was imported.")
+
+
+def test_a_closed_pipe_is_not_a_traceback(tmp_path: Path) -> None:
+    from outmail_gui.domain.settings import new_server
+    from outmail_gui.store.repository import ServerRepository
+
+    with ServerRepository.open(tmp_path / "data") as repo, repo.transaction():
+        for number in range(300):  # far more JSON than a pipe buffers (64 KiB)
+            repo.save(
+                new_server(
+                    "smtp", name=f"Relay {number:04}", server="smtp.example.com", outgoing_email_id="a@example.com"
+                )
+            )
+    env = environment(tmp_path, HOME=str(tmp_path / "home"), PYTHON_KEYRING_BACKEND=PLAINTEXT)
+    reader = subprocess.Popen(["head", "-c", "10"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    assert reader.stdin is not None
+    writer = subprocess.run(
+        [str(SCRIPT), "--data-dir", str(tmp_path / "data"), "servers", "list", "--json"],
+        stdout=reader.stdin,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+    reader.stdin.close()
+    reader.wait(timeout=30)
+    assert "Traceback" not in writer.stderr.decode()
