@@ -9,10 +9,10 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from outmail_gui.cli.main import command_name
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms of every CLI command)
 if TYPE_CHECKING:
     from outmail_gui.ui.launch import build_main_window as build_main_window
 

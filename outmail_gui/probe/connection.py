@@ -72,6 +72,8 @@ def printable(data: bytes) -> str:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Reply:
+    """One (possibly multi-line) SMTP reply: its code and the text of each line."""
+
     code: int
     lines: tuple[str, ...]
 

@@ -9,9 +9,13 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from outmail_gui.probe.request import IMPLICIT_TLS_PORT
+
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Hint:
+    """What the user should change, and the settings field concerned."""
+
     text: str
     field: str | None = None
 
@@ -99,9 +103,16 @@ def host_not_found(host: str) -> Hint:
 
 
 def plain_greeting_on_tls_port(port: int) -> Hint:
+    if port == IMPLICIT_TLS_PORT:
+        return Hint(
+            f"The server on port {port} answered in plain text: it expects STARTTLS or plain SMTP on this port, "
+            "not implicit TLS. Use port 587 with STARTTLS (Use SSL on), or ask the mail administrator to enable "
+            f"implicit TLS on port {port}.",
+            "port",
+        )
     return Hint(
         f"The server on port {port} answered in plain text, so it expects STARTTLS rather than "
-        "implicit TLS: use port 465 for implicit TLS, or test this port with STARTTLS.",
+        f"implicit TLS: use port {IMPLICIT_TLS_PORT} for implicit TLS, or test this port with STARTTLS.",
         "port",
     )
 

@@ -6,13 +6,16 @@ import errno
 import select
 import socket
 import threading
-from typing import Any
 
 from outmail_gui.probe import hints
 from outmail_gui.probe.connection import Deadline
 from outmail_gui.probe.errors import DeadlineExceeded, ProbeFailure
 
-Address = tuple[int, tuple[Any, ...]]  # (family, sockaddr)
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: CLI start-up time
+if TYPE_CHECKING:
+    from typing import Any
+
+Address = tuple[int, "tuple[Any, ...]"]  # (family, sockaddr)
 
 
 def network_host(host: str) -> str:

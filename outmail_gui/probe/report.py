@@ -2,13 +2,19 @@
 
 Everything in a report has already been redacted by the engine; it is safe to print,
 store or send to the GUI.
+
+Every dataclass of the engine has a docstring: without one, ``dataclasses`` builds ``__doc__``
+from ``inspect.signature()`` when the module is imported, which every ``probe`` run pays for.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import enum
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: CLI start-up time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class StepStatus(enum.StrEnum):
@@ -43,6 +49,8 @@ class Step:
 
 @dataclasses.dataclass(slots=True)
 class CertInfo:
+    """The server certificate as shown to the user (also when it did not verify)."""
+
     subject: str = ""
     sans: list[str] = dataclasses.field(default_factory=list)
     issuer: str = ""
@@ -58,6 +66,8 @@ class CertInfo:
 
 @dataclasses.dataclass(slots=True)
 class TlsInfo:
+    """How the session was encrypted, if at all."""
+
     mode: str = ""  # "starttls", "implicit" or "" when no TLS was used
     version: str = ""
     cipher: str = ""
@@ -74,6 +84,8 @@ class TlsInfo:
 
 @dataclasses.dataclass(slots=True)
 class AuthInfo:
+    """What the server offered for AUTH, what was chosen and why."""
+
     offered: list[str] = dataclasses.field(default_factory=list)
     mechanism: str | None = None
     reason: str = ""
@@ -86,6 +98,8 @@ class AuthInfo:
 
 @dataclasses.dataclass(slots=True)
 class MessageInfo:
+    """How the test message (or the MAIL/RCPT dry run) was sent."""
+
     kind: str = ""  # "dry-run" or "message"
     transfer: str = ""  # "DATA" or "BDAT"
     transfer_reason: str = ""
@@ -102,6 +116,8 @@ class MessageInfo:
 
 @dataclasses.dataclass(slots=True)
 class ProbeReport:
+    """The whole result of one test; ``ok`` when every step passed or was skipped."""
+
     host: str
     port: int
     protocol: str = "smtp"

@@ -5,7 +5,12 @@ from __future__ import annotations
 import dataclasses
 import enum
 
-from outmail_gui.domain.settings import AuthMethod, Protocol, ServerSettings
+# The enums come from their light module: the command-line test never loads the settings model.
+from outmail_gui.domain.methods import AuthMethod, Protocol
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time of the CLI)
+if TYPE_CHECKING:
+    from outmail_gui.domain.settings import ServerSettings
 
 IMPLICIT_TLS_PORT = 465
 DEFAULT_BDAT_CHUNK = 64 * 1024

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from outmail_gui.domain.settings import Protocol
+from outmail_gui.domain.methods import Protocol
 from outmail_gui.probe.report import ProbeReport
 from outmail_gui.probe.request import ProbeRequest
 from outmail_gui.probe.steps import StepCallback

@@ -8,6 +8,8 @@ import dataclasses
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Credentials:
+    """What a mechanism may use to log in."""
+
     login_id: str
     password: str
     oauth_token: str = ""

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import importlib.util
 import struct
-from typing import Any
 
 from outmail_gui.probe.auth.base import Credentials, Mechanism, MechanismError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: CLI start-up time
+if TYPE_CHECKING:
+    from typing import Any
 
 UNAVAILABLE = "unavailable on this workstation: no Kerberos library (python-gssapi is not installed)"
 _NO_SECURITY_LAYER = 1

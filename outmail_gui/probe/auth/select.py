@@ -10,21 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 
-from outmail_gui.domain.settings import AuthMethod
+from outmail_gui.domain.methods import AuthMethod
 from outmail_gui.probe.auth.base import Credentials, Mechanism
-from outmail_gui.probe.auth.cram import CramMd5
-from outmail_gui.probe.auth.digest import DigestMd5
-from outmail_gui.probe.auth.gssapi import Gssapi, kerberos_problem
-from outmail_gui.probe.auth.ntlm import Msn, Ntlm
 from outmail_gui.probe.auth.simple import Login, Plain, XOAuth2
 
-_CLASSES: dict[AuthMethod, type[Mechanism]] = {
+_SIMPLE: dict[AuthMethod, type[Mechanism]] = {
     AuthMethod.XOAUTH2: XOAuth2,
-    AuthMethod.GSSAPI: Gssapi,
-    AuthMethod.NTLM: Ntlm,
-    AuthMethod.DIGEST_MD5: DigestMd5,
-    AuthMethod.CRAM_MD5: CramMd5,
-    AuthMethod.MSN: Msn,
     AuthMethod.PLAIN: Plain,
     AuthMethod.LOGIN: Login,
 }
@@ -32,6 +23,8 @@ _CLASSES: dict[AuthMethod, type[Mechanism]] = {
 
 @dataclasses.dataclass(slots=True)
 class AuthPlan:
+    """The mechanisms to try, in order, and why the first one was chosen."""
+
     candidates: list[AuthMethod]
     reason: str
     unavailable: dict[str, str]  # mechanism -> why it cannot be used although offered/ticked
@@ -61,6 +54,8 @@ def _unusable(method: AuthMethod, has_login: bool, has_token: bool, auto: bool, 
     if method is AuthMethod.XOAUTH2:
         return None if has_token else "needs an OAuth 2.0 token"
     if method is AuthMethod.GSSAPI:
+        from outmail_gui.probe.auth.gssapi import kerberos_problem
+
         return kerberos_problem()
     return None if has_login else "needs a Login ID"
 
@@ -77,11 +72,11 @@ def plan_auth(
     wanted = list(AuthMethod) if auth_auto else [m for m in AuthMethod if m in ticked]
     candidates: list[AuthMethod] = []
     for method in wanted:
-        problem = _unusable(method, has_login, has_token, auth_auto, ascii_password)
         if method.value not in offered:
             if not auth_auto:
                 unavailable[method.value] = "not offered by the server"
             continue
+        problem = _unusable(method, has_login, has_token, auth_auto, ascii_password)  # only for offered ones
         if problem:
             unavailable[method.value] = problem
             continue
@@ -103,5 +98,26 @@ def plan_auth(
     return AuthPlan(candidates, reason, unavailable)
 
 
+def mechanism_class(method: AuthMethod) -> type[Mechanism]:
+    """The class for ``method``; the challenge-response ones are imported only when used (start-up time)."""
+    if method in _SIMPLE:
+        return _SIMPLE[method]
+    if method is AuthMethod.CRAM_MD5:
+        from outmail_gui.probe.auth.cram import CramMd5
+
+        return CramMd5
+    if method is AuthMethod.DIGEST_MD5:
+        from outmail_gui.probe.auth.digest import DigestMd5
+
+        return DigestMd5
+    if method is AuthMethod.GSSAPI:
+        from outmail_gui.probe.auth.gssapi import Gssapi
+
+        return Gssapi
+    from outmail_gui.probe.auth.ntlm import Msn, Ntlm
+
+    return {AuthMethod.NTLM: Ntlm, AuthMethod.MSN: Msn}[method]
+
+
 def create_mechanism(method: AuthMethod, credentials: Credentials) -> Mechanism:
-    return _CLASSES[method](credentials)
+    return mechanism_class(method)(credentials)
