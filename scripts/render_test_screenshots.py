@@ -1,8 +1,9 @@
 """Screenshots of the connection test from the real window (offscreen grab).
 
-  docs/screenshots/test-in-progress.png   a test waiting for a silent server's greeting
-  docs/screenshots/test-failed.png        a 465/587 mix-up: failed at TLS, hint, Port Number highlighted
+docs/screenshots/test-in-progress.png   a test waiting for a silent server's greeting
+docs/screenshots/test-failed.png        a 465/587 mix-up: failed at TLS, hint, Port Number highlighted
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,6 +19,8 @@ ROOT = Path("/work/main")
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import contextlib
 
 from render_screenshots import SIZE, _demo_keyring, _seed, _show  # noqa: E402
 
@@ -36,17 +39,14 @@ def plain_smtp_on(port: int, stop: threading.Event) -> socket.socket:
             with conn:
                 conn.sendall(b"220 mail.branch.corp.example ESMTP ready\r\n")
                 conn.settimeout(2)
-                try:
+                with contextlib.suppress(OSError):
                     conn.recv(4096)
-                except OSError:
-                    pass
 
     threading.Thread(target=serve, daemon=True).start()
     return listener
 
 
 def main() -> None:
-    from PySide6.QtWidgets import QApplication
 
     from outmail_gui.domain.settings import new_server
     from outmail_gui.store.history import HistoryEntry, HistoryStore, Outcome
@@ -66,10 +66,16 @@ def main() -> None:
 
     material = make_tls(Path(tempfile.mkdtemp(prefix="outmail-shot-tls-")), names=("localhost",))
     handler = RecordingHandler({"svc-branch": "the-right-password"})
-    smtpd = Controller(handler, hostname="127.0.0.1", port=587, server_hostname="mail.branch.corp.example",
-                       tls_context=material.server_context(), authenticator=handler.authenticator,
-                       auth_require_tls=True,
-                       auth_exclude_mechanism=["NTLM", "MSN", "XOAUTH2", "CRAM-MD5", "DIGEST-MD5"])
+    smtpd = Controller(
+        handler,
+        hostname="127.0.0.1",
+        port=587,
+        server_hostname="mail.branch.corp.example",
+        tls_context=material.server_context(),
+        authenticator=handler.authenticator,
+        auth_require_tls=True,
+        auth_exclude_mechanism=["NTLM", "MSN", "XOAUTH2", "CRAM-MD5", "DIGEST-MD5"],
+    )
     smtpd.start()
     with tempfile.TemporaryDirectory(prefix="outmail-test-shots-") as tmp:
         os.environ["XDG_CONFIG_HOME"] = str(Path(tmp) / "config")
@@ -79,27 +85,70 @@ def main() -> None:
         _seed(data_dir, keyring)
         now = dt.datetime.now(dt.UTC)
         with ServerRepository.open(data_dir) as repo:
-            lab = repo.save(new_server("smtp", name="Branch relay (test lab)", server="localhost",
-                                       port=silent.getsockname()[1], use_ssl=False, auth_auto=False,
-                                       connection_timeout_s=30, outgoing_email_id="branch@corp.example"))
-            branch = repo.save(new_server("smtp", name="Branch office relay", server="localhost", port=587,
-                                          login_id="svc-branch", outgoing_email_id="branch@corp.example",
-                                          connection_timeout_s=60, trusted_cert_sha256=cert_sha256(material)))
+            repo.save(
+                new_server(
+                    "smtp",
+                    name="Branch relay (test lab)",
+                    server="localhost",
+                    port=silent.getsockname()[1],
+                    use_ssl=False,
+                    auth_auto=False,
+                    connection_timeout_s=30,
+                    outgoing_email_id="branch@corp.example",
+                )
+            )
+            branch = repo.save(
+                new_server(
+                    "smtp",
+                    name="Branch office relay",
+                    server="localhost",
+                    port=587,
+                    login_id="svc-branch",
+                    outgoing_email_id="branch@corp.example",
+                    connection_timeout_s=60,
+                    trusted_cert_sha256=cert_sha256(material),
+                )
+            )
             SecretStore(keyring).set_password(branch.id, "an-old-password")  # type: ignore[arg-type]
             entries = []
             for r in repo.list_servers():
                 if r.name == "Head office relay":
-                    entries.append(HistoryEntry(r.id, now - dt.timedelta(minutes=42), Outcome.PASSED,
-                                                "Server reachable: TLSv1.3 (starttls), login accepted with PLAIN.", 812))
+                    entries.append(
+                        HistoryEntry(
+                            r.id,
+                            now - dt.timedelta(minutes=42),
+                            Outcome.PASSED,
+                            "Server reachable: TLSv1.3 (starttls), login accepted with PLAIN.",
+                            812,
+                        )
+                    )
                 if r.name == "Exchange Online":
-                    entries.append(HistoryEntry(r.id, now - dt.timedelta(hours=3), Outcome.FAILED,
-                                                "AUTH: 535 5.7.139 Authentication unsuccessful", 1430, "auth"))
+                    entries.append(
+                        HistoryEntry(
+                            r.id,
+                            now - dt.timedelta(hours=3),
+                            Outcome.FAILED,
+                            "AUTH: 535 5.7.139 Authentication unsuccessful",
+                            1430,
+                            "auth",
+                        )
+                    )
                 if r.name == "HR notifications":
-                    entries.append(HistoryEntry(r.id, now - dt.timedelta(days=2), Outcome.PASSED,
-                                                "Server reachable: TLSv1.2 (starttls).", 655))
+                    entries.append(
+                        HistoryEntry(
+                            r.id,
+                            now - dt.timedelta(days=2),
+                            Outcome.PASSED,
+                            "Server reachable: TLSv1.2 (starttls).",
+                            655,
+                        )
+                    )
             HistoryStore.of(repo).add_many(entries)
-        window = build_main_window(data_dir, secrets=SecretStore(keyring),  # type: ignore[arg-type]
-                                   state_store=WindowStateStore(Path(tmp) / "window.ini"))
+        window = build_main_window(
+            data_dir,
+            secrets=SecretStore(keyring),  # type: ignore[arg-type]
+            state_store=WindowStateStore(Path(tmp) / "window.ini"),
+        )
         window.resize(*SIZE)
         window.splitter.setSizes([840, SIZE[0] - 840])
         header = window.list_view.horizontalHeader()
@@ -122,7 +171,9 @@ def main() -> None:
         _show(window, "Branch relay (test lab)")
         settle(0.2)
         window.details.findChild(type(window.details), "x")
-        splitter = window.details.findChild(__import__("PySide6.QtWidgets", fromlist=["QSplitter"]).QSplitter, "details_splitter")
+        splitter = window.details.findChild(
+            __import__("PySide6.QtWidgets", fromlist=["QSplitter"]).QSplitter, "details_splitter"
+        )
         window.testing.test_action.trigger()
         settle(1.4)
         if splitter is not None:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from outmail_gui.ui.form.server_form import ServerFormWidget
     from outmail_gui.ui.test_panel import ConnectionTestPanel
 
+IDLE_FORM_HEIGHT = 10_000  # px asked for the form at first; the splitter scales it to what there is
 PLACEHOLDER_TEXT = (
     "Select a server in the list to see its details, or add one with New SMTP server (Ctrl+N).\n\n"
     "Filter the list with Ctrl+F."
@@ -109,8 +110,11 @@ class DetailsPanel(QStackedWidget):
         splitter.setChildrenCollapsible(False)
         form = ServerFormWidget(splitter)  # it scrolls its own fields
         test_panel = ConnectionTestPanel(splitter)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        # The form gets the height until a test runs (the test controller then makes room for
+        # the steps); idle, the panel needs only its buttons and one line.
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 0)
+        splitter.setSizes([IDLE_FORM_HEIGHT, test_panel.minimumSizeHint().height()])
         layout.addWidget(splitter, 1)
         buttons = QHBoxLayout()
         buttons.addStretch(1)

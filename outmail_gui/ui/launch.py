@@ -11,6 +11,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import outmail_gui.ui.core_first  # noqa: F401 - before PySide6 on purpose: see its docstring
+
+# isort: split
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 WINDOW_TITLE = "Outmail — Outgoing email servers"
 MAPI_LEGACY_NOTE = "MAPI is no longer supported from version 10.5."
+DUPLICATE_TIP = "Add a copy of the selected server (Ctrl+D)"
 
 
 class MainWindow(QMainWindow):
@@ -73,6 +74,8 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
 
         self.model = ServerTableModel(self)
+        # The list reads only its columns; a row's full record is read when it is first needed.
+        self.model.set_loader(repository.find, repository.list_servers)
         self.proxy = ServerFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self.filter_edit = QLineEdit()
@@ -131,19 +134,22 @@ class MainWindow(QMainWindow):
         header = view.horizontalHeader()
         header.setObjectName("server_list_header")
         header.setHighlightSections(False)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
         header.setSortIndicator(Column.NAME, Qt.SortOrder.AscendingOrder)
+        # Name and Server share what the fixed columns leave, so all columns fit the default
+        # width without a horizontal scroll bar; the others can still be dragged wider.
         widths = {
-            Column.NAME: 170,
-            Column.PROTOCOL: 125,
-            Column.SERVER: 180,
+            Column.PROTOCOL: 112,
             Column.PORT: 48,
-            Column.ACTIVE: 64,
-            Column.DEFAULT: 80,
-            Column.PARTITION: 110,
+            Column.ACTIVE: 62,
+            Column.DEFAULT: 72,
+            Column.PARTITION: 90,
+            Column.LAST_TEST: 150,
         }
         for column, width in widths.items():
             header.resizeSection(column, width)
+        for column in (Column.NAME, Column.SERVER):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         # Delete works from the list only: in text fields the Delete key deletes characters.
         self.removeAction(self.window_actions.delete)
         view.addAction(self.window_actions.delete)
@@ -189,7 +195,7 @@ class MainWindow(QMainWindow):
     def reload_from_store(self) -> None:
         """Read everything again (start-up, after import, after another instance wrote)."""
         self._data_version = self.repository.data_version()
-        records = self.repository.list_servers()
+        records = self.repository.list_server_rows()
         if self.model.rowCount() == 0:
             self.model.set_servers(records)
         else:
@@ -291,7 +297,11 @@ class MainWindow(QMainWindow):
         a.close_details.setEnabled(displayed)
         saved = self.session.current_is_saved()
         a.delete.setEnabled(saved and not self.session.read_only_reason())
-        a.duplicate.setEnabled(saved)
+        # Duplicate would copy a server of a partition this analyst may not use: off, saying why.
+        # Test connection stays on for such a server: testing changes none of its settings.
+        read_only = self.session.read_only_reason()
+        a.duplicate.setEnabled(saved and not read_only)
+        _set_tip(a.duplicate, f"Duplicate is off. {read_only}" if saved and read_only else DUPLICATE_TIP)
         self._fallback_new.setEnabled(displayed)
         self._reason_label.setText(f"\N{INFORMATION SOURCE} {reason}" if reason else "")
         self._fallback_save.setEnabled(displayed and not can_save)

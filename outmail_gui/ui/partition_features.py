@@ -13,15 +13,13 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMenu
 
-from outmail_gui.domain.partitions import find_partition
-from outmail_gui.domain.settings import ServerSettings
-from outmail_gui.store.partitions import PartitionAdmin
-from outmail_gui.store.routing_inputs import RoutingInputs, read_routing_inputs
-from outmail_gui.ui.routing_view import RoutingView
-
 if TYPE_CHECKING:
+    from outmail_gui.domain.settings import ServerSettings
+    from outmail_gui.store.partitions import PartitionAdmin
     from outmail_gui.store.repository import ServerRepository
+    from outmail_gui.store.routing_inputs import RoutingInputs
     from outmail_gui.ui.main_window import MainWindow
+    from outmail_gui.ui.routing_view import RoutingView
 
 
 def resolve_analyst(repository: ServerRepository, analyst: str | None) -> str | None:
@@ -46,13 +44,18 @@ def os_login() -> str:
 
 
 class PartitionFeatures(QObject):
-    """Owns the routing dock, the Partition Settings action and the analyst's status label."""
+    """Owns the routing dock, the Partition Settings action and the analyst's status label.
+
+    Start-up stays lean: the routing view (and the routing computation over every server)
+    is built the first time the dock is shown, the partition store on first use.
+    """
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.setObjectName("partition_features")
         self._window = window
-        self.admin = PartitionAdmin.of(window.repository)
+        self._admin: PartitionAdmin | None = None
+        self._view: RoutingView | None = None
         self._pending = False
 
         self.settings_action = QAction("&Partition Settings...", window)
@@ -61,11 +64,8 @@ class PartitionFeatures(QObject):
         self.settings_action.triggered.connect(self.open_settings)
         window.addAction(self.settings_action)
 
-        self.view = RoutingView(self._inputs, window.analyst or os_login())
-        self.view.server_chosen.connect(self.open_server)
         self.dock = QDockWidget("Routing: who sends for each partition", window)
         self.dock.setObjectName("routing_dock")
-        self.dock.setWidget(self.view)
         self.dock.setAllowedAreas(Qt.DockWidgetArea.BottomDockWidgetArea | Qt.DockWidgetArea.TopDockWidgetArea)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
         self.dock.hide()
@@ -85,6 +85,28 @@ class PartitionFeatures(QObject):
         for signal in (model.modelReset, model.dataChanged, model.rowsInserted, model.rowsRemoved):
             signal.connect(self._schedule_refresh)
         self.refresh()
+
+    @property
+    def admin(self) -> PartitionAdmin:
+        if self._admin is None:
+            from outmail_gui.store.partitions import PartitionAdmin
+
+            self._admin = PartitionAdmin.of(self._window.repository)
+        return self._admin
+
+    @property
+    def view(self) -> RoutingView:
+        """The routing view, built (and put in the dock) on first use."""
+        return self._view if self._view is not None else self._build_view()
+
+    def _build_view(self) -> RoutingView:
+        from outmail_gui.ui.routing_view import RoutingView
+
+        view = RoutingView(self._inputs, self._window.analyst or os_login())
+        view.server_chosen.connect(self.open_server)
+        self._view = view
+        self.dock.setWidget(view)
+        return view
 
     def _add_to_menus(self) -> None:
         bar = self._window.menuBar()
@@ -125,6 +147,8 @@ class PartitionFeatures(QObject):
             return ""
         if not window.repository.partitioning_enabled():
             return ""
+        from outmail_gui.domain.partitions import find_partition
+
         if find_partition(record.partition, window.allowed_partitions()) is not None:
             return ""
         who = f"analyst {window.analyst!r}" if window.analyst else "the current analyst"
@@ -150,6 +174,8 @@ class PartitionFeatures(QObject):
     # ----- refreshing
 
     def _inputs(self) -> RoutingInputs:
+        from outmail_gui.store.routing_inputs import read_routing_inputs
+
         return read_routing_inputs(self._window.repository)
 
     def _on_dock_visibility(self, visible: bool) -> None:
@@ -166,9 +192,15 @@ class PartitionFeatures(QObject):
         self._pending = False
         if self._window.is_shut_down():
             return  # the database is closed
-        self.analyst_label.setText(self.analyst_text())
+        # Who the window acts as matters only while Email IDs are partitioned.
+        partitioned = self._window.repository.partitioning_enabled()
+        self.analyst_label.setText(self.analyst_text() if partitioned else "")
+        self.analyst_label.setVisible(partitioned)
         if self.dock.isVisible():
-            self.view.refresh()
+            if self._view is None:
+                self._build_view()  # computes the table as it is built
+            else:
+                self._view.refresh()
 
     # ----- actions
 

@@ -1,8 +1,12 @@
 """The server list as a table model: one row per saved server, one column per summary field.
 
-Rows are plain :class:`ServerSettings` records. The model sorts itself (the proxy delegates
-to it) because sorting 10,000 rows through Python ``lessThan`` calls would take half a second;
-sorting a Python list with a key function takes a few milliseconds.
+Rows are :class:`ServerListRow` tuples: only what the list shows, sorts and filters, read
+straight from SQLite (building 10,000 full :class:`ServerSettings` records at start-up took
+longer than the rest of the window). The full record of a row comes from the records the
+model was given, or from the loader the window sets (:meth:`ServerTableModel.set_loader`),
+on first use. The model sorts itself (the proxy delegates to it) because sorting 10,000 rows
+through Python ``lessThan`` calls would take half a second; sorting a Python list with a key
+function takes a few milliseconds.
 """
 
 from __future__ import annotations
@@ -20,9 +24,11 @@ from PySide6.QtCore import (
 )
 
 from outmail_gui.domain.settings import ServerSettings
+from outmail_gui.store.rows import ServerListRow
 from outmail_gui.ui.icons import StatusIcon, icon
 
 ModelIndex = QModelIndex | QPersistentModelIndex
+AnyRecord = ServerSettings | ServerListRow
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -76,7 +82,10 @@ class ServerTableModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[ServerSettings] = []
+        self._rows: list[ServerListRow] = []
+        self._full: dict[str, ServerSettings] = {}  # full records known, by id (valid at the row's revision)
+        self._load_one: Callable[[str], ServerSettings | None] | None = None
+        self._load_all: Callable[[], Iterable[ServerSettings]] | None = None
         self._row_of: dict[str, int] | None = {}
         self._search_keys: list[str] | None = None
         self._conflicts: dict[str, list[str]] = {}
@@ -151,19 +160,28 @@ class ServerTableModel(QAbstractTableModel):
 
     # ----- records in and out
 
-    def set_servers(self, records: Iterable[ServerSettings]) -> None:
+    def set_loader(
+        self, load_one: Callable[[str], ServerSettings | None], load_all: Callable[[], Iterable[ServerSettings]]
+    ) -> None:
+        """Where full records come from when the model was given list rows only."""
+        self._load_one, self._load_all = load_one, load_all
+
+    def set_servers(self, records: Iterable[AnyRecord]) -> None:
+        """Replace every row; full records are kept for :meth:`find`, list rows are enough to show."""
         self.beginResetModel()
-        self._rows = list(records)
+        self._full = {}
+        self._rows = self._as_rows(records)
         self._apply_sort()
         self._after_change()
         self.endResetModel()
 
-    def refresh(self, records: Iterable[ServerSettings]) -> None:
+    def refresh(self, records: Iterable[AnyRecord]) -> None:
         """Bring the rows up to date with ``records`` keeping untouched rows (and the selection)."""
-        fresh = {r.id: r for r in records}
+        fresh = {r.id: r for r in self._as_rows(records)}
         stale = [row for row, r in enumerate(self._rows) if r.id not in fresh]
         for row in reversed(stale):
             self.beginRemoveRows(QModelIndex(), row, row)
+            self._full.pop(self._rows[row].id, None)
             del self._rows[row]
             self._after_change()
             self.endRemoveRows()
@@ -192,10 +210,27 @@ class ServerTableModel(QAbstractTableModel):
             self.sort(*self._sort)
 
     def record_at(self, row: int) -> ServerSettings:
+        record = self.find(self._rows[row].id)
+        if record is None:
+            raise LookupError(f"the server of row {row} no longer exists")
+        return record
+
+    def row_at(self, row: int) -> ServerListRow:
+        """What the list shows of ``row`` (no full record is read)."""
         return self._rows[row]
 
+    def names(self) -> list[str]:
+        return [r.name for r in self._rows]
+
     def records(self) -> list[ServerSettings]:
-        return list(self._rows)
+        """The full record of every row, in row order (read with one query when not all are known)."""
+        if any(self._known(r) is None for r in self._rows) and self._load_all is not None:
+            by_id = {record.id: record for record in self._load_all()}
+            for r in self._rows:
+                record = by_id.get(r.id)
+                if record is not None:
+                    self._full[r.id] = record
+        return [record for r in self._rows if (record := self._full.get(r.id)) is not None]
 
     def row_of(self, server_id: str) -> int:
         """The row of ``server_id``, or -1."""
@@ -204,8 +239,17 @@ class ServerTableModel(QAbstractTableModel):
         return self._row_of.get(server_id, -1)
 
     def find(self, server_id: str) -> ServerSettings | None:
+        """The full record of the row of ``server_id`` (None when there is no such row)."""
         row = self.row_of(server_id)
-        return self._rows[row] if row >= 0 else None
+        if row < 0:
+            return None
+        known = self._known(self._rows[row])
+        if known is not None or self._load_one is None:
+            return known if known is not None else self._full.get(server_id)
+        record = self._load_one(server_id)
+        if record is not None:
+            self._full[server_id] = record
+        return record
 
     def search_keys(self) -> list[str]:
         """One lower-cased line per row: name, server and Outgoing Email ID (what the filter matches)."""
@@ -213,7 +257,7 @@ class ServerTableModel(QAbstractTableModel):
             self._search_keys = [f"{r.name}\n{r.server}\n{r.outgoing_email_id}".casefold() for r in self._rows]
         return self._search_keys
 
-    def partition_conflict(self, record: ServerSettings) -> list[str]:
+    def partition_conflict(self, record: AnyRecord) -> list[str]:
         """Names of the active servers (including ``record``) that share its partition, if more than one."""
         if not record.active or not record.partition:
             return []
@@ -240,6 +284,21 @@ class ServerTableModel(QAbstractTableModel):
 
     # ----- internals
 
+    def _as_rows(self, records: Iterable[AnyRecord]) -> list[ServerListRow]:
+        result: list[ServerListRow] = []
+        for r in records:
+            if isinstance(r, ServerSettings):
+                self._full[r.id] = r
+                result.append(ServerListRow.of(r))
+            else:
+                result.append(r)
+        return result
+
+    def _known(self, row: ServerListRow) -> ServerSettings | None:
+        """The full record of ``row`` when one is known at the row's revision."""
+        record = self._full.get(row.id)
+        return record if record is not None and record.revision == row.revision else None
+
     def _after_change(self) -> None:
         self._row_of = None
         self._search_keys = None
@@ -263,7 +322,7 @@ class ServerTableModel(QAbstractTableModel):
         if order is Qt.SortOrder.DescendingOrder:
             self._rows.reverse()
 
-    def _display(self, record: ServerSettings, column: int) -> str:
+    def _display(self, record: ServerListRow, column: int) -> str:
         if column == Column.NAME:
             return record.name
         if column == Column.PROTOCOL:
@@ -280,7 +339,7 @@ class ServerTableModel(QAbstractTableModel):
             return record.partition or ""
         return self._last_test.get(record.id, "")
 
-    def _decoration(self, record: ServerSettings, column: int) -> Any:
+    def _decoration(self, record: ServerListRow, column: int) -> Any:
         if column == Column.ACTIVE:
             return icon(StatusIcon.YES if record.active else StatusIcon.NO)
         if column == Column.DEFAULT:
@@ -295,7 +354,7 @@ class ServerTableModel(QAbstractTableModel):
             return icon(StatusIcon.WARNING)
         return None
 
-    def _tooltip(self, record: ServerSettings, column: int) -> str | None:
+    def _tooltip(self, record: ServerListRow, column: int) -> str | None:
         if column == Column.PARTITION:
             rivals = self.partition_conflict(record)
             if rivals and record.partition:
@@ -312,17 +371,17 @@ class ServerTableModel(QAbstractTableModel):
         return None
 
 
-def _name_key(record: ServerSettings) -> tuple[str, str]:
+def _name_key(record: ServerListRow) -> tuple[str, str]:
     return record.name.casefold(), record.id
 
 
-def _text_key(getter: Callable[[ServerSettings], str | None]) -> Callable[[ServerTableModel, ServerSettings], Any]:
+def _text_key(getter: Callable[[ServerListRow], str | None]) -> Callable[[ServerTableModel, ServerListRow], Any]:
     return lambda _model, r: ((getter(r) or "") == "", (getter(r) or "").casefold())
 
 
-_SORT_KEYS: dict[Column, Callable[[ServerTableModel, ServerSettings], Any]] = {
+_SORT_KEYS: dict[Column, Callable[[ServerTableModel, ServerListRow], Any]] = {
     Column.NAME: lambda _m, r: r.name.casefold(),
-    Column.PROTOCOL: lambda _m, r: r.protocol.value,
+    Column.PROTOCOL: lambda _m, r: r.protocol,
     Column.SERVER: _text_key(lambda r: r.server),
     Column.PORT: lambda _m, r: r.port,
     Column.ACTIVE: lambda _m, r: not r.active,

@@ -7,6 +7,7 @@ and emits what the user asked for. Every status is an icon *and* a word, never c
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
@@ -47,6 +48,25 @@ _OUTCOME_ICONS = {
     Outcome.CANCELLED: _SP.SP_MessageBoxWarning,
 }
 COL_STEP, COL_RESULT, COL_TIME, COL_DETAIL = range(4)
+ZERO_WIDTH_SPACE = "\u200b"
+_LONG_TOKEN = re.compile(r"\S{25,}")
+_BREAK_AFTER = re.compile(r"([:/.\-_=&?,;])")
+_CHUNK = 16
+
+
+def breakable(text: str) -> str:
+    """``text`` with invisible break points inside long tokens (fingerprints, URLs, host names).
+
+    A word-wrapped QLabel breaks only at spaces, so one long token would set its minimum width
+    and push the panel (and the main splitter) wide; after these it wraps inside the token.
+    """
+
+    def split(match: re.Match[str]) -> str:
+        parts = _BREAK_AFTER.sub(lambda m: m.group(1) + ZERO_WIDTH_SPACE, match.group(0)).split(ZERO_WIDTH_SPACE)
+        pieces = [part[i : i + _CHUNK] for part in parts for i in range(0, max(len(part), 1), _CHUNK)]
+        return ZERO_WIDTH_SPACE.join(piece for piece in pieces if piece)
+
+    return _LONG_TOKEN.sub(split, text)
 
 
 class ReportFileDialog:
@@ -322,9 +342,9 @@ class ConnectionTestPanel(QWidget):
             self.result_icon.clear()
         else:
             self.result_icon.setPixmap(self.style().standardIcon(_OUTCOME_ICONS[outcome]).pixmap(24, 24))
-        self.result.setText(text)
+        self.result.setText(breakable(text))
         self.result.setVisible(bool(text))
-        self.hint.setText(f"What to do: {hint}" if hint else "")
+        self.hint.setText(breakable(f"What to do: {hint}") if hint else "")
         self.hint.setVisible(bool(hint))
         font = self.result.font()
         font.setBold(outcome is not None)

@@ -45,7 +45,7 @@ def import_servers(window: MainWindow) -> bool:
         if not usable or not AcceptPasswordsDialog.ask(window, plan.password_count, str(keyring)):
             dropped = plan.password_count
             plan = dataclasses.replace(plan, items=tuple(transfer.ImportItem(i.record) for i in plan.items))
-    existing = {normalized_name(r.name) for r in window.model.records()}
+    existing = {normalized_name(name) for name in window.model.names()}
     duplicates = [i.record.name for i in plan.items if normalized_name(i.record.name) in existing]
     policy = DuplicatePolicy.SKIP
     if duplicates:

@@ -12,6 +12,7 @@ from outmail_gui.probe.tls import normalize_fingerprint
 from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.secrets import SecretStore
 from outmail_gui.ui.insecure_auth_dialog import InsecureAuthDialog
+from outmail_gui.ui.test_panel import ZERO_WIDTH_SPACE, breakable
 from outmail_gui.ui.trust_dialog import TrustCertificateDialog
 from tests.support.smtp_servers import RecordingHandler, RunningSmtpServer, TlsMaterial, cert_sha256, make_tls
 from tests.ui.conftest import DialogAnswers, WindowFactory
@@ -183,3 +184,38 @@ def test_the_insecure_auth_dialog_needs_the_tick(qtbot: QtBot) -> None:
     assert dialog.proceed.isEnabled()
     dialog.accept()
     assert dialog.result() == dialog.DialogCode.Accepted
+
+
+def test_a_failed_tls_test_never_widens_the_details_or_squeezes_the_list(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    repo: ServerRepository,
+    smtp_server: SmtpFactory,
+    tls_material: TlsMaterial,
+) -> None:
+    server = smtp_server(tls_material, mode="starttls")
+    record = repo.save(plain_record("Private CA", server.port, use_ssl=True))
+    window = make_window()
+    window.resize(1400, 820)
+    open_server(window, record)
+    qtbot.wait(10)
+    before = window.splitter.sizes()
+
+    report = run_test(qtbot, window)
+    qtbot.wait(10)
+
+    assert report.failed_step.name == "tls"  # type: ignore[attr-defined]
+    test_panel = panel(window)
+    for label in (test_panel.hint, test_panel.result):
+        assert label.minimumSizeHint().width() < 300, label.text()
+    assert window.splitter.sizes() == before
+    wait_idle(qtbot, window)
+
+
+def test_long_tokens_get_break_points_but_read_the_same() -> None:
+    fingerprint = ":".join(["AB"] * 32)
+    original = f"Compare the SHA-256 fingerprint {fingerprint} with the administrator's."
+    text = breakable(original)
+
+    assert text.replace(ZERO_WIDTH_SPACE, "") == original
+    assert max(len(word) for part in text.split() for word in part.split(ZERO_WIDTH_SPACE)) <= 16

@@ -6,7 +6,8 @@ import getpass
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QWidget
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QStyle, QWidget
 from pytestqt.qtbot import QtBot
 
 from outmail_gui.store.repository import ServerRepository
@@ -22,6 +23,14 @@ def test_mapi_record_is_marked_legacy_with_a_visible_banner(
     repo.save(mapi("Exchange"))
     window = make_window()
     assert cell(window, "Exchange", Column.PROTOCOL) == "MAPI (legacy)"
+    # The legacy mark is a warning icon beside the words, not a question mark (nor colour alone).
+    shown = cell(window, "Exchange", Column.PROTOCOL, Qt.ItemDataRole.DecorationRole)
+    assert isinstance(shown, QIcon)
+    style = window.style()
+    warning = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(16).toImage()
+    question = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxQuestion).pixmap(16).toImage()
+    assert shown.pixmap(16).toImage() == warning
+    assert shown.pixmap(16).toImage() != question
     click_row(qtbot, window, "Exchange")
     banner = child(window.details.form(), QWidget, "mapi_banner")
     assert banner.isVisible()

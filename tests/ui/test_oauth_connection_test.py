@@ -29,7 +29,7 @@ from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.secrets import SecretStore
 from outmail_gui.ui.oauth_token_dialog import OAuthTokenDialog
 from outmail_gui.ui.server_table_model import Column
-from outmail_gui.ui.test_panel import COL_RESULT, COL_STEP, ReportFileDialog
+from outmail_gui.ui.test_panel import COL_RESULT, COL_STEP, ZERO_WIDTH_SPACE, ReportFileDialog
 from tests.support.keyrings import MemoryKeyring
 from tests.support.oauth_server import OAuthTestServer
 from tests.support.smtp_servers import TlsMaterial, cert_sha256, make_tls
@@ -259,7 +259,7 @@ def test_password_refused_by_exchange_offers_switch_to_oauth(
     test_panel = panel(window)
     switch = child(window, QPushButton, "switch_to_oauth")
     assert switch is test_panel.oauth_button and switch.isVisible()
-    assert advice in child(window, QLabel, "test_hint").text()
+    assert advice in child(window, QLabel, "test_hint").text().replace(ZERO_WIDTH_SPACE, "")
 
     chosen = OAuthSettings(
         enabled=True,

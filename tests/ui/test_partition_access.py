@@ -50,6 +50,10 @@ def test_a_server_in_an_inaccessible_partition_opens_read_only_with_the_reason(
     assert line(window, "name").isReadOnly()
     assert not action(window, "save").isEnabled()
     assert not action(window, "delete").isEnabled()
+    # Duplicate is off with the reason; Test connection stays (it changes nothing stored).
+    assert not action(window, "duplicate").isEnabled()
+    assert action(window, "duplicate").toolTip().startswith("Duplicate is off. Read-only: this server belongs")
+    assert action(window, "test_connection").isEnabled()
     partition = child(window.details.form(), QComboBox, "partition")
     assert partition.currentText().startswith("HR")
     # Judged against every partition: no false "there is no partition named 'HR'".
@@ -64,6 +68,8 @@ def test_a_server_in_an_accessible_partition_stays_editable(
     assert banner_text(window) == ""
     assert not line(window, "name").isReadOnly()
     assert action(window, "delete").isEnabled()
+    assert action(window, "duplicate").isEnabled()
+    assert action(window, "duplicate").toolTip() == "Add a copy of the selected server (Ctrl+D)"
     click_row(qtbot, window, "Main")  # no partition: open to everyone
     assert banner_text(window) == ""
 
@@ -196,3 +202,23 @@ def test_turning_partitioning_on_shows_the_partition_field_at_once(
     assert repo.partitioning_enabled()
     assert partition.isVisible()
     assert [partition.itemText(i) for i in range(partition.count())] == ["(none)", "HR"]
+
+
+def test_the_analyst_label_shows_only_while_partitioning_is_on(
+    qtbot: QtBot, make_window: WindowFactory, repo: ServerRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo.save(smtp("Relay"))
+    window = make_window()
+    label = child(window.statusBar(), QLabel, "analyst_label")
+    assert not label.isVisible()
+    assert label.text() == ""
+
+    def run(dialog: PartitionSettingsDialog) -> int:
+        dialog.enabled.setChecked(True)
+        return 0
+
+    monkeypatch.setattr(PartitionSettingsDialog, "exec", run)
+    action(window, "partition_settings").trigger()
+
+    assert label.isVisible()
+    assert label.text() == "No analysts set up: every partition is available."

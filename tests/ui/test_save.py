@@ -21,6 +21,7 @@ from tests.ui.helpers import (
     line,
     replace_text,
     shortcut,
+    spin,
     status_text,
 )
 
@@ -143,3 +144,53 @@ def test_save_button_beside_the_form_saves(qtbot: QtBot, make_window: WindowFact
     relay = repo.find_by_name("Relay")
     assert relay is not None and relay.login_id == "mailer"
     assert window.details.title() == "SMTP server: Relay"
+
+
+def test_the_not_saved_status_goes_once_the_fields_are_fixed(
+    qtbot: QtBot, make_window: WindowFactory, repo: ServerRepository
+) -> None:
+    repo.save(smtp("Main relay"))
+    repo.save(smtp("Spare"))
+    window = make_window()
+    click_row(qtbot, window, "Spare")
+    replace_text(qtbot, line(window, "name"), "Main relay")
+    shortcut(qtbot, window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert status_text(window) == "Not saved: The name must be unique: 'Main relay' already exists."
+
+    replace_text(qtbot, line(window, "name"), "Backup relay")
+
+    assert "must be unique" not in status_text(window)
+    assert status_text(window) == "Fixed: the server can be saved now (Ctrl+S)."
+    assert action(window, "save").isEnabled()
+
+
+def test_a_new_server_shows_no_errors_until_a_save_attempt(qtbot: QtBot, make_window: WindowFactory) -> None:
+    window = make_window()
+    shortcut(qtbot, window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert _message(window, "name") == ""  # not greeted by "Enter a name" before typing anything
+    assert _message(window, "server") == ""
+    assert not action(window, "save").isEnabled()
+
+    shortcut(qtbot, window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # a save attempt
+
+    assert _message(window, "name") == "Enter a name for this email server."
+    assert _message(window, "server")
+    assert QApplication.focusWidget() is line(window, "name")
+    assert status_text(window) == "Not saved: Enter a name for this email server."
+
+
+def test_a_port_above_65535_is_reported_and_save_stays_off(
+    qtbot: QtBot, make_window: WindowFactory, repo: ServerRepository
+) -> None:
+    repo.save(smtp("Relay"))
+    window = make_window()
+    click_row(qtbot, window, "Relay")
+    port = spin(window, "port")
+    port.setFocus()
+    qtbot.keyClick(port, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(port, "70000")
+    qtbot.keyClick(port, Qt.Key.Key_Tab)
+
+    assert port.value() == 70000
+    assert _message(window, "port") == "Port Number must be between 1 and 65535."
+    assert not action(window, "save").isEnabled()

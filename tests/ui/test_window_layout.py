@@ -147,3 +147,27 @@ def test_every_input_has_an_accessible_name_and_field_object_name(
             assert widget.objectName(), f"{type(widget).__name__} without objectName"
             assert widget.accessibleName() or widget.objectName() in ("server_list",), widget.objectName()
         assert window.list_view.accessibleName()
+
+
+def test_at_the_default_size_all_columns_fit_and_the_form_gets_the_height(
+    qtbot: QtBot, make_window: WindowFactory, repo: ServerRepository
+) -> None:
+    from PySide6.QtWidgets import QSplitter, QTableView
+
+    repo.set_mapi_mail_server("exchange.example.com")
+    repo.save(smtp("Backup relay with a long name"))
+    repo.save(mapi("Legacy"))
+    window = make_window()
+    window.resize(1400, 820)
+    click_row(qtbot, window, "Legacy")
+    qtbot.wait(10)
+    view = child(window, QTableView, "server_list")
+    header = view.horizontalHeader()
+
+    assert not view.horizontalScrollBar().isVisible()
+    last = header.sectionViewportPosition(Column.LAST_TEST) + header.sectionSize(Column.LAST_TEST)
+    assert last <= view.viewport().width()
+    assert header.sectionSize(Column.LAST_TEST) >= 140
+    split = child(window.details, QSplitter, "details_splitter")
+    form_height, panel_height = split.sizes()
+    assert form_height > 2 * panel_height  # no test yet: the form has the room

@@ -27,6 +27,8 @@ class MethodsEditor(FieldEditor):
         super().__init__("auth_methods", container)
         self._auto_box = auto_box
         self._read_only = False
+        self._forced: dict[AuthMethod, bool] = {}  # method locked on -> its tick before the lock
+        self._tips: dict[AuthMethod, str] = {}
         self.boxes: dict[AuthMethod, QCheckBox] = {}
         grid = QGridLayout(container)
         grid.setContentsMargins(_METHOD_INDENT, 0, 0, 0)
@@ -44,8 +46,22 @@ class MethodsEditor(FieldEditor):
 
     def set_value(self, value: Any) -> None:
         chosen = frozenset(value)
+        self._forced = {m: m in chosen for m in self._forced}  # a lock stays; it gives back the new value
         for method, box in self.boxes.items():
-            box.setChecked(method in chosen)
+            box.setChecked(method in chosen or method in self._forced)
+
+    def force(self, method: AuthMethod, reason: str) -> None:
+        """Lock ``method`` ticked, saying why (``reason``); an empty reason unlocks it as it was."""
+        box = self.boxes[method]
+        if reason and method not in self._forced:
+            self._forced[method] = box.isChecked()
+            box.setChecked(True)
+        elif not reason and method in self._forced:
+            box.setChecked(self._forced.pop(method))
+        tip = f"{method.label}: {reason}" if reason else self._tips.get(method, "")
+        box.setToolTip(tip)
+        box.setWhatsThis(tip)
+        self.sync_enabled()
 
     def connect_changed(self, slot: Callable[[], None]) -> None:
         for box in self.boxes.values():
@@ -54,8 +70,8 @@ class MethodsEditor(FieldEditor):
     def sync_enabled(self) -> None:
         """Explicit methods can be ticked only while auto-select is off (and the form is editable)."""
         enabled = not self._read_only and not self._auto_box.isChecked()
-        for box in self.boxes.values():
-            box.setEnabled(enabled)
+        for method, box in self.boxes.items():
+            box.setEnabled(enabled and method not in self._forced)
 
     def set_read_only(self, read_only: bool) -> None:
         self._read_only = read_only
@@ -71,6 +87,7 @@ class MethodsEditor(FieldEditor):
         for method, box in self.boxes.items():
             box.setAccessibleName(method.label)
             text = f"{method.label} (SASL mechanism {method.value}). {help_text}"
+            self._tips[method] = text
             box.setToolTip(text)
             box.setWhatsThis(text)
 

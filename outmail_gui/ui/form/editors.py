@@ -9,11 +9,35 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QSpinBox, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QComboBox, QLineEdit, QSpinBox, QWidget
 
 from outmail_gui.ui.form.messages import IssueLabel
 
 _QLINEEDIT_MAX_LENGTH = 32767  # Qt's default; raised when a loaded value is longer, so nothing is cut
+
+
+READ_ONLY_PROPERTY = "readOnlyLook"
+
+
+def show_read_only(widget: QWidget, read_only: bool) -> None:
+    """Make a read-only text input look read-only: the window's background instead of the
+    white "type here" base, so it never invites typing (the text stays selectable).
+
+    The widget's dynamic property ``readOnlyLook`` says which look it has (tests, style sheets).
+    """
+    if bool(widget.property(READ_ONLY_PROPERTY)) == read_only:
+        return
+    widget.setProperty(READ_ONLY_PROPERTY, read_only)
+    if read_only:
+        palette = QPalette(widget.palette())
+        for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive, QPalette.ColorGroup.Disabled):
+            palette.setColor(group, QPalette.ColorRole.Base, palette.color(group, QPalette.ColorRole.Window))
+        widget.setPalette(palette)
+    else:
+        widget.setPalette(QPalette())  # back to the inherited palette
+        widget.setAttribute(Qt.WidgetAttribute.WA_SetPalette, False)
 
 
 class FieldEditor:
@@ -70,26 +94,38 @@ class TextEditor(FieldEditor):
 
     def set_read_only(self, read_only: bool) -> None:
         self.line.setReadOnly(read_only)
+        show_read_only(self.line, read_only)
 
 
 class DisplayEditor(TextEditor):
-    """A read-only text (Protocol): shown, selectable, never written back to the record."""
+    """A read-only text (Protocol): shown like a label, selectable by mouse, never written back.
+
+    It is out of the Tab chain (nothing to edit there), but keeps its accessible name and its
+    label, so a screen reader still reads "Protocol: SMTP".
+    """
 
     in_record = False
 
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
         super().__init__(name, parent)
         self.line.setReadOnly(True)
+        self.line.setFrame(False)
+        self.line.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        show_read_only(self.line, True)
 
     def set_read_only(self, read_only: bool) -> None:
         self.line.setReadOnly(True)
+
+    def focus_chain(self) -> list[QWidget]:
+        return []
 
 
 class SpinEditor(FieldEditor):
     """A whole number within ``minimum``..``maximum``; a loaded value outside stays visible.
 
-    The range only guides typing: an imported out-of-range value is shown as it is, so the
-    rules module (not the spin box) reports it.
+    The range only bounds typing, and is wider than what the rules accept (e.g. port 70000
+    can be typed): a wrong number stays as typed and the rules module reports it inline,
+    instead of the spin box silently cutting or restoring it.
     """
 
     def __init__(self, name: str, minimum: int, maximum: int, suffix: str = "", parent: QWidget | None = None) -> None:
@@ -113,6 +149,10 @@ class SpinEditor(FieldEditor):
 
     def set_read_only(self, read_only: bool) -> None:
         self.spin.setReadOnly(read_only)
+        self.spin.setButtonSymbols(
+            QAbstractSpinBox.ButtonSymbols.NoButtons if read_only else QAbstractSpinBox.ButtonSymbols.UpDownArrows
+        )
+        show_read_only(self.spin, read_only)
 
 
 class CheckEditor(FieldEditor):

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from PySide6.QtWidgets import QLabel, QWidget
 
 from outmail_gui.domain.fields import field_info
-from outmail_gui.domain.rules import MAX_TIMEOUT_S
 from outmail_gui.domain.settings import Protocol
 from outmail_gui.ui.form.auth_section import AuthSection
 from outmail_gui.ui.form.editors import CheckEditor, ChoiceEditor, DisplayEditor, FieldEditor, SpinEditor, TextEditor
@@ -21,6 +20,9 @@ from outmail_gui.ui.form.pager_field import EncodingEditor
 from outmail_gui.ui.form.password_field import PasswordEditor
 
 NO_PARTITION_TEXT = "(none)"
+# What the spin boxes let a user type: wider than the rules allow, so that a wrong number
+# (port 70000, port 0, timeout 0) stays visible and the rules' message says what is wrong.
+TYPING_RANGE = (0, 999_999)
 
 
 class FieldKind(enum.Enum):
@@ -61,33 +63,107 @@ FIELD_KINDS: dict[str, FieldKind] = {
 
 
 class Mnemonics:
-    """Hands out unique Alt+letter mnemonics across one form, first come first served.
+    """Unique Alt+key mnemonics for all the texts of one form, given at once.
 
-    Letters the main window's menus usually take (File, Edit, View, Help) are never used, so
-    Alt+F stays the File menu; a text whose letters are all taken keeps no mnemonic (there are
-    more fields than letters - Tab still reaches them).
+    The letters of the main window's menu bar (File, Server, View, Test) are never used, so
+    Alt+F stays the File menu. A text prefers the first letter of a word, then another of its
+    letters, then one of its digits; the keys are handed out as a least-cost assignment, so an
+    early text does not take the only key a later one could have. A text left without any (a
+    form has more checkboxes than free letters) gets a free digit in brackets: "MSN (&1)".
     """
 
-    RESERVED = frozenset("fevh")
+    RESERVED = frozenset("fsvt")
+    KEYS = tuple("abcdeghijklmnopqruwxyz0123456789")  # a-z and digits without RESERVED
+    _FALLBACK = 1000.0  # a digit in brackets: only when no key of the text's own is left
+    _NEVER = 1e9
 
-    def __init__(self) -> None:
-        self._used: set[str] = set()
+    @classmethod
+    def assign(cls, texts: Sequence[str]) -> list[str]:
+        # Earlier texts (the field labels come first) weigh more: they keep their best key.
+        weights = [len(texts) - i for i in range(len(texts))]
+        costs = [[cls._cost(text, key) * w for key in cls.KEYS] for text, w in zip(texts, weights, strict=True)]
+        chosen = _least_cost_assignment(costs)
+        out: list[str] = []
+        for row, (text, column) in enumerate(zip(texts, chosen, strict=True)):
+            usable = column is not None and costs[row][column] < cls._NEVER * weights[row]
+            key = cls.KEYS[column] if usable and column is not None else None
+            if "&" in text:
+                out.append(text.replace("&", "&&"))
+            elif key is None:
+                out.append(text)
+            elif (index := cls._position(text, key)) is not None:
+                out.append(text[:index] + "&" + text[index:])
+            else:
+                out.append(f"{text} (&{key})")
+        return out
 
-    def add(self, text: str) -> str:
+    @classmethod
+    def _position(cls, text: str, key: str) -> int | None:
+        """Where ``key`` is best underlined in ``text`` (a word's first letter if it can be)."""
+        places = [i for i, ch in enumerate(text) if ch.isascii() and ch.casefold() == key]
+        starts = [i for i in places if i == 0 or not text[i - 1].isalnum()]
+        best = starts or places
+        return best[0] if best else None
+
+    @classmethod
+    def _cost(cls, text: str, key: str) -> float:
         if "&" in text:
-            return text.replace("&", "&&")
-        index = self._pick(text)
+            return cls._NEVER
+        index = cls._position(text, key)
         if index is None:
-            return text
-        self._used.add(text[index].casefold())
-        return text[:index] + "&" + text[index:]
+            return cls._FALLBACK + int(key) if key.isdigit() and key != "0" else cls._NEVER
+        if key.isdigit():
+            return 3.0
+        word_start = index == 0 or not text[index - 1].isalnum()
+        return (0.0 if word_start else 1.0) + index / 1000
 
-    def _pick(self, text: str) -> int | None:
-        starts = [i for i, ch in enumerate(text) if ch.isalnum() and (i == 0 or not text[i - 1].isalnum())]
-        others = [i for i, ch in enumerate(text) if ch.isalnum() and i not in starts]
-        order = starts + others
-        free = [i for i in order if text[i].casefold() not in self._used | self.RESERVED]
-        return free[0] if free else None
+
+def _least_cost_assignment(costs: Sequence[Sequence[float]]) -> list[int | None]:
+    """Rows to distinct columns at the least total cost (Hungarian method); rows <= columns."""
+    rows = len(costs)
+    if rows == 0:
+        return []
+    columns = len(costs[0])
+    if rows > columns:
+        raise ValueError("more texts than keys")
+    inf = float("inf")
+    u = [0.0] * (rows + 1)
+    v = [0.0] * (columns + 1)
+    match = [0] * (columns + 1)  # column -> row (1-based; 0: free)
+    way = [0] * (columns + 1)
+    for row in range(1, rows + 1):
+        match[0] = row
+        column0 = 0
+        least = [inf] * (columns + 1)
+        used = [False] * (columns + 1)
+        while True:
+            used[column0] = True
+            row0, delta, column1 = match[column0], inf, 0
+            for column in range(1, columns + 1):
+                if not used[column]:
+                    current = costs[row0 - 1][column - 1] - u[row0] - v[column]
+                    if current < least[column]:
+                        least[column], way[column] = current, column0
+                    if least[column] < delta:
+                        delta, column1 = least[column], column
+            for column in range(columns + 1):
+                if used[column]:
+                    u[match[column]] += delta
+                    v[column] -= delta
+                else:
+                    least[column] -= delta
+            column0 = column1
+            if match[column0] == 0:
+                break
+        while column0:
+            column1 = way[column0]
+            match[column0] = match[column1]
+            column0 = column1
+    result: list[int | None] = [None for _ in range(rows)]
+    for column in range(1, columns + 1):
+        if match[column]:
+            result[match[column] - 1] = column - 1
+    return result
 
 
 class PartitionEditor(ChoiceEditor):
@@ -136,9 +212,9 @@ def build_row(protocol: Protocol, name: str, parent: QWidget) -> FieldRow | None
     elif kind is FieldKind.DISPLAY:
         editor = DisplayEditor(name, parent)
     elif kind is FieldKind.PORT:
-        editor = SpinEditor(name, 1, 65535, parent=parent)
+        editor = SpinEditor(name, *TYPING_RANGE, parent=parent)
     elif kind is FieldKind.TIMEOUT:
-        editor = SpinEditor(name, 1, MAX_TIMEOUT_S, " s", parent=parent)
+        editor = SpinEditor(name, *TYPING_RANGE, " s", parent=parent)
     elif kind is FieldKind.PASSWORD:
         editor = PasswordEditor(parent)
     elif kind is FieldKind.ENCODING:

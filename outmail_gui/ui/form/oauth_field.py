@@ -25,6 +25,8 @@ OAUTH_HELP = (
     "mailbox, and authorizes."
 )
 
+TOKEN_NOTE = "The token replaces the password; the OAuth 2.0 (XOAUTH2) method above is used."
+
 
 class OAuthEditor(FieldEditor):
     """Not a ServerSettings field: the form keeps these settings beside the record."""
@@ -126,7 +128,7 @@ class OAuthEditor(FieldEditor):
         self.box.setEnabled(not self._read_only)
         self.manage.setEnabled(enabled and not self._read_only and self._factory is not None)
         self.summary.setVisible(enabled)
-        self.summary.setText(self._summary() if enabled else "")
+        self.summary.setText(f"{TOKEN_NOTE}\n{self._summary()}" if enabled else "")
 
     def _summary(self) -> str:
         settings = self._settings

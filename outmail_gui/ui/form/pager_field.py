@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from outmail_gui.domain.encodings import PAGER_ENCODINGS, encode_pager_text, is_known_encoding
@@ -10,19 +12,21 @@ from outmail_gui.ui.form.editors import ChoiceEditor
 from outmail_gui.ui.form.messages import IssueLabel
 
 SAMPLE_PAGER_TEXT = "Call 42: Müller – 5 €"
+PREVIEW_BYTES = 32  # enough for the sample in any single-byte or UTF-8 charset; longer ones end in "…"
 
 
-def escape_bytes(data: bytes) -> str:
-    """Printable ASCII as is, every other byte as ``\\xNN`` (so control bytes show too)."""
-    out: list[str] = []
-    for byte in data:
-        if byte == 0x5C:
-            out.append("\\\\")
-        elif 0x20 <= byte <= 0x7E:
-            out.append(chr(byte))
-        else:
-            out.append(f"\\x{byte:02x}")
-    return "".join(out)
+def hex_bytes(data: bytes, limit: int = PREVIEW_BYTES) -> str:
+    """Bytes as upper-case hex pairs (``4D C3 BC``), the first ``limit`` of them and "…" for the rest."""
+    shown = " ".join(f"{byte:02X}" for byte in data[:limit])
+    if len(data) > limit:
+        shown += f" … (+{len(data) - limit} more)"
+    return shown
+
+
+def describe_character(ch: str) -> str:
+    """A character and its Unicode name, e.g. ``“€” (euro sign)``."""
+    name = unicodedata.name(ch, "")
+    return f"“{ch}” ({name.lower()})" if name else f"“{ch}” (U+{ord(ch):04X})"
 
 
 def pager_preview(encoding: str, sample: str = SAMPLE_PAGER_TEXT) -> tuple[Severity, str]:
@@ -30,11 +34,16 @@ def pager_preview(encoding: str, sample: str = SAMPLE_PAGER_TEXT) -> tuple[Sever
     if not is_known_encoding(encoding):
         return Severity.WARNING, f"No preview: {encoding!r} is not a known encoding."
     preview = encode_pager_text(sample, encoding)
-    text = f"“{sample}” becomes {len(preview.data)} bytes: {escape_bytes(preview.data)}"
+    size = f"{len(preview.data)} byte{'' if len(preview.data) == 1 else 's'}"
+    text = f"“{sample}” becomes {size}: {hex_bytes(preview.data)}"
     if preview.ok:
         return Severity.NOTICE, text
-    lost = " ".join(preview.unencodable)
-    return Severity.WARNING, f"{text}\nCannot be carried by {encoding} (sent as “?”): {lost}"
+    arrives = preview.data.decode(encoding, errors="replace")
+    lost = ", ".join(describe_character(ch) for ch in preview.unencodable)
+    return (
+        Severity.WARNING,
+        f"{text}\nArrives as “{arrives}”: {encoding} cannot carry {lost} (each sent as “?”).",
+    )
 
 
 class EncodingEditor(ChoiceEditor):

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QToolButton, QVBoxLayout, QWidget
 
 from outmail_gui.domain.rules import Severity
-from outmail_gui.ui.form.editors import FieldEditor
+from outmail_gui.ui.form.editors import FieldEditor, show_read_only
 from outmail_gui.ui.form.messages import IssueLabel
 
 _INSECURE_WORDS = ("insecure", "not secure", "plain text", "plaintext", "unencrypted")
@@ -19,6 +19,16 @@ def keyring_is_insecure(keyring_label: str) -> bool:
     """Whether the keyring's own description admits that it does not protect secrets."""
     text = keyring_label.casefold()
     return any(word in text for word in _INSECURE_WORDS)
+
+
+def keyring_name(keyring_label: str) -> str:
+    """The keyring's name without a trailing "(insecure: …)" remark (the form says that itself)."""
+    text = keyring_label.strip()
+    if text.endswith(")") and "(" in text:
+        head, _, remark = text.rpartition("(")
+        if head.strip() and keyring_is_insecure(remark):
+            return head.strip()
+    return text
 
 
 class PasswordEditor(FieldEditor):
@@ -81,7 +91,7 @@ class PasswordEditor(FieldEditor):
         self._touched = False
         self.toggle.setChecked(False)
         self.keyring_message.clear_message()
-        store = keyring_label or "the keyring"
+        store = keyring_name(keyring_label) or "the keyring"
         if stored:
             self.line.setPlaceholderText(f"Stored in {store} — type to replace")
         else:
@@ -91,7 +101,8 @@ class PasswordEditor(FieldEditor):
         )
         if keyring_label and keyring_is_insecure(keyring_label):
             self.insecure.show_message(
-                Severity.WARNING, f"Insecure password storage: {keyring_label}. A password typed here is kept there."
+                Severity.WARNING,
+                f"Insecure password storage ({store}): a password typed here is saved unencrypted.",
             )
         else:
             self.insecure.clear_message()
@@ -104,6 +115,7 @@ class PasswordEditor(FieldEditor):
 
     def set_read_only(self, read_only: bool) -> None:
         self.line.setReadOnly(read_only)
+        show_read_only(self.line, read_only)
 
     def focus_chain(self) -> list[QWidget]:
         return [self.line, self.toggle]

@@ -2,6 +2,13 @@
 
 Rows are built from ``fields_for(protocol)`` and ``FIELD_KINDS``; every edit re-runs
 ``rules.validate`` and shows its issues next to the fields. The form never decides a rule.
+
+When an ERROR shows: a new record does not greet the user with "Enter a name" before they
+typed anything. A field's errors show once that field was edited, once an edit elsewhere made
+them appear (e.g. clearing Sent From Analyst), once other servers changed under it, or after a
+save attempt (``focus_first_invalid``). A saved record shows its errors at once (they are not
+the user's half-typed input). Validity, and so Save, always follows every error, shown or not;
+notices and warnings always show at once.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QCheckBox,
     QFormLayout,
     QFrame,
@@ -28,9 +36,10 @@ from outmail_gui.domain.addresses import is_exchange_365
 from outmail_gui.domain.fields import GROUP_TITLES, field_info
 from outmail_gui.domain.oauth import OAuthSettings, validate_oauth
 from outmail_gui.domain.rules import EXCHANGE_NEEDS_SSL, Issue, RuleContext, Severity, validate
-from outmail_gui.domain.settings import Protocol, ServerSettings, fields_for
+from outmail_gui.domain.settings import AuthMethod, Protocol, ServerSettings, fields_for
+from outmail_gui.ui.form.auth_section import MethodsEditor
 from outmail_gui.ui.form.banners import Banner
-from outmail_gui.ui.form.editors import FieldEditor
+from outmail_gui.ui.form.editors import DisplayEditor, FieldEditor
 from outmail_gui.ui.form.field_widgets import FieldRow, Mnemonics, PartitionEditor, build_row
 from outmail_gui.ui.form.messages import IssueLabel
 from outmail_gui.ui.form.oauth_field import OAuthEditor
@@ -41,6 +50,10 @@ if TYPE_CHECKING:  # MSAL loads only when a token is needed, not at window start
 
 GROUP_ORDER: tuple[str, ...] = ("connection", "authentication", "sending", "routing")
 CONVERT_TEXT = "Convert to SMTP"
+OAUTH_METHOD_REASON = (
+    "Used because Use OAuth 2.0 Authentication is ticked: the OAuth 2.0 token replaces the password. "
+    "Untick Use OAuth 2.0 Authentication to choose the methods yourself."
+)
 
 
 class ServerFormWidget(QWidget):
@@ -87,6 +100,8 @@ class ServerFormWidget(QWidget):
         self._valid = False
         self._dirty = False
         self._replacement = ""
+        self._revealed: set[str] = set()  # fields whose ERRORs show (see the module docstring)
+        self._reveal_all = False
 
     # -- building ------------------------------------------------------------------------
 
@@ -127,8 +142,8 @@ class ServerFormWidget(QWidget):
         self._protocol = protocol
         self._set_mnemonics(labels)
         self._set_tab_order()
-        for editor in self._editors.values():
-            editor.connect_changed(self._on_edit)
+        for name, editor in self._editors.items():
+            editor.connect_changed(self._edit_slot(name))
 
     def _add_row(self, form: QFormLayout, row: FieldRow, parent: QWidget) -> QLabel:
         cell = QWidget(parent)
@@ -151,17 +166,22 @@ class ServerFormWidget(QWidget):
         return label
 
     def _set_mnemonics(self, labels: list[QLabel]) -> None:
-        """Field labels first (each must have one), then the banner button and the checkboxes."""
-        mnemonics = Mnemonics()
-        buddies = {label.buddy() for label in labels if label.buddy() is not None}
+        """One key each for the field labels, the banner button (MAPI) and every checkbox.
+
+        A label whose field is out of the Tab chain (Protocol: nothing to edit) gets none.
+        """
+        widgets: list[QLabel | QAbstractButton] = []
         for label in labels:
-            if label.buddy() is not None:
-                label.setText(mnemonics.add(label.text()))
-        self.convert_button.setText(mnemonics.add(CONVERT_TEXT))
+            buddy = label.buddy()
+            if buddy is not None and buddy.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                widgets.append(label)
+        self.convert_button.setText(CONVERT_TEXT)
+        if self._protocol is Protocol.MAPI:
+            widgets.append(self.convert_button)
         for editor in self._editors.values():
-            for widget in editor.focus_chain():
-                if isinstance(widget, QCheckBox) and widget not in buddies:
-                    widget.setText(mnemonics.add(widget.text()))
+            widgets += [w for w in editor.focus_chain() if isinstance(w, QCheckBox)]
+        for widget, text in zip(widgets, Mnemonics.assign([w.text() for w in widgets]), strict=True):
+            widget.setText(text)
 
     def _set_tab_order(self) -> None:
         chain: list[QWidget] = [self.convert_button]
@@ -203,6 +223,8 @@ class ServerFormWidget(QWidget):
         }
         self._loaded, self._context = record, context
         self._highlights.clear()
+        self._revealed = set()
+        self._reveal_all = record.revision > 0  # a stored record's problems are not half-typed input
         self._loading = True
         try:
             for name, editor in self._editors.items():
@@ -218,6 +240,7 @@ class ServerFormWidget(QWidget):
                 else:
                     editor.set_value(getattr(record, name))
                 editor.set_read_only(bool(read_only_reason))
+            self._sync_oauth_method()
         finally:
             self._loading = False
         if self._partition_row is not None:
@@ -233,10 +256,10 @@ class ServerFormWidget(QWidget):
         self._refresh(announce=True)
 
     def set_context(self, context: RuleContext) -> None:
-        """Other servers changed: re-run the rules."""
+        """Other servers changed: re-run the rules (and show the errors that brings, e.g. a taken name)."""
         self._context = context
         if self._loaded is not None:
-            self._refresh()
+            self._refresh(reveal_new=True)
 
     def record(self) -> ServerSettings:
         """The form's current values (same id and revision as loaded)."""
@@ -265,10 +288,13 @@ class ServerFormWidget(QWidget):
         return list(self._issues)
 
     def focus_first_invalid(self) -> bool:
-        """Focus the first field with an ERROR, in visual order; False if there is none."""
+        """A save attempt: show every error, focus the first field with one (visual order); False if none."""
+        if not self._reveal_all and self._loaded is not None:
+            self._reveal_all = True
+            self._show_issues(self.record())
         wrong = {i.field for i in self._issues if i.blocks_saving}
         for name, editor in self._editors.items():
-            if name in wrong and editor.input.isVisibleTo(self):
+            if name in wrong and editor.input.isVisibleTo(self) and editor.focus_chain():
                 target = editor.focus_chain()[0]
                 self._scroll.ensureWidgetVisible(target)
                 target.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -312,17 +338,46 @@ class ServerFormWidget(QWidget):
 
     # -- reacting --------------------------------------------------------------------------
 
-    def _on_edit(self) -> None:
-        if not self._loading and self._loaded is not None:
-            self._refresh()
+    def _edit_slot(self, name: str) -> Callable[[], None]:
+        def edited() -> None:
+            self._on_edit(name)
 
-    def _refresh(self, *, announce: bool = False) -> None:
+        return edited
+
+    def _on_edit(self, name: str) -> None:
+        if self._loading or self._loaded is None:
+            return
+        self._revealed.add(name)
+        if name == "oauth":
+            self._loading = True
+            try:
+                self._sync_oauth_method()
+            finally:
+                self._loading = False
+        self._refresh(reveal_new=True)
+
+    def _sync_oauth_method(self) -> None:
+        """Use OAuth 2.0 Authentication ticks and locks the OAuth 2.0 (XOAUTH2) method.
+
+        The token replaces the password, so the record says so in ``auth_methods`` too (and the
+        rules never report "no authentication" for an OAuth server). Unticking gives the method
+        box back as it was.
+        """
+        methods = self._editors.get("auth_methods")
+        oauth = self._editors.get("oauth")
+        if isinstance(methods, MethodsEditor) and isinstance(oauth, OAuthEditor):
+            methods.force(AuthMethod.XOAUTH2, OAUTH_METHOD_REASON if oauth.value().enabled else "")
+
+    def _refresh(self, *, announce: bool = False, reveal_new: bool = False) -> None:
         current = self.record()
         oauth = self.oauth_settings()
+        before = {i.field for i in self._issues if i.blocks_saving}
         # The OAuth rules are the domain's; their findings show at the OAuth row.
         self._issues = validate(current, self._context) + [
             dataclasses.replace(i, field="oauth") for i in validate_oauth(oauth)
         ]
+        if reveal_new:  # errors an edit (or other servers) just brought show at once
+            self._revealed |= {i.field for i in self._issues if i.blocks_saving} - before
         if self._password_row is not None:
             self._password_row[0].setRowVisible(self._password_row[1], not oauth.enabled)
         self._show_issues(current)
@@ -345,11 +400,24 @@ class ServerFormWidget(QWidget):
             return ""
         return ", ".join(o.name for o in self._context.others if o.is_default and o.id != current.id)
 
+    def _shows(self, issue: Issue) -> bool:
+        """Whether the message of ``issue`` is shown now (an unshown error still blocks saving)."""
+        if not issue.blocks_saving or self._reveal_all or issue.field in self._revealed:
+            return True
+        editor = self._editors.get(issue.field)
+        return editor is None or isinstance(editor, DisplayEditor)  # nothing the user could type there
+
+    def hidden_errors(self) -> list[Issue]:
+        """Errors not shown yet (the user has not reached those fields): the window may say why Save is off."""
+        return [i for i in self._issues if i.blocks_saving and not self._shows(i)]
+
     def _show_issues(self, current: ServerSettings) -> None:
         shown: dict[str, list[tuple[Severity, str]]] = {name: [] for name in self._messages}
         unrouted: list[tuple[Severity, str]] = []
         legacy: list[str] = []
         for issue in self._issues:
+            if not self._shows(issue):
+                continue
             if issue.field == "protocol" and issue.severity is Severity.WARNING:
                 legacy.append(issue.message)
             else:

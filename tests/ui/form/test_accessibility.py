@@ -13,6 +13,7 @@ from outmail_gui.ui.form import ServerFormWidget
 from tests.ui.form.helpers import child, click, focused, load, valid_smtp
 
 INPUT_NAMES = {p: [n for n in fields_for(p) if n != "auth_methods"] for p in Protocol}
+MENU_KEYS = {"f", "s", "v", "t"}  # the main window's File, Server, View and Test menus
 
 
 def mnemonic(text: str) -> str | None:
@@ -54,10 +55,45 @@ def test_labels_have_buddies_and_mnemonics_are_unique(form: ServerFormWidget, pr
     checkboxes = {b.objectName() for b in buttons if isinstance(b, QCheckBox)}
     for name in INPUT_NAMES[protocol]:
         assert name in buddies or name in checkboxes, f"{name} has no label"
-    assert all(mnemonic(label.text()) for label in labels), [label.text() for label in labels]
-    keys = [mnemonic(w.text()) for w in [*labels, *buttons] if mnemonic(w.text())]
+    # Protocol is read-only and out of the Tab chain: its label needs no key; every other label does.
+    keyed = [label for label in labels if label.buddy().objectName() != "protocol"]
+    assert all(mnemonic(label.text()) for label in keyed), [label.text() for label in keyed]
+    assert mnemonic(next(lb for lb in labels if lb.buddy().objectName() == "protocol").text()) is None
+    boxes = [b for b in buttons if isinstance(b, QCheckBox)]
+    assert all(mnemonic(box.text()) for box in boxes), [box.text() for box in boxes]
+    visible_buttons = [b for b in buttons if b.isVisibleTo(form)]
+    keys = [mnemonic(w.text()) for w in [*labels, *visible_buttons] if mnemonic(w.text())]
     assert len(keys) == len(set(keys)), keys
+    assert not set(keys) & MENU_KEYS, sorted(set(keys) & MENU_KEYS)
     assert "password_visibility" in {b.objectName() for b in buttons}
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("active", "Active"),
+        ("send_receipt", "Send Receipt Email"),
+        ("is_default", "Default Outgoing Email Server"),
+        ("auth_auto", "Automatically select Authentication Method"),
+        ("auth_method_login", "Login"),
+        ("auth_method_plain", "Plain"),
+        ("auth_method_ntlm", "NTLM (SPA)"),
+        ("auth_method_msn", "MSN"),
+    ],
+)
+def test_a_checkbox_mnemonic_toggles_it(form: ServerFormWidget, qtbot: QtBot, name: str, text: str) -> None:
+    load(form, valid_smtp())
+    if name.startswith("auth_method_"):
+        click(qtbot, child(form, QCheckBox, "auth_auto"))  # unlock the methods
+    box = child(form, QCheckBox, name)
+    key = mnemonic(box.text())
+    assert key is not None, box.text()
+    assert box.text().replace("&", "").startswith(text)
+    before = box.isChecked()
+
+    qtbot.keyClick(focused() or form, Qt.Key(ord(key.upper())), Qt.KeyboardModifier.AltModifier)
+
+    qtbot.waitUntil(lambda: box.isChecked() is not before)  # a mnemonic "animates" the click
 
 
 def test_a_label_mnemonic_focuses_its_field(form: ServerFormWidget, qtbot: QtBot) -> None:
@@ -88,8 +124,7 @@ def test_tab_order_follows_the_visual_order_smtp(form: ServerFormWidget, qtbot: 
     click(qtbot, child(form, QCheckBox, "auth_auto"))  # unlock the methods so they join the chain
     expected = [
         "name",
-        "protocol",
-        "server",
+        "server",  # Protocol is read-only: Tab passes it by
         "port",
         "active",
         "use_ssl",
@@ -122,7 +157,6 @@ def test_tab_order_follows_the_visual_order_mapi(form: ServerFormWidget, qtbot: 
     expected = [
         "convert_to_smtp",
         "name",
-        "protocol",
         "server",
         "port",
         "active",

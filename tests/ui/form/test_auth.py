@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QLabel
 from pytestqt.qtbot import QtBot
@@ -20,7 +22,8 @@ def boxes(form: ServerFormWidget) -> list[QCheckBox]:
 def test_methods_are_listed_in_the_documented_order_with_their_labels(form: ServerFormWidget) -> None:
     load(form, new_server(Protocol.SMTP))
 
-    assert [b.text().replace("&", "") for b in boxes(form)] == [
+    # A text without a free letter of its own gets a digit key in brackets, e.g. "MSN (&1)".
+    assert [re.sub(r" \(&\d\)$", "", b.text()).replace("&", "") for b in boxes(form)] == [
         "Login",
         "Plain",
         "CRAM-MD5",

@@ -10,7 +10,7 @@ from outmail_gui.domain.encodings import PAGER_ENCODINGS
 from outmail_gui.domain.rules import Severity
 from outmail_gui.ui.form import ServerFormWidget
 from outmail_gui.ui.form.messages import IssueLabel
-from outmail_gui.ui.form.pager_field import escape_bytes
+from outmail_gui.ui.form.pager_field import hex_bytes, pager_preview
 from tests.ui.form.helpers import child, load, valid_smtp
 
 
@@ -26,8 +26,9 @@ def test_preview_shows_the_bytes_of_the_sample(form: ServerFormWidget) -> None:
     preview = child(form, IssueLabel, "pager_preview")
 
     assert preview.isVisible()
-    assert "M\\xc3\\xbcller" in preview.text()
-    assert "\\xe2\\x82\\xac" in preview.text()  # the euro sign in UTF-8
+    assert "becomes 26 bytes: 43 61 6C 6C 20 34 32 3A 20 4D C3 BC 6C 6C 65 72" in preview.text()  # "Call 42: Müller"
+    assert preview.text().endswith("E2 82 AC")  # the euro sign in UTF-8
+    assert "\\x" not in preview.text()  # no Python byte escapes
     assert preview.severity() is Severity.NOTICE
 
 
@@ -40,13 +41,16 @@ def test_choosing_ascii_names_what_cannot_be_sent(form: ServerFormWidget, qtbot:
     preview = child(form, IssueLabel, "pager_preview")
     assert form.record().pager_encoding == "us-ascii"
     assert preview.severity() is Severity.WARNING
-    assert "Cannot be carried by us-ascii" in preview.text()
-    assert "ü – €" in preview.text()
-    assert "M?ller" in preview.text()
+    assert "Arrives as “Call 42: M?ller ? 5 ?”" in preview.text()
+    assert (
+        "us-ascii cannot carry “ü” (latin small letter u with diaeresis), “–” (en dash), “€” (euro sign)"
+        in preview.text()
+    )
+    assert "\\x" not in preview.text()
 
 
 def test_an_unknown_loaded_encoding_is_kept_and_reported(form: ServerFormWidget) -> None:
-    load(form, valid_smtp(pager_encoding="klingon-8"))
+    load(form, valid_smtp(pager_encoding="klingon-8", revision=2))  # only a stored record can have it
 
     assert child(form, QComboBox, "pager_encoding").currentText() == "klingon-8 (not offered)"
     assert "Unknown encoding" in child(form, IssueLabel, "pager_encoding_message").text()
@@ -54,5 +58,12 @@ def test_an_unknown_loaded_encoding_is_kept_and_reported(form: ServerFormWidget)
     assert not form.is_valid()
 
 
-def test_escape_bytes_shows_control_and_high_bytes() -> None:
-    assert escape_bytes(b"A\\\x1b\xff ") == "A\\\\\\x1b\\xff "
+def test_hex_bytes_are_grouped_and_long_data_is_cut() -> None:
+    assert hex_bytes(b"A\\\x1b\xff ") == "41 5C 1B FF 20"
+    assert hex_bytes(bytes(40), limit=4) == "00 00 00 00 … (+36 more)"
+
+
+def test_a_two_byte_charset_preview_is_cut_with_the_total_shown() -> None:
+    _severity, text = pager_preview("utf-16")
+    assert "becomes 44 bytes: FF FE 43 00" in text  # byte order mark, then "C"
+    assert text.endswith("… (+12 more)")

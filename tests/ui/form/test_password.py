@@ -98,7 +98,20 @@ def test_an_insecure_keyring_is_named_next_to_the_password(form: ServerFormWidge
     assert warning.isVisible()
     assert warning.severity() is Severity.WARNING
     assert "Insecure" in warning.text()
-    assert "PlaintextKeyring (insecure)" in warning.text()
+    assert "PlaintextKeyring" in warning.text()
+    assert warning.text().casefold().count("insecure") == 1
+
+
+def test_the_insecure_keyring_warning_says_it_once(form: ServerFormWidget) -> None:
+    # The window passes str(BackendInfo): "name (insecure: description)"; the form names it once.
+    load(form, valid_smtp(), keyring_label="plain-text file keyring (insecure: plain-text file)")
+
+    warning = child(form, IssueLabel, "keyring_insecure")
+    assert warning.isVisible()
+    assert warning.text() == (
+        "Insecure password storage (plain-text file keyring): a password typed here is saved unencrypted."
+    )
+    assert "(insecure" not in child(form, QLineEdit, "password").placeholderText()
 
 
 def test_loading_another_record_forgets_the_typed_password(form: ServerFormWidget, qtbot: QtBot) -> None:

@@ -55,3 +55,42 @@ def test_loading_without_a_reason_makes_the_form_editable_again(form: ServerForm
     click(qtbot, child(form, QCheckBox, "auth_auto"))
     assert child(form, QCheckBox, "auth_method_login").isEnabled()
     assert form.record().name == "RelayX"
+
+
+def _base_is_window(widget: QLineEdit | QSpinBox) -> bool:
+    palette = widget.palette()
+    return palette.color(palette.ColorRole.Base) == palette.color(palette.ColorRole.Window)
+
+
+def test_protocol_reads_as_a_label_and_tab_passes_it(form: ServerFormWidget, qtbot: QtBot) -> None:
+    load(form, valid_smtp())
+    protocol = child(form, QLineEdit, "protocol")
+
+    assert protocol.isReadOnly()
+    assert not protocol.hasFrame()
+    assert _base_is_window(protocol)  # no white "type here" box
+    assert protocol.accessibleName() == "Protocol"
+    assert not protocol.focusPolicy() & Qt.FocusPolicy.TabFocus
+
+    name = child(form, QLineEdit, "name")
+    name.setFocus()
+    qtbot.keyClick(name, Qt.Key.Key_Tab)
+    assert form.focusWidget() is child(form, QLineEdit, "server")
+
+
+def test_read_only_text_fields_look_read_only_until_editable_again(form: ServerFormWidget) -> None:
+    load(form, valid_smtp(), read_only_reason=REASON)
+    texts = [child(form, QLineEdit, n) for n in ("name", "server", "login_id", "outgoing_email_id", "password")]
+    spins = [child(form, QSpinBox, n) for n in ("port", "connection_timeout_s")]
+
+    for widget in [*texts, *spins]:
+        assert widget.isReadOnly(), widget.objectName()
+        assert _base_is_window(widget), widget.objectName()
+        assert widget.property("readOnlyLook") is True, widget.objectName()
+    assert all(spin.buttonSymbols() == QSpinBox.ButtonSymbols.NoButtons for spin in spins)
+
+    load(form, valid_smtp())
+
+    for widget in [*texts, *spins]:
+        assert not widget.isReadOnly(), widget.objectName()
+        assert not _base_is_window(widget), widget.objectName()
