@@ -6,6 +6,7 @@ docs/screenshots/test-failed.png        a 465/587 mix-up: failed at TLS, hint, P
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import socket
@@ -19,8 +20,6 @@ ROOT = Path("/work/main")
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-import contextlib
 
 from render_screenshots import SIZE, _demo_keyring, _seed, _show  # noqa: E402
 
