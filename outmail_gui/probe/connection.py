@@ -17,7 +17,8 @@ import time
 from collections.abc import Callable, Iterator
 
 from outmail_gui.probe import hints
-from outmail_gui.probe.errors import Cancelled, ConnectionLost, DeadlineExceeded, ProtocolViolation
+from outmail_gui.probe.errors import Cancelled, ConnectionLost, DeadlineExceeded, EndlessReply, ProtocolViolation
+from outmail_gui.probe.report import plural
 
 MAX_LINE = 2048  # bytes, without CRLF (RFC 5321 allows 512; servers send longer EHLO lines)
 MAX_REPLY = 64 * 1024
@@ -116,7 +117,8 @@ class SmtpConnection:
         self.transcript = transcript
         self.port = port
         self._buf = bytearray()
-        self._received_any = False
+        self.bytes_received = 0
+        self._silence_reserve = 0.0  # while > 0 and nothing was received: give up this long before the deadline
         self.tls_pending = False  # a handshake started and did not finish: the socket is unusable
 
     # -- sending ---------------------------------------------------------------
@@ -140,9 +142,18 @@ class SmtpConnection:
             view = view[sent:]
 
     # -- receiving -------------------------------------------------------------
+    def _wait_slice(self) -> float:
+        wait = self.deadline.slice()
+        if self._silence_reserve > 0 and not self.bytes_received:
+            left = self.deadline.remaining() - self._silence_reserve
+            if left <= 0:
+                raise DeadlineExceeded("The server sent nothing.")
+            wait = min(wait, left)
+        return wait
+
     def _fill(self) -> None:
         while True:
-            self.sock.settimeout(self.deadline.slice())
+            self.sock.settimeout(self._wait_slice())
             try:
                 chunk = self.sock.recv(16384)
             except (TimeoutError, ssl.SSLWantReadError):
@@ -154,7 +165,7 @@ class SmtpConnection:
             if not chunk:
                 raise ConnectionLost("The server closed the connection.")
             self._buf += chunk
-            self._received_any = True
+            self.bytes_received += len(chunk)
             return
 
     def _read_line(self, first_of_session: bool) -> bytes:
@@ -193,9 +204,28 @@ class SmtpConnection:
             if match.group(2) != b"-":
                 return Reply(int(code), tuple(lines))
             if len(lines) >= MAX_REPLY_LINES or size > MAX_REPLY:
-                raise ProtocolViolation(
-                    f"The server's reply did not end after {len(lines)} lines ({size} bytes): an endless reply."
+                what = "greeting" if greeting else "reply"
+                hint = hints.endless_reply(what)
+                raise EndlessReply(
+                    f"The server's {what} did not end after {plural(len(lines), 'line')} "
+                    f"({plural(size, 'byte')}): an endless reply.",
+                    hint.text,
+                    hint.field,
                 )
+
+    def read_greeting(self, silence_reserve_s: float = 0.0) -> Reply:
+        """The server's greeting. A server that has sent nothing at all is given up on ``silence_reserve_s``
+        before the deadline (time kept for finding out why); one that started its greeting gets all the time.
+        """
+        self._silence_reserve = silence_reserve_s
+        try:
+            return self.read_reply(greeting=True)
+        finally:
+            self._silence_reserve = 0.0
+
+    def unread_text(self, limit: int = 80) -> str:
+        """The start of what arrived but is not a complete line yet (shown safely)."""
+        return printable(bytes(self._buf[:limit]))
 
     @contextlib.contextmanager
     def grace(self, seconds: float) -> Iterator[None]:

@@ -39,3 +39,7 @@ class CertificateProblem(ProbeFailure):
     def __init__(self, message: str, hint: str = "", field: str | None = None, verify_code: int = 0) -> None:
         super().__init__(message, hint, field)
         self.verify_code = verify_code
+
+
+class EndlessReply(ProtocolViolation):
+    """A multi-line reply went on past the caps (line count or size)."""

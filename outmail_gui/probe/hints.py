@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from outmail_gui.probe.request import IMPLICIT_TLS_PORT
+from outmail_gui.probe.request import IMPLICIT_TLS_PORT, Security
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -98,8 +98,17 @@ def connection_timed_out(host: str, port: int) -> Hint:
     )
 
 
-def host_not_found(host: str) -> Hint:
-    return Hint(f"The name {host!r} does not exist in DNS: check Server for a typing error.", "server")
+def shown_host(host: str, typed: str = "") -> str:
+    """A host name as the user typed it, with its A-label (DNS) form when that differs:
+    ``'mäil.example' (xn--mil-qla.example in DNS)``; otherwise just ``'host'``."""
+    typed = typed.strip()
+    if typed and not typed.isascii() and typed != host:
+        return f"{typed!r} ({host} in DNS)"
+    return repr(host)
+
+
+def host_not_found(host: str, typed: str = "") -> Hint:
+    return Hint(f"The name {shown_host(host, typed)} does not exist in DNS: check Server for a typing error.", "server")
 
 
 def plain_greeting_on_tls_port(port: int) -> Hint:
@@ -125,11 +134,94 @@ def tls_record_on_plain_port(port: int) -> Hint:
     )
 
 
-def no_greeting(port: int) -> Hint:
-    extra = " Port 465 normally expects implicit TLS: select Use SSL." if port == 465 else ""
+def _implicit_tls_setting(port: int, security: Security) -> tuple[str, str]:
+    """How to test with implicit TLS, in the window's and the command line's terms, and the field."""
+    if port == IMPLICIT_TLS_PORT and security is Security.NONE:
+        return (
+            "select Use SSL (on port 465 the window then uses implicit TLS; command line: --security auto)",
+            "use_ssl",
+        )
+    if port == IMPLICIT_TLS_PORT:
+        return (
+            "set the security to implicit TLS (command line: --security implicit or auto; in the window, "
+            "Use SSL on port 465 always means implicit TLS)",
+            "use_ssl",
+        )
+    use_ssl = "select Use SSL" if security is Security.NONE else "keep Use SSL on"
+    return (
+        f"set the security to implicit TLS (in the window: {use_ssl} and use port 465; "
+        "command line: --security implicit)",
+        "port",
+    )
+
+
+def no_greeting(port: int, security: Security) -> Hint:
+    """A server that accepted the connection and then said nothing (and no TLS check told more)."""
+    if security is Security.IMPLICIT:
+        return Hint(
+            "The TLS connection was set up but the server sent no SMTP greeting: check that this is an SMTP "
+            "port (usually 465 for implicit TLS; another service, such as HTTPS, may listen here), "
+            "or the server may be overloaded.",
+            "port",
+        )
+    setting, field = _implicit_tls_setting(port, security)
     return Hint(
-        "The server accepted the connection but never sent its greeting." + extra,
-        "use_ssl" if port == 465 else "port",
+        "The server accepted the connection but sent no greeting. The usual cause is a port that uses "
+        "implicit TLS (usually 465): the server waits for the TLS handshake while the test waits for its "
+        f"greeting. If this port uses implicit TLS, {setting}; otherwise check that this is an SMTP port "
+        "(usually 25 or 587) and that the mail service is not overloaded.",
+        field,
+    )
+
+
+def implicit_tls_port(port: int, security: Security) -> Hint:
+    """No greeting, and a TLS handshake on a second connection succeeded: the port speaks implicit TLS."""
+    setting, field = _implicit_tls_setting(port, security)
+    spoken = "plain SMTP" if security is Security.NONE else "STARTTLS"
+    return Hint(
+        f"Port {port} uses implicit TLS (the server waits for a TLS handshake before it greets), not {spoken}: "
+        f"{setting}. Alternatively, use the server's STARTTLS port (usually 587) with Use SSL on.",
+        field,
+    )
+
+
+def not_smtp_nor_tls(port: int) -> Hint:
+    """No greeting, and the port does not answer a TLS handshake either."""
+    return Hint(
+        f"Nothing on port {port} behaves like a mail server: it neither greets like SMTP nor speaks TLS. "
+        "Check Port Number (usually 25, 587 for STARTTLS or 465 for implicit TLS) and Server.",
+        "port",
+    )
+
+
+def greeting_too_late() -> Hint:
+    """No greeting in time on the first connection; the second one was answered in plain text."""
+    return Hint(
+        "The server greets in plain text, but only after the time the test waited: it is overloaded, "
+        "or it delays its greeting on purpose (an anti-spam measure). Try again later or ask the server's "
+        "administrator; raise Connection Timeout only if the server is known to be that slow.",
+        "connection_timeout_s",
+    )
+
+
+def greeting_incomplete() -> Hint:
+    return Hint(
+        "The server began its greeting but sent it so slowly that it did not finish within the time-out: "
+        'the server is overloaded, or it (or an anti-spam "tarpit" or firewall in front of it) deliberately '
+        "slows this workstation down. Try again later or ask the server's administrator; raise Connection "
+        "Timeout only if the server is known to be that slow.",
+        "connection_timeout_s",
+    )
+
+
+def endless_reply(what: str) -> Hint:
+    """A multi-line reply that did not end within the caps (``what``: "EHLO reply", "greeting", "reply")."""
+    return Hint(
+        f'The server\'s {what} did not end: it kept sending continuation lines ("250-..." style) beyond '
+        "what any server sends, so the test stopped reading. The server, or a firewall or proxy between "
+        "it and this workstation that rewrites SMTP, is malfunctioning: report it to the server's "
+        "administrator with the transcript.",
+        None,
     )
 
 
@@ -156,10 +248,32 @@ def certificate_untrusted() -> Hint:
     )
 
 
+def _names(names: list[str]) -> str:
+    return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "") if names else "other names"
+
+
 def certificate_wrong_host(host: str, names: list[str]) -> Hint:
-    listed = ", ".join(names[:5]) if names else "other names"
     return Hint(
-        f"The certificate is made out for {listed}, not for {host}: enter in Server a name the certificate covers.",
+        f"The certificate is made out for {_names(names)}, not for {host}: enter in Server a name the "
+        "certificate covers.",
+        "server",
+    )
+
+
+def certificate_untrusted_and_wrong_host(host: str, names: list[str], expired_on: str = "") -> Hint:
+    """Verification stopped at the untrusted issuer; the names were checked on the fetched certificate.
+
+    A fingerprint accepted for a server identifies that exact certificate for that server, so the engine
+    accepts it later whatever names it carries (and warns): the decision to accept a name mismatch is
+    made here, by a person, with the administrator.
+    """
+    expired = f" It has also expired (on {expired_on})." if expired_on else ""
+    return Hint(
+        "The certificate has two problems: it is not issued by an authority this workstation trusts "
+        f"(self-signed or a private CA), and it is made out for {_names(names)}, not for {host}.{expired} "
+        "Enter in Server a name the certificate covers, and install the issuing CA certificate. Accepting this "
+        "exact certificate by its fingerprint would also accept the name mismatch: do that only if the "
+        "server's administrator confirms the fingerprint and that the mismatch is expected.",
         "server",
     )
 

@@ -31,10 +31,11 @@ class MapiProbe:
         try:
             host = network.network_host(self.request.host)
             with self.recorder.step("resolve") as step:
-                addresses = network.resolve(host, self.request.port, self.deadline)
-                step.detail = f"{host} -> {network.describe(addresses)}"
+                addresses = network.resolve(host, self.request.port, self.deadline, self.request.host)
+                step.detail = f"{network.shown_name(host, self.request.host)} -> {network.describe(addresses)}"
             with self.recorder.step("connect") as step:
-                sock = network.connect(addresses, host, self.request.port, self.deadline)
+                shown = network.shown_name(host, self.request.host)
+                sock = network.connect(addresses, shown, self.request.port, self.deadline)
                 step.detail = f"connected to {sock.getpeername()[0]} port {self.request.port}"
             conn = SmtpConnection(sock, self.deadline, self.transcript, self.request.port)
             try:

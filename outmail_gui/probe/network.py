@@ -41,8 +41,12 @@ def _is_ip(host: str) -> bool:
     return False
 
 
-def resolve(host: str, port: int, deadline: Deadline) -> list[Address]:
-    """A and AAAA records (getaddrinfo runs in a helper thread so the deadline still holds)."""
+def resolve(host: str, port: int, deadline: Deadline, typed: str = "") -> list[Address]:
+    """A and AAAA records (getaddrinfo runs in a helper thread so the deadline still holds).
+
+    ``host`` is the A-label form (:func:`network_host`); ``typed``, the name as the user entered it,
+    is shown beside it in messages when it differs (an IDN).
+    """
     if _is_ip(host):
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_NUMERICHOST)
         return [(info[0], info[4]) for info in infos]
@@ -54,6 +58,7 @@ def resolve(host: str, port: int, deadline: Deadline) -> list[Address]:
         except (OSError, UnicodeError) as exc:
             result["error"] = exc
 
+    shown = hints.shown_host(host, typed)
     worker = threading.Thread(target=lookup, name="outmail-resolve", daemon=True)
     worker.start()
     while worker.is_alive():
@@ -61,7 +66,7 @@ def resolve(host: str, port: int, deadline: Deadline) -> list[Address]:
             wait = deadline.slice()
         except DeadlineExceeded:
             raise ProbeFailure(
-                f"The name {host!r} could not be resolved in time: the DNS server does not answer.",
+                f"The name {shown} could not be resolved in time: the DNS server does not answer.",
                 "Check this workstation's network and DNS settings.",
                 "server",
             ) from None
@@ -70,21 +75,27 @@ def resolve(host: str, port: int, deadline: Deadline) -> list[Address]:
     if error is not None:
         code = getattr(error, "errno", None)
         if code in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", -5)):
-            hint = hints.host_not_found(host)
-            raise ProbeFailure(f"Host not found: {host!r} has no address in DNS.", hint.text, hint.field)
+            hint = hints.host_not_found(host, typed)
+            raise ProbeFailure(f"Host not found: {shown} has no address in DNS.", hint.text, hint.field)
         if code == socket.EAI_AGAIN:
             raise ProbeFailure(
-                f"The name {host!r} could not be resolved: the DNS server did not answer (temporary failure).",
+                f"The name {shown} could not be resolved: the DNS server did not answer (temporary failure).",
                 "Check this workstation's network and DNS settings, then try again.",
                 "server",
             )
-        raise ProbeFailure(f"The name {host!r} could not be resolved: {error}.", "", "server")
+        raise ProbeFailure(f"The name {shown} could not be resolved: {error}.", "", "server")
     seen: list[Address] = []
     for info in result.get("infos", []):
         entry = (info[0], info[4])
         if entry not in seen:
             seen.append(entry)
     return seen
+
+
+def shown_name(host: str, typed: str = "") -> str:
+    """The host for step details: ``mäil.example (xn--mil-qla.example)`` for an IDN, else ``host``."""
+    typed = typed.strip()
+    return f"{typed} ({host})" if typed and not typed.isascii() and typed != host else host
 
 
 def describe(addresses: list[Address]) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from outmail_gui.probe.report import ProbeReport, StepStatus
+from outmail_gui.probe.report import ProbeReport, StepStatus, days_left_text
 
 _LABELS = {
     "resolve": "Resolve",
@@ -41,7 +41,9 @@ def text_report(report: ProbeReport, transcript: bool = False) -> str:
         if cert.sans:
             lines.append(f"  names: {', '.join(cert.sans)}")
         lines.append(f"  issuer: {cert.issuer}")
-        lines.append(f"  expires: {cert.not_after} ({cert.days_left} days left)")
+        lines.append(f"  expires: {cert.not_after} ({days_left_text(cert.days_left)})")
+        if cert.matches_host is False:
+            lines.append(f"  warning: made out for other names than {report.host}")
         lines.append(f"  SHA-256: {cert.sha256}")
     if report.capabilities_before_tls:
         lines.append("Capabilities before TLS: " + ", ".join(report.capabilities_before_tls))

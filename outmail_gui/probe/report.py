@@ -17,6 +17,20 @@ if TYPE_CHECKING:
     from typing import Any
 
 
+def plural(count: int, noun: str, nouns: str = "") -> str:
+    """``1 extension``, ``0 extensions``, ``2 bytes``: a count with its noun in the right number."""
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
+
+
+def days_left_text(days: int | None) -> str:
+    """A certificate's remaining validity in words: ``1 day left``, ``0 days left``, ``expired``."""
+    if days is None:
+        return "expiry unknown"
+    if days < 0:
+        return "expired"
+    return f"{plural(days, 'day')} left"
+
+
 class StepStatus(enum.StrEnum):
     RUNNING = "running"
     PASSED = "passed"
@@ -59,6 +73,9 @@ class CertInfo:
     sha256: str = ""  # upper-case hex pairs joined by ':'
     verified: bool = False
     pinned: bool = False  # accepted only because it matches the fingerprint pinned for the host
+    # Whether the certificate names the host tested (its DNS/IP SANs, as a verifying client checks them):
+    # True when verified; checked separately for an unverified one; None when unknown.
+    matches_host: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

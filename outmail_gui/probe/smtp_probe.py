@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import enum
 import ssl
+import time
 
 from outmail_gui.probe import hints, network, tls
 from outmail_gui.probe.authenticate import authenticate
@@ -20,15 +21,19 @@ from outmail_gui.probe.errors import (
     CertificateProblem,
     ConnectionLost,
     DeadlineExceeded,
+    EndlessReply,
     ProbeFailure,
     ProtocolViolation,
 )
 from outmail_gui.probe.redact import Redactor
-from outmail_gui.probe.report import ProbeReport, TlsInfo
+from outmail_gui.probe.report import ProbeReport, TlsInfo, days_left_text, plural
 from outmail_gui.probe.request import ProbeRequest, Security
 from outmail_gui.probe.steps import StepCallback, StepRecorder
 
 QUIT_GRACE_S = 1.0
+# A server that sends no greeting at all is given up on this long before the deadline (at most a quarter of
+# the time left), to check on a second connection whether the port speaks implicit TLS instead.
+IMPLICIT_TLS_CHECK_S = 3.0
 
 
 class _Mode(enum.Enum):
@@ -57,14 +62,16 @@ class SmtpProbe:
         self.transcript = Transcript(self.redact)
         self.recorder = StepRecorder(self.report, self.redact, on_step)
         self.deadline = Deadline(request.timeout_s, cancel)
+        self.shown_host = network.shown_name(self.host, request.host)  # "mäil.example (xn--mil-qla.example)"
         self.addresses: list[network.Address] = []
+        self._peer: network.Address | None = None
         self._fetched: TlsInfo | None = None
 
     def run(self) -> ProbeReport:
         try:
             with self.recorder.step("resolve") as step:
-                self.addresses = network.resolve(self.host, self.request.port, self.deadline)
-                step.detail = f"{self.host} -> {network.describe(self.addresses)}"
+                self.addresses = network.resolve(self.host, self.request.port, self.deadline, self.request.host)
+                step.detail = f"{self.shown_host} -> {network.describe(self.addresses)}"
             try:
                 self._session(_Mode.NORMAL, self.recorder, self.transcript)
             except _PinRetry as retry:
@@ -79,8 +86,9 @@ class SmtpProbe:
     # -- the session ---------------------------------------------------------
     def _session(self, mode: _Mode, recorder: StepRecorder, transcript: Transcript) -> None:
         with recorder.step("connect") as step:
-            sock = network.connect(self.addresses, self.host, self.request.port, self.deadline)
+            sock = network.connect(self.addresses, self.shown_host, self.request.port, self.deadline)
             peer = sock.getpeername()
+            self._peer = (sock.family, tuple(peer))
             step.detail = f"connected to {peer[0]} port {peer[1]}"
         conn = SmtpConnection(sock, self.deadline, transcript, self.request.port)
         polite = False
@@ -88,7 +96,7 @@ class SmtpProbe:
             if self.security is Security.IMPLICIT:
                 self._implicit_tls(conn, mode, recorder)
             with recorder.step("greeting") as step:
-                greeting = self._greeting(conn)
+                greeting = self._greeting(conn, mode)
                 step.detail = greeting.first_line
             with recorder.step("ehlo") as step:
                 polite = True
@@ -120,16 +128,16 @@ class SmtpProbe:
                 self._quiet_quit(conn)
             conn.close()
 
-    def _greeting(self, conn: SmtpConnection) -> Reply:
+    def _greeting(self, conn: SmtpConnection, mode: _Mode) -> Reply:
+        # Without implicit TLS, a silent server is most often an implicit-TLS port waiting for our
+        # ClientHello: keep some time to check that on a second connection.
+        check_tls = mode is _Mode.NORMAL and self.security is not Security.IMPLICIT
+        reserve = min(IMPLICIT_TLS_CHECK_S, self.deadline.remaining() / 4) if check_tls else 0.0
+        started = time.monotonic()
         try:
-            reply = conn.read_reply(greeting=True)
+            reply = conn.read_greeting(silence_reserve_s=reserve)
         except DeadlineExceeded:
-            hint = hints.no_greeting(self.request.port)
-            raise ProbeFailure(
-                f"No greeting from the server within the time-out ({self.request.timeout_s:g} s).",
-                hint.text,
-                hint.field,
-            ) from None
+            raise self._no_greeting(conn, time.monotonic() - started, check_tls) from None
         if reply.code != 220:
             hint = hints.for_reply(reply.code, reply.text) or hints.Hint(
                 "The server does not accept connections from this workstation now."
@@ -141,12 +149,100 @@ class SmtpProbe:
             )
         return reply
 
+    def _no_greeting(self, conn: SmtpConnection, waited: float, check_tls: bool) -> ProbeFailure:
+        """Why the greeting did not come: a drip, an implicit-TLS port, or a silent non-SMTP service."""
+        timeout = f"{self.request.timeout_s:g} s"
+        port, security = self.request.port, self.security
+        if conn.bytes_received:
+            partial = conn.unread_text()
+            if partial:
+                conn.transcript.note(f"incomplete greeting line so far: {partial}")
+            hint = hints.greeting_incomplete()
+            shown = f": {partial[:40]!r}" if partial else ""
+            return ProbeFailure(
+                f"The server started its greeting but did not complete it within the time-out ({timeout}): "
+                f"only {plural(conn.bytes_received, 'byte')} arrived{shown}.",
+                hint.text,
+                hint.field,
+            )
+        silent = f"No greeting from the server within {waited:.1f} s (time-out {timeout})"
+        if not check_tls:
+            hint = hints.no_greeting(port, security)
+            return ProbeFailure(f"{silent}.", hint.text, hint.field)
+        conn.close()  # before the second connection: some servers allow one connection per client
+        speaks_tls, how = self._speaks_implicit_tls()
+        if speaks_tls:
+            hint = hints.implicit_tls_port(port, security)
+            return ProbeFailure(
+                f"{silent}: the server waits for the client to speak first. A TLS handshake on a second "
+                f"connection succeeded ({how}): this port uses implicit TLS.",
+                hint.text,
+                hint.field,
+            )
+        if speaks_tls is False:
+            hint = hints.greeting_too_late() if how == "it answered in plain text" else hints.not_smtp_nor_tls(port)
+            return ProbeFailure(
+                f"{silent}, and the port does not speak implicit TLS either (a TLS handshake on a second "
+                f"connection failed: {how}).",
+                hint.text,
+                hint.field,
+            )
+        hint = hints.no_greeting(port, security)
+        return ProbeFailure(
+            f"{silent}; whether the port speaks implicit TLS instead is unknown ({how}).", hint.text, hint.field
+        )
+
+    def _speaks_implicit_tls(self) -> tuple[bool | None, str]:
+        """A TLS handshake on a new connection to the same address, within the time left: True (with the
+        TLS version), False (with the reason) or None (no time, or no answer). Nothing but the TLS
+        handshake is sent: no SMTP command, no credential; the connection is closed at once."""
+        self.transcript.note(
+            "no greeting: checking on a second connection whether this port speaks implicit TLS "
+            "(TLS handshake only; nothing else is sent)"
+        )
+        if self._peer is None:
+            return None, "no address to connect to"
+        try:
+            sock = network.connect([self._peer], self.shown_host, self.request.port, self.deadline)
+        except Cancelled:
+            raise
+        except ProbeFailure as exc:
+            return None, f"the second connection failed: {exc.message.rstrip('.')}"
+        conn = SmtpConnection(sock, self.deadline, Transcript(self.redact), self.request.port)
+        try:
+            tls_sock = conn.start_tls(tls.inspection_context(), self.host)
+        except Cancelled:
+            raise
+        except DeadlineExceeded:
+            verdict: tuple[bool | None, str] = None, "no answer to the TLS handshake within the time-out"
+        except ssl.SSLError as exc:
+            reason = exc.reason or ""
+            plain = reason in tls.PLAIN_TEXT_REASONS
+            verdict = False, "it answered in plain text" if plain else (reason or str(exc)).lower().replace("_", " ")
+        except (OSError, EOFError) as exc:
+            verdict = False, f"the server closed the connection ({type(exc).__name__})"
+        else:
+            verdict = True, tls_sock.version() or "TLS"
+        finally:
+            conn.close()
+        self.transcript.note(
+            "the port completed a TLS handshake: it uses implicit TLS"
+            if verdict[0]
+            else f"no implicit TLS found: {verdict[1]}"
+        )
+        return verdict
+
     def _ehlo(self, conn: SmtpConnection) -> tuple[list[str], str]:
         name = self.request.ehlo_name or _address_literal(conn)
-        reply = conn.command(f"EHLO {name}")
+        try:
+            reply = conn.command(f"EHLO {name}")
+        except EndlessReply as exc:
+            hint = hints.endless_reply("EHLO reply")
+            raise EndlessReply(exc.message.replace("server's reply", "server's EHLO reply"), hint.text) from None
         if reply.code == 250:
             caps = list(reply.lines[1:])
-            return caps, f"{len(caps)} extensions: " + ", ".join(c.split(" ")[0] for c in caps)
+            listed = ": " + ", ".join(c.split(" ")[0] for c in caps) if caps else ""
+            return caps, plural(len(caps), "extension") + listed
         if 500 <= reply.code < 600:
             helo = conn.command(f"HELO {name}")
             if helo.code == 250:
@@ -199,7 +295,7 @@ class SmtpProbe:
             if isinstance(failure, CertificateProblem) and self.request.pinned_sha256 and mode is _Mode.NORMAL:
                 raise _PinRetry(failure) from None
             raise failure from None
-        info = tls.tls_info(sock, "implicit" if implicit else "starttls", verified)
+        info = tls.tls_info(sock, "implicit" if implicit else "starttls", verified, self.host)
         if mode is _Mode.FETCH_CERT:
             self._fetched = info
             return ""
@@ -210,7 +306,9 @@ class SmtpProbe:
         detail = f"{info.version}, {info.cipher}"
         if cert:
             state = "verified" if cert.verified else "not verifiable, accepted by its pinned fingerprint"
-            detail += f"; certificate {cert.subject} ({state}, {cert.days_left} days left)"
+            if cert.matches_host is False:
+                state += f"; made out for {', '.join(cert.sans[:5]) or cert.subject}, not for {self.shown_host}"
+            detail += f"; certificate {cert.subject} ({state}, {days_left_text(cert.days_left)})"
         return detail
 
     def _check_pin(self, info: TlsInfo) -> None:
@@ -227,6 +325,14 @@ class SmtpProbe:
             )
         assert cert is not None
         cert.pinned = True
+        if cert.matches_host is False:
+            # The pin names this exact certificate (SHA-256) for this server, so it stands for the server's
+            # identity whatever names the certificate carries; the difference is never hidden, though.
+            self.report.warnings.append(
+                f"The certificate is made out for {', '.join(cert.sans[:5]) or cert.subject or 'other names'}, "
+                f"not for {self.shown_host}: it is accepted only because its SHA-256 fingerprint is the one "
+                "trusted for this server."
+            )
 
     def _retry_pinned(self, problem: CertificateProblem) -> None:
         """Verification failed but the user pinned a fingerprint for this host: reconnect and compare."""
@@ -239,7 +345,11 @@ class SmtpProbe:
         self._session(_Mode.PINNED, self.recorder, self.transcript)
 
     def _show_certificate_after_failure(self, failure: CertificateProblem) -> None:
-        """Fetch the certificate only to show it (quiet session, nothing sent after the handshake)."""
+        """Fetch the certificate only to show it (quiet session, nothing sent after the handshake).
+
+        Verification stops at its first problem (an untrusted issuer comes before the name, the name
+        before the dates): the fetched certificate is checked for the others, so all are reported.
+        """
         self._fetched = None
         quiet = StepRecorder(self.report, self.redact, None, quiet=True)
         with contextlib.suppress(ProbeFailure, OSError):
@@ -251,13 +361,31 @@ class SmtpProbe:
         cert = info.certificate
         if cert is None:
             return
+        names = cert.sans or ([cert.subject] if cert.subject else [])
+        wrong_host = failure.verify_code in (tls.V_ERR_HOSTNAME_MISMATCH, tls.V_ERR_IP_ADDRESS_MISMATCH)
+        hint: hints.Hint | None = None
         if failure.verify_code == tls.V_ERR_CERT_HAS_EXPIRED:
             hint = hints.certificate_expired(cert.not_after[:10])
-            self.report.hint, self.report.hint_field = hint.text, hint.field
-        elif failure.verify_code in (tls.V_ERR_HOSTNAME_MISMATCH, tls.V_ERR_IP_ADDRESS_MISMATCH):
-            hint = hints.certificate_wrong_host(self.host, cert.sans or [cert.subject])
+        elif wrong_host:
+            hint = hints.certificate_wrong_host(self.shown_host, names)
+        else:  # untrusted (or not yet valid): verification did not get as far as the name and the dates
+            expired_on = cert.not_after[:10] if cert.days_left is not None and cert.days_left < 0 else ""
+            if cert.matches_host is False:
+                hint = hints.certificate_untrusted_and_wrong_host(self.shown_host, names, expired_on)
+                also = f" It is also made out for {', '.join(names[:5]) or 'other names'}, not for {self.shown_host}"
+                self._append_to_failed_step("tls", also + (f", and it expired on {expired_on}." if expired_on else "."))
+            elif expired_on:
+                self._append_to_failed_step("tls", f" It has also expired (on {expired_on}).")
+                self.report.hint += f" The certificate has also expired (on {expired_on}): it must be renewed."
+        if hint is not None:
             self.report.hint, self.report.hint_field = hint.text, hint.field
         self.report.hint += f" (certificate SHA-256 {cert.sha256})"
+
+    def _append_to_failed_step(self, name: str, text: str) -> None:
+        for step in self.report.steps:
+            if step.name == name and not step.ok:
+                step.detail += text
+                return
 
     # -- after authentication -------------------------------------------------
     def _mail_steps(self, conn: SmtpConnection, caps: list[str], recorder: StepRecorder) -> None:

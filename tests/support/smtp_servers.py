@@ -50,11 +50,15 @@ def make_tls(
     names: tuple[str, ...] = ("localhost", "127.0.0.1"),
     not_after: dt.datetime | None = None,
     ca: trustme.CA | None = None,
+    **subject: str,
 ) -> TlsMaterial:
-    """A CA (new unless given) and a server certificate for ``names``, written as PEM files."""
+    """A CA (new unless given) and a server certificate for ``names``, written as PEM files.
+
+    ``subject``: trustme's ``common_name``, ``organization_name``, ``organization_unit_name``.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     ca = ca or trustme.CA()
-    kwargs: dict[str, Any] = {}
+    kwargs: dict[str, Any] = dict(subject)
     if not_after is not None:
         kwargs["not_after"] = not_after
         kwargs["not_before"] = not_after - dt.timedelta(days=30)
