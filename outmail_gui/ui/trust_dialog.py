@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from outmail_gui.probe.report import CertInfo
+from outmail_gui.probe.report import CertInfo, days_left_text
 from outmail_gui.probe.tls import normalize_fingerprint
 
 TRUST = "Trust this certificate for this server"
@@ -28,7 +28,7 @@ def certificate_rows(cert: CertInfo) -> list[tuple[str, str]]:
     """The facts a person compares with what the server's administrator says."""
     expiry = cert.not_after[:19].replace("T", " ") + " UTC" if cert.not_after else "unknown"
     if cert.days_left is not None:
-        expiry += f" ({cert.days_left} days left)" if cert.days_left >= 0 else " (expired)"
+        expiry += f" ({days_left_text(cert.days_left)})"
     return [
         ("Subject", cert.subject or "(none)"),
         ("Names", ", ".join(cert.sans) or "(none)"),
@@ -51,6 +51,12 @@ class TrustCertificateDialog(QDialog):
             "Trust it only after the server's administrator confirmed this SHA-256 fingerprint. "
             "It will be accepted for this server only; any other certificate will fail the test again."
         )
+        if cert.matches_host is False:
+            names = ", ".join(cert.sans) or cert.subject or "another name"
+            text = (
+                f"Warning: this certificate is made out for {names}, not for {host}. Trusting it also accepts "
+                "that mismatch: do it only if the administrator confirms the mismatch is expected.\n\n" + text
+            )
         if previous and normalize_fingerprint(previous) != normalize_fingerprint(cert.sha256):
             text = (
                 "Warning: this is NOT the certificate trusted before for this server. The server may have a new "

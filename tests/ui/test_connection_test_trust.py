@@ -103,6 +103,20 @@ def test_the_trust_dialog_warns_when_the_certificate_changed(qtbot: QtBot, tls_m
     assert "Warning" not in child(same, QLabel, "trust_intro").text()
 
 
+def test_the_trust_dialog_names_a_certificate_made_out_for_another_host(qtbot: QtBot) -> None:
+    from outmail_gui.probe.report import CertInfo
+
+    cert = CertInfo(
+        subject="CN=other.example", sans=["other.example"], issuer="CN=Private CA", sha256="AA:BB",
+        days_left=1, matches_host=False,
+    )  # fmt: skip
+    dialog = TrustCertificateDialog("Main", "localhost", cert, "", None)
+    qtbot.addWidget(dialog)
+    intro = child(dialog, QLabel, "trust_intro").text()
+    assert intro.startswith("Warning: this certificate is made out for other.example, not for localhost.")
+    assert "(1 day left)" in child(dialog, QLabel, "trust_expires").text()
+
+
 def test_insecure_auth_accepted_sends_the_stored_password(
     qtbot: QtBot,
     make_window: WindowFactory,
