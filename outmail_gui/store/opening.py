@@ -17,8 +17,12 @@ from outmail_gui.store.connection import configure, connect, corrupt_message, im
 from outmail_gui.store.errors import DatabaseCorruptError, SchemaTooNewError, StoreEnvironmentError, StoreError
 
 
-def open_database(data_dir: Path) -> tuple[sqlite3.Connection, str | None]:
-    """An open, configured, current connection, and a warning if the daily backup failed."""
+def open_database(data_dir: Path, *, daily_backup: bool = True) -> tuple[sqlite3.Connection, str | None]:
+    """An open, configured, current connection, and a warning if the daily backup failed.
+
+    ``daily_backup=False`` leaves the daily copy to the caller (:func:`daily_backup_if_due`),
+    e.g. the window makes it just after its first paint. Integrity is checked either way.
+    """
     path = database_path(data_dir)
     _refuse_emptied_file(data_dir, path)
     try:
@@ -26,7 +30,7 @@ def open_database(data_dir: Path) -> tuple[sqlite3.Connection, str | None]:
     except sqlite3.Error as exc:
         raise _as_store_error(exc, data_dir) from None
     try:
-        warning = _prepare(conn, data_dir, path)
+        warning = _prepare(conn, data_dir, path, daily_backup)
     except sqlite3.Error as exc:
         conn.close()
         raise _as_store_error(exc, data_dir) from None
@@ -36,7 +40,7 @@ def open_database(data_dir: Path) -> tuple[sqlite3.Connection, str | None]:
     return conn, warning
 
 
-def _prepare(conn: sqlite3.Connection, data_dir: Path, path: Path) -> str | None:
+def _prepare(conn: sqlite3.Connection, data_dir: Path, path: Path, daily_backup: bool = True) -> str | None:
     version = user_version(conn)
     supported = schema.schema_version()
     if version > supported:
@@ -54,11 +58,19 @@ def _prepare(conn: sqlite3.Connection, data_dir: Path, path: Path) -> str | None
     configure(conn)
     if version < supported:
         migrate(conn, data_dir, version)
-    if version > 0 and bk.backup_due(data_dir):
-        try:
-            bk.make_backup(conn, data_dir, "daily")
-        except (OSError, sqlite3.Error) as exc:
-            return f"The daily backup of the settings database could not be written: {exc}"
+    if version > 0 and daily_backup:
+        return daily_backup_if_due(conn, data_dir)
+    return None
+
+
+def daily_backup_if_due(conn: sqlite3.Connection, data_dir: Path) -> str | None:
+    """Copy the database when the newest backup is a day old; a warning if the copy failed."""
+    if not bk.backup_due(data_dir):
+        return None
+    try:
+        bk.make_backup(conn, data_dir, "daily")
+    except (OSError, sqlite3.Error) as exc:
+        return f"The daily backup of the settings database could not be written: {exc}"
     return None
 
 

@@ -33,7 +33,7 @@ from outmail_gui.store.errors import (
     StoreError,
     ValidationFailed,
 )
-from outmail_gui.store.opening import open_database
+from outmail_gui.store.opening import daily_backup_if_due, open_database
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -75,8 +75,11 @@ class ServerRepository:
         self.backup_warning = backup_warning
 
     @classmethod
-    def open(cls, data_dir: Path) -> ServerRepository:
-        """Open (creating or upgrading) the database in ``data_dir``; raises StoreError subclasses."""
+    def open(cls, data_dir: Path, *, daily_backup: bool = True) -> ServerRepository:
+        """Open (creating or upgrading) the database in ``data_dir``; raises StoreError subclasses.
+
+        With ``daily_backup=False`` the daily copy is left to :meth:`daily_backup_if_due`.
+        """
         directory = Path(data_dir)
         try:
             directory.mkdir(parents=True, exist_ok=True)
@@ -84,8 +87,15 @@ class ServerRepository:
             raise StoreEnvironmentError(
                 f"Cannot open the settings database in {directory}: {exc.strerror or exc}."
             ) from None
-        conn, warning = open_database(directory)
+        conn, warning = open_database(directory, daily_backup=daily_backup)
         return cls(conn, directory, warning)
+
+    def daily_backup_if_due(self) -> str | None:
+        """Make the daily backup copy if one is due; a warning (also kept in ``backup_warning``) if it failed."""
+        warning = daily_backup_if_due(self._conn, self.data_dir)
+        if warning:
+            self.backup_warning = warning
+        return warning
 
     @staticmethod
     def restore_backup(data_dir: Path, backup: Path) -> Path:
@@ -126,6 +136,16 @@ class ServerRepository:
     @_translated
     def list_servers(self) -> list[ServerSettings]:
         return [rows.from_row(r) for r in self._conn.execute(rows.SELECT + " ORDER BY name_key, id")]
+
+    @_translated
+    def list_server_rows(self) -> list[rows.ServerListRow]:
+        """What the window's list shows of every server (cheap: no full record is built)."""
+        return rows.list_rows(self._conn)
+
+    @_translated
+    def find(self, server_id: str) -> ServerSettings | None:
+        """The record of ``server_id``, or ``None`` when it does not exist (any more)."""
+        return self._find(server_id)
 
     @_translated
     def get(self, server_id: str) -> ServerSettings:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import sqlite3
-from typing import Any
+from typing import Any, NamedTuple
 
 from outmail_gui.domain.rules import normalized_name
 from outmail_gui.domain.settings import AuthMethod, Protocol, ServerSettings
@@ -55,3 +55,64 @@ def from_row(row: sqlite3.Row | tuple[Any, ...]) -> ServerSettings:
     for index in _BOOL_INDEXES:
         values[index] = bool(values[index])
     return ServerSettings(*values)
+
+
+# ----- the server list's projection: only what the window's list shows, sorts and filters
+
+LIST_FIELDS: tuple[str, ...] = (
+    "id",
+    "revision",
+    "protocol",
+    "name",
+    "server",
+    "port",
+    "active",
+    "is_default",
+    "partition",
+    "outgoing_email_id",
+)
+SELECT_LIST = f"SELECT {', '.join(LIST_FIELDS)} FROM servers"
+
+
+class ServerListRow(NamedTuple):
+    """One server as the list shows it: a plain tuple straight from SQLite, no record built.
+
+    Start-up with 10,000 servers reads these instead of full :class:`ServerSettings`
+    records; the full record of a row is read when it is needed (selection, Test all).
+    ``protocol`` is the stored text ("smtp"/"mapi"), ``active``/``is_default`` may be 0/1.
+    """
+
+    id: str
+    revision: int
+    protocol: str
+    name: str
+    server: str
+    port: int
+    active: bool
+    is_default: bool
+    partition: str | None
+    outgoing_email_id: str
+
+    @property
+    def is_mapi(self) -> bool:
+        return self.protocol == "mapi"
+
+    @classmethod
+    def of(cls, record: ServerSettings) -> ServerListRow:
+        return cls(
+            record.id,
+            record.revision,
+            record.protocol.value,
+            record.name,
+            record.server,
+            record.port,
+            record.active,
+            record.is_default,
+            record.partition or None,
+            record.outgoing_email_id,
+        )
+
+
+def list_rows(conn: sqlite3.Connection, order: str = " ORDER BY name_key, id") -> list[ServerListRow]:
+    """Every server's list projection (``tuple.__new__`` per row: no Python call per row)."""
+    return list(map(ServerListRow._make, conn.execute(SELECT_LIST + order)))

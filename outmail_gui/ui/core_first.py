@@ -8,7 +8,6 @@ beyond loading them; a module missing here is still imported where it is used.
 """
 
 # ruff: noqa: F401
-import getpass
 import locale
 
 import outmail_gui.domain.oauth

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -48,14 +49,16 @@ def build_main_window(
     analyst: str | None = None,
     secrets: SecretStore | None = None,
     state_store: WindowStateStore | None = None,
+    daily_backup: bool = True,
 ) -> MainWindow:
     """The fully wired main window for ``data_dir``, not shown; raises the store's StoreError subclasses.
 
     ``secrets`` defaults to the system keyring (imported on first use); ``state_store`` to the
-    window settings under the user's config directory.
+    window settings under the user's config directory. ``daily_backup=False`` leaves the daily
+    backup copy to the caller (:func:`run_gui` makes it just after the first paint).
     """
     application()
-    repository = ServerRepository.open(Path(data_dir))
+    repository = ServerRepository.open(Path(data_dir), daily_backup=daily_backup)
     try:
         window = MainWindow(
             repository,
@@ -71,6 +74,30 @@ def build_main_window(
     if repository.backup_warning:
         window.show_status(repository.backup_warning)
     return window
+
+
+class _DailyBackupAfterPaint(QObject):
+    """Makes the daily backup (when due) just after the first paint, or at the latest on :meth:`run`."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self._done = False
+        window.list_view.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._done:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self, self.run)
+        return False
+
+    def run(self) -> None:
+        if self._done or self._window.is_shut_down():
+            return
+        self._done = True
+        warning = self._window.repository.daily_backup_if_due()
+        if warning:
+            self._window.show_status(warning)
 
 
 class _ExitAfterPaint(QObject):
@@ -114,13 +141,24 @@ def run_gui(argv: Sequence[str]) -> int:
     except OSError as exc:
         _fatal(f"The data directory cannot be used: {exc}")
         return EXIT_FAILED
-    window = _open_window(directory, args.analyst)
+    # Start-up builds long-lived objects (Qt types, modules, the list's rows): no garbage
+    # collection passes over them while they are built, and none afterwards - they live as
+    # long as the window, so they are frozen out of later collections, the one at exit too.
+    gc.disable()
+    try:
+        window = _open_window(directory, args.analyst)
+        if window is not None:
+            backup = _DailyBackupAfterPaint(window)  # integrity is checked before; the copy can wait
+            if args.exit_when_shown:
+                _ExitAfterPaint(app, window.list_view.viewport())
+            window.show()
+    finally:
+        gc.freeze()
+        gc.enable()
     if window is None:
         return EXIT_FAILED
-    if args.exit_when_shown:
-        _ExitAfterPaint(app, window.list_view.viewport())
-    window.show()
     status = app.exec()
+    backup.run()  # when the window closed before it was painted
     window.shut_down()
     window.deleteLater()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
@@ -131,7 +169,7 @@ def _open_window(directory: Path, analyst: str | None) -> MainWindow | None:
     """Build the window, telling the user about a newer or damaged database; None to quit."""
     while True:
         try:
-            return build_main_window(directory, analyst=analyst)
+            return build_main_window(directory, analyst=analyst, daily_backup=False)
         except StoreError as exc:
             if not _handle_start_error(exc, directory):
                 return None
@@ -139,6 +177,7 @@ def _open_window(directory: Path, analyst: str | None) -> MainWindow | None:
 
 def _handle_start_error(exc: StoreError, directory: Path) -> bool:
     """Tell the user; True when a backup was restored and opening should be tried again."""
+    gc.enable()  # the dialogs may stay open a while
     from outmail_gui.ui.dialogs import ErrorDialog, RestoreBackupDialog
 
     if isinstance(exc, SchemaTooNewError):

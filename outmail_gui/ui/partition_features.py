@@ -6,7 +6,6 @@ which servers open read-only: those in a partition the current analyst may not a
 
 from __future__ import annotations
 
-import getpass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer
@@ -37,6 +36,8 @@ def resolve_analyst(repository: ServerRepository, analyst: str | None) -> str | 
 
 
 def os_login() -> str:
+    import getpass  # only when analysts are set up: not on every start
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no login name (containers without a passwd entry)
