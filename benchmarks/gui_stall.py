@@ -173,10 +173,10 @@ def _measure(data_dir: Path, ports: list[dict[str, Any]], timeout: int, rounds: 
     from outmail_gui.ui.launch import application, build_main_window
 
     sys.path.insert(0, str(ROOT / "scripts"))
-    from render_screenshots import _demo_keyring
+    from screenshots.demo_data import DemoKeyring
 
     application()
-    window = build_main_window(data_dir, secrets=SecretStore(_demo_keyring()))
+    window = build_main_window(data_dir, secrets=SecretStore(DemoKeyring(data_dir / "keyring.json")))
     window.resize(1440, 880)
     window.show()
     QApplication.processEvents()

@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from outmail_gui.cli.main import command_name
+from outmail_gui.cli.words import command_name  # not cli.main: that imports argparse
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms of every CLI command)
 if TYPE_CHECKING:

@@ -14,28 +14,9 @@ import sys
 from collections.abc import Callable, Sequence
 
 from outmail_gui.cli.common import EXIT_FAILED, ArgumentParser, CommandError
+from outmail_gui.cli.words import COMMAND_MODULES, COMMANDS, command_name
 
-# command name -> the module that registers it
-COMMANDS: dict[str, str] = {
-    "servers": "outmail_gui.cli.servers",
-    "probe": "outmail_gui.cli.probe",
-    "test": "outmail_gui.cli.probe",
-    "routing": "outmail_gui.cli.routing",
-    "oauth": "outmail_gui.cli.oauth",
-}
-COMMAND_MODULES: tuple[str, ...] = tuple(dict.fromkeys(COMMANDS.values()))
-_OPTIONS_WITH_VALUE = frozenset({"--data-dir", "--analyst"})
-
-
-def command_name(argv: Sequence[str]) -> str | None:
-    """The first word that is not a global option: a command, ``-h``/``--help``, or a typo."""
-    words = iter(argv)
-    for word in words:
-        if word in _OPTIONS_WITH_VALUE:
-            next(words, None)
-        elif not word.startswith("-") or word in ("-h", "--help"):
-            return word
-    return None
+__all__ = ["COMMANDS", "COMMAND_MODULES", "add_global_options", "build_parser", "command_name", "run"]
 
 
 def add_global_options(parser: argparse.ArgumentParser) -> None:

@@ -49,6 +49,8 @@ _OLD_VERSION_REASONS = {
     "NO_PROTOCOLS_AVAILABLE",
     "VERSION_TOO_LOW",
     "TLSV1_ALERT_INSUFFICIENT_SECURITY",
+    # TLS 1.0/1.1 sign the handshake with MD5+SHA-1; some OpenSSL builds stop there instead.
+    "LEGACY_SIGALG_DISALLOWED_OR_UNSUPPORTED",
 }
 
 
@@ -310,6 +312,16 @@ def cert_from_der(der: bytes, host: str = "") -> CertInfo:
     return info
 
 
+def _reason_from_text(text: str) -> str:
+    """OpenSSL's reason code from ``[SSL] legacy sigalg disallowed (_ssl.c:992)`` when ``reason`` is unset
+    (Python builds differ in whether they fill it)."""
+    start = text.find("] ")
+    end = text.rfind(" (_ssl")
+    if start < 0 or end <= start:
+        return ""
+    return text[start + 2 : end].strip().upper().replace(" ", "_")
+
+
 def explain_handshake_error(exc: BaseException, host: str, port: int, implicit: bool) -> ProbeFailure:
     """A failed handshake as a :class:`ProbeFailure` (certificate problems as CertificateProblem)."""
     if isinstance(exc, ssl.SSLCertVerificationError):
@@ -330,7 +342,7 @@ def explain_handshake_error(exc: BaseException, host: str, port: int, implicit: 
             f"The server's certificate is not trusted: {why}.", hint.text, hint.field, verify_code=code
         )
     if isinstance(exc, ssl.SSLError):
-        reason = exc.reason or ""
+        reason = exc.reason or _reason_from_text(str(exc))
         if reason in PLAIN_TEXT_REASONS:
             if implicit:
                 hint = hints.plain_greeting_on_tls_port(port)

@@ -32,11 +32,15 @@ AnyRecord = ServerSettings | ServerListRow
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
-_DISPLAY = Qt.ItemDataRole.DisplayRole
-_DECORATION = Qt.ItemDataRole.DecorationRole
-_TOOLTIP = Qt.ItemDataRole.ToolTipRole
-_ACCESSIBLE = Qt.ItemDataRole.AccessibleTextRole
-_ALIGN = Qt.ItemDataRole.TextAlignmentRole
+# Plain ints: Qt passes the role as an int, and int comparisons are cheaper than enum ones.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+# The roles data() answers; a delegate paints a cell asking ~7 (font, colours, check state...).
+_ANSWERED_ROLES = frozenset({_DISPLAY, _DECORATION, _TOOLTIP, _ACCESSIBLE, _ALIGN, ID_ROLE})
+_PORT_ALIGNMENT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
 class Column(enum.IntEnum):
@@ -125,6 +129,8 @@ class ServerTableModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def data(self, index: ModelIndex, role: int = _DISPLAY) -> Any:
+        if role not in _ANSWERED_ROLES:
+            return None
         if role == _DISPLAY:
             return self._display(self._rows[index.row()], index.column())
         if role == _DECORATION:
@@ -136,8 +142,8 @@ class ServerTableModel(QAbstractTableModel):
             text = self._display(record, index.column())
             extra = self._tooltip(record, index.column())
             return f"{text}. {extra}" if extra else text
-        if role == _ALIGN and index.column() == Column.PORT:
-            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        if role == _ALIGN:
+            return _PORT_ALIGNMENT if index.column() == Column.PORT else None
         if role == ID_ROLE:
             return self._rows[index.row()].id
         return None

@@ -1,0 +1,32 @@
+"""The command words and global options, without argparse.
+
+:mod:`outmail_gui.app` only needs to know whether a command was named (the window starts
+otherwise); importing argparse for that cost every window start ~5 ms. :mod:`outmail_gui.cli.main`
+builds its parser from the same table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+# command name -> the module that registers it
+COMMANDS: dict[str, str] = {
+    "servers": "outmail_gui.cli.servers",
+    "probe": "outmail_gui.cli.probe",
+    "test": "outmail_gui.cli.probe",
+    "routing": "outmail_gui.cli.routing",
+    "oauth": "outmail_gui.cli.oauth",
+}
+COMMAND_MODULES: tuple[str, ...] = tuple(dict.fromkeys(COMMANDS.values()))
+OPTIONS_WITH_VALUE = frozenset({"--data-dir", "--analyst"})
+
+
+def command_name(argv: Sequence[str]) -> str | None:
+    """The first word that is not a global option: a command, ``-h``/``--help``, or a typo."""
+    words = iter(argv)
+    for word in words:
+        if word in OPTIONS_WITH_VALUE:
+            next(words, None)
+        elif not word.startswith("-") or word in ("-h", "--help"):
+            return word
+    return None

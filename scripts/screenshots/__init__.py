@@ -1,0 +1,1 @@
+"""Helpers of ``scripts/render_screenshots.py``: demo data, loopback servers and the pictures."""
