@@ -38,11 +38,15 @@ def __getattr__(name: str) -> object:
 def display_problem(environ: os._Environ[str] | dict[str, str] | None = None) -> str | None:
     """Why Qt could not open a window here, or ``None`` when it can."""
     env = os.environ if environ is None else environ
-    if env.get("QT_QPA_PLATFORM"):
-        return None
     if sys.platform in ("win32", "darwin"):
         return None
-    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
+    # QT_QPA_PLATFORM may list fallbacks ("wayland;xcb"); each may carry options ("xcb:...").
+    platforms = [p.split(":")[0].strip() for p in env.get("QT_QPA_PLATFORM", "").split(";") if p.strip()]
+    needs_display = {"xcb": "DISPLAY", "wayland": "WAYLAND_DISPLAY", "wayland-egl": "WAYLAND_DISPLAY"}
+    if any(p not in needs_display for p in platforms):  # offscreen, minimal, vnc, eglfs, ...
+        return None
+    wanted = [needs_display[p] for p in platforms] or ["DISPLAY", "WAYLAND_DISPLAY"]
+    if any(env.get(variable) for variable in wanted):
         return None
     return NO_DISPLAY_MESSAGE
 

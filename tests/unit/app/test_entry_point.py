@@ -34,6 +34,17 @@ def test_display_problem_only_when_nothing_can_show_a_window() -> None:
     assert display_problem({"DISPLAY": ":0"}) is None
     assert display_problem({"WAYLAND_DISPLAY": "wayland-0"}) is None
     assert display_problem({"QT_QPA_PLATFORM": "offscreen"}) is None
+    assert display_problem({"QT_QPA_PLATFORM": "wayland;offscreen"}) is None
+    # A platform that needs a display does not make one appear.
+    assert display_problem({"QT_QPA_PLATFORM": "xcb"}) == NO_DISPLAY_MESSAGE
+    assert display_problem({"QT_QPA_PLATFORM": "xcb", "WAYLAND_DISPLAY": "wayland-0"}) == NO_DISPLAY_MESSAGE
+    assert display_problem({"QT_QPA_PLATFORM": "xcb:nomitshm", "DISPLAY": ":1"}) is None
+
+
+def test_xcb_without_a_display_is_told_not_aborted(tmp_path: object) -> None:
+    result = _run(["--data-dir", str(tmp_path)], {**_headless_env(), "QT_QPA_PLATFORM": "xcb"})
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [NO_DISPLAY_MESSAGE]
 
 
 def test_help_goes_to_the_cli_without_qt() -> None:
