@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from outmail_gui.probe.render import step_label
 from outmail_gui.store.history import HistoryEntry, Outcome
-from outmail_gui.ui.test_summary import OUTCOME_WORDS
+from outmail_gui.ui.test_summary import OUTCOME_WORDS, duration_text
 
 _SP = QStyle.StandardPixmap
 _ICONS = {
@@ -76,7 +76,7 @@ class HistoryDialog(QDialog):
                 QTableWidgetItem(when),
                 result,
                 QTableWidgetItem(step_label(entry.failed_step) if entry.failed_step else ""),
-                QTableWidgetItem(f"{entry.duration_ms / 1000:.1f} s"),
+                QTableWidgetItem(duration_text(entry.duration_ms)),
                 QTableWidgetItem(entry.summary),
             ]
             cells[3].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

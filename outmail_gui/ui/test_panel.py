@@ -33,7 +33,7 @@ from outmail_gui.probe.render import step_label, text_report
 from outmail_gui.probe.report import ProbeReport, Step, StepStatus
 from outmail_gui.store.history import Outcome
 from outmail_gui.ui.test_flow_layout import FlowLayout
-from outmail_gui.ui.test_summary import STATUS_WORDS, outcome_of, result_headline
+from outmail_gui.ui.test_summary import STATUS_WORDS, duration_text, outcome_of, result_headline
 
 _SP = QStyle.StandardPixmap
 _STEP_ICONS = {
@@ -251,7 +251,7 @@ class ConnectionTestPanel(QWidget):
         for name in [n for n in self._items if n not in {s.name for s in report.steps}]:
             item = self._items.pop(name)  # a step announced, then dropped by the engine (pinned-certificate retry)
             self.steps.takeTopLevelItem(self.steps.indexOfTopLevelItem(item))
-        self.status.setText(f"{self._title}: finished in {report.elapsed_ms / 1000:.1f} s.")
+        self.status.setText(f"{self._title}: finished in {duration_text(report.elapsed_ms)}.")
         outcome = outcome_of(report)
         hint = report.hint
         if hint and hint_field_label:

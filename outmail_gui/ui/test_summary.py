@@ -84,3 +84,10 @@ def result_headline(report: ProbeReport) -> str:
     failed = report.failed_step
     where = step_label(failed.name) if failed is not None else "start"
     return f"Failed at {where}: {failed.detail if failed is not None else 'the test did not start.'}"
+
+
+def duration_text(milliseconds: float) -> str:
+    """``85 ms`` below a second (a fast local test is not "0.0 s"), else ``2.4 s``."""
+    if milliseconds < 1000:
+        return f"{milliseconds:.0f} ms"
+    return f"{milliseconds / 1000:.1f} s"
