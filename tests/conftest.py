@@ -20,3 +20,5 @@ os.environ["XDG_CONFIG_HOME"] = str(_profile / "config")
 os.environ["XDG_DATA_HOME"] = str(_profile / "data")
 os.environ["XDG_CACHE_HOME"] = str(_profile / "cache")
 os.environ.pop("OUTMAIL_DATA_DIR", None)
+
+pytest_plugins = ("tests.support.oauth_fixtures",)

@@ -31,8 +31,9 @@ from outmail_gui.ui.oauth_token_dialog import OAuthTokenDialog
 from outmail_gui.ui.server_table_model import Column
 from outmail_gui.ui.test_panel import COL_RESULT, COL_STEP, ZERO_WIDTH_SPACE, ReportFileDialog
 from tests.support.keyrings import MemoryKeyring
+from tests.support.oauth_fixtures import MAILBOX
 from tests.support.oauth_server import OAuthTestServer
-from tests.support.smtp_servers import TlsMaterial, cert_sha256, make_tls
+from tests.support.smtp_servers import TlsMaterial, cert_sha256
 from tests.support.xoauth2_smtpd import RunningXOAuth2Server, XOAuth2Handler, xoauth2_server
 from tests.ui.conftest import DialogAnswers, WindowFactory
 from tests.ui.helpers import child, click
@@ -44,21 +45,8 @@ from tests.ui.test_connection_test_helpers import (  # noqa: F401 - fixtures
     wait_idle,
 )
 
-MAILBOX = "alerts@contoso.com"
 SECRET = "app-secret-value"
 _TOKEN = re.compile(rb"auth=Bearer ([^\x01]+)")
-
-
-@pytest.fixture(scope="module")
-def tls(tmp_path_factory: pytest.TempPathFactory) -> TlsMaterial:
-    return make_tls(tmp_path_factory.mktemp("oauth-window-tls"))
-
-
-@pytest.fixture(scope="module")
-def idp(tls: TlsMaterial) -> Iterator[OAuthTestServer]:
-    with OAuthTestServer(tls) as server:
-        server.add_user(MAILBOX)
-        yield server
 
 
 @pytest.fixture

@@ -18,23 +18,11 @@ from outmail_gui.oauth import KeyringBlob, TokenManager
 from outmail_gui.store.secrets import SecretStore
 from outmail_gui.ui.oauth_token_dialog import OAuthTokenDialog
 from tests.support.keyrings import MemoryKeyring
+from tests.support.oauth_fixtures import MAILBOX
 from tests.support.oauth_server import FakeBrowser, OAuthTestServer
-from tests.support.smtp_servers import TlsMaterial, make_tls
+from tests.support.smtp_servers import TlsMaterial
 
-MAILBOX = "alerts@contoso.com"
 TODAY = dt.date(2026, 11, 28)
-
-
-@pytest.fixture(scope="module")
-def tls(tmp_path_factory: pytest.TempPathFactory) -> TlsMaterial:
-    return make_tls(tmp_path_factory.mktemp("oauth-ui-tls"))
-
-
-@pytest.fixture(scope="module")
-def idp(tls: TlsMaterial) -> Iterator[OAuthTestServer]:
-    with OAuthTestServer(tls) as server:
-        server.add_user(MAILBOX)
-        yield server
 
 
 @pytest.fixture

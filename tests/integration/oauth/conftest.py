@@ -13,22 +13,9 @@ from outmail_gui.domain.oauth import GrantType, OAuthSettings
 from outmail_gui.oauth import KeyringBlob, TokenManager
 from outmail_gui.store.secrets import SecretStore
 from tests.support.keyrings import MemoryKeyring
+from tests.support.oauth_fixtures import MAILBOX
 from tests.support.oauth_server import OAuthTestServer
-from tests.support.smtp_servers import TlsMaterial, make_tls
-
-MAILBOX = "alerts@contoso.com"
-
-
-@pytest.fixture(scope="module")
-def tls(tmp_path_factory: pytest.TempPathFactory) -> TlsMaterial:
-    return make_tls(tmp_path_factory.mktemp("oauth-tls"))
-
-
-@pytest.fixture(scope="module")
-def idp(tls: TlsMaterial) -> Iterator[OAuthTestServer]:
-    with OAuthTestServer(tls) as server:
-        server.add_user(MAILBOX)
-        yield server
+from tests.support.smtp_servers import TlsMaterial
 
 
 @pytest.fixture

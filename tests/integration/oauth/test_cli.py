@@ -17,8 +17,8 @@ from outmail_gui.domain.settings import new_server
 from outmail_gui.store import transfer
 from outmail_gui.store.oauth_settings import OAuthSettingsStore
 from outmail_gui.store.repository import ServerRepository
-from tests.integration.oauth.conftest import MAILBOX
 from tests.support.keyrings import MemoryKeyring
+from tests.support.oauth_fixtures import MAILBOX
 from tests.support.oauth_server import OAuthTestServer
 from tests.support.smtp_servers import TlsMaterial
 from tests.support.xoauth2_smtpd import XOAuth2Handler, xoauth2_server

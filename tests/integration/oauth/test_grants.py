@@ -13,7 +13,8 @@ from outmail_gui.oauth import OAuthCancelled, OAuthError, TokenManager
 from outmail_gui.oauth.errors import CONSENT_MISSING, GRANT_REVOKED, SECRET_WRONG
 from outmail_gui.probe import ProbeRequest, Security, run_probe
 from outmail_gui.probe.report import ProbeReport
-from tests.integration.oauth.conftest import MAILBOX, settings_for
+from tests.integration.oauth.conftest import settings_for
+from tests.support.oauth_fixtures import MAILBOX
 from tests.support.oauth_server import FakeBrowser, OAuthTestServer
 from tests.support.smtp_servers import TlsMaterial
 from tests.support.xoauth2_smtpd import XOAuth2Handler, xoauth2_server

@@ -12,8 +12,9 @@ from outmail_gui.domain.oauth import GrantType
 from outmail_gui.oauth import KeyringBlob, KeyringUnavailable, OAuthError, TokenManager
 from outmail_gui.oauth.cache import CACHE_KEY_ENTRY
 from outmail_gui.store.secrets import SecretStore
-from tests.integration.oauth.conftest import MAILBOX, settings_for
+from tests.integration.oauth.conftest import settings_for
 from tests.support.keyrings import MemoryKeyring
+from tests.support.oauth_fixtures import MAILBOX
 from tests.support.oauth_server import FakeBrowser, OAuthTestServer
 from tests.support.smtp_servers import TlsMaterial
 

@@ -21,8 +21,9 @@ from outmail_gui.oauth.errors import (
 )
 from outmail_gui.oauth.probe_support import explain_oauth_result, failed_auth_reply, oauth_request, suggests_oauth
 from outmail_gui.probe import ProbeRequest, Security, run_probe
-from tests.integration.oauth.conftest import MAILBOX, settings_for
+from tests.integration.oauth.conftest import settings_for
 from tests.integration.oauth.test_grants import probe_with
+from tests.support.oauth_fixtures import MAILBOX
 from tests.support.oauth_server import OAuthTestServer
 from tests.support.smtp_servers import TlsMaterial
 from tests.support.xoauth2_smtpd import XOAuth2Handler, xoauth2_server
