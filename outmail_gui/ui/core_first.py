@@ -2,8 +2,9 @@
 
 Once PySide6 is imported, its import hook reads the source of every module imported after
 it (looking for ``from __feature__ import ...``): about 0.2 ms a module, ~10-15 ms for the
-store, domain and probe modules the window uses. :mod:`outmail_gui.ui.launch` imports this
-module before any Qt module, so they load without that toll. Importing it has no effect
+store and domain modules the window uses (the probe engine loads on the first test).
+:mod:`outmail_gui.ui.launch` imports this module before any Qt module, so they load without
+that toll. Importing it has no effect
 beyond loading them; a module missing here is still imported where it is used.
 """
 
@@ -14,8 +15,6 @@ import outmail_gui.domain.oauth
 import outmail_gui.domain.partitions
 import outmail_gui.domain.rules
 import outmail_gui.domain.settings
-import outmail_gui.probe.report
-import outmail_gui.probe.request
 import outmail_gui.store.history
 import outmail_gui.store.oauth_settings
 import outmail_gui.store.repository

@@ -14,7 +14,9 @@ from __future__ import annotations
 import enum
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from itertools import compress, repeat
+from operator import attrgetter, itemgetter
+from typing import Any, cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -291,6 +293,9 @@ class ServerTableModel(QAbstractTableModel):
     # ----- internals
 
     def _as_rows(self, records: Iterable[AnyRecord]) -> list[ServerListRow]:
+        given = list(records)
+        if not any(map(isinstance, given, repeat(ServerSettings))):
+            return cast("list[ServerListRow]", given)  # list rows only (start-up): no Python loop
         result: list[ServerListRow] = []
         for r in records:
             if isinstance(r, ServerSettings):
@@ -309,7 +314,8 @@ class ServerTableModel(QAbstractTableModel):
         self._row_of = None
         self._search_keys = None
         by_partition: dict[str, list[str]] = {}
-        counts = Counter(r.partition for r in self._rows if r.active and r.partition)
+        # In C (no Python call per row): the partitions of the active rows, then their counts.
+        counts = Counter(filter(None, compress(map(_PARTITION, self._rows), map(_ACTIVE, self._rows))))
         if any(n > 1 for n in counts.values()):
             for r in self._rows:
                 if r.active and r.partition and counts[r.partition] > 1:
@@ -321,7 +327,12 @@ class ServerTableModel(QAbstractTableModel):
         if not 0 <= column < _COLUMN_COUNT:
             return
         if column == Column.NAME:
-            self._rows.sort(key=_name_key)
+            # By (name.casefold(), id), decorate-sort-undecorate in C: no Python call per row (ids
+            # are unique, so the rows themselves are never compared).
+            rows = self._rows
+            keyed = list(zip(map(str.casefold, map(_NAME, rows)), map(_ID, rows), rows, strict=True))
+            keyed.sort()
+            self._rows = list(map(_THIRD, keyed))
         else:
             key = _SORT_KEYS[Column(column)]
             self._rows.sort(key=lambda r: (key(self, r), r.name.casefold(), r.id))
@@ -377,8 +388,11 @@ class ServerTableModel(QAbstractTableModel):
         return None
 
 
-def _name_key(record: ServerListRow) -> tuple[str, str]:
-    return record.name.casefold(), record.id
+_PARTITION = attrgetter("partition")
+_NAME = attrgetter("name")
+_ID = attrgetter("id")
+_THIRD = itemgetter(2)
+_ACTIVE = attrgetter("active")
 
 
 def _text_key(getter: Callable[[ServerListRow], str | None]) -> Callable[[ServerTableModel, ServerListRow], Any]:

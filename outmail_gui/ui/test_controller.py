@@ -27,8 +27,6 @@ from PySide6.QtWidgets import QCheckBox, QProgressBar, QPushButton, QSplitter, Q
 
 from outmail_gui.domain.oauth import GrantType, OAuthSettings, validate_oauth
 from outmail_gui.domain.settings import ServerSettings
-from outmail_gui.probe.report import ProbeReport
-from outmail_gui.probe.request import ProbeRequest
 from outmail_gui.store.errors import StoreError
 from outmail_gui.store.history import HistoryEntry, HistoryStore, Outcome
 from outmail_gui.store.oauth_settings import OAuthSettingsStore
@@ -39,6 +37,8 @@ from outmail_gui.ui.test_summary import entry_for, last_test_text, outcome_of
 if TYPE_CHECKING:
     from outmail_gui.oauth.errors import OAuthError
     from outmail_gui.oauth.manager import TokenManager
+    from outmail_gui.probe.report import ProbeReport
+    from outmail_gui.probe.request import ProbeRequest
     from outmail_gui.ui.history_view import HistoryDialog
     from outmail_gui.ui.main_window import MainWindow
     from outmail_gui.ui.send_test_dialog import SendTestChoice
@@ -256,6 +256,8 @@ class WindowTesting(QObject):
         if password is None:
             return
         allow_insecure = False
+        from outmail_gui.probe.request import ProbeRequest
+
         request = ProbeRequest.from_settings(
             record,
             password,
@@ -438,6 +440,7 @@ class WindowTesting(QObject):
         if not records:
             w.show_status("There is no active server to test.")
             return
+        from outmail_gui.probe.request import ProbeRequest
         from outmail_gui.ui.test_all import BatchItem, ProbeBatch
 
         secrets = w.secrets

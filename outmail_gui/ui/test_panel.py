@@ -33,8 +33,14 @@ from outmail_gui.probe.render import step_label, text_report
 from outmail_gui.probe.report import ProbeReport, Step, StepStatus
 from outmail_gui.store.history import Outcome
 from outmail_gui.ui.test_flow_layout import FlowLayout
-from outmail_gui.ui.test_summary import STATUS_WORDS, duration_text, outcome_of, result_headline
+from outmail_gui.ui.test_summary import duration_text, outcome_of, result_headline
 
+STATUS_WORDS = {
+    StepStatus.RUNNING: "Running…",
+    StepStatus.PASSED: "Passed",
+    StepStatus.FAILED: "Failed",
+    StepStatus.SKIPPED: "Skipped",
+}
 _SP = QStyle.StandardPixmap
 _STEP_ICONS = {
     StepStatus.RUNNING: _SP.SP_BrowserReload,

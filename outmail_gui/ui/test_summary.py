@@ -1,24 +1,28 @@
 """Words for a finished test: outcome, one-line summary, history entry, Last test text.
 
 Plain Python (no Qt) so the panel, the test-all runner and the history view say the same
-thing the same way.
+thing the same way. The window imports it at start-up for the Last test column: the probe
+engine (``outmail_gui.probe``) is imported on first use only, in :func:`step_label`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-from outmail_gui.probe.render import step_label
-from outmail_gui.probe.report import ProbeReport, StepStatus
 from outmail_gui.store.history import HistoryEntry, Outcome
 
-STATUS_WORDS = {
-    StepStatus.RUNNING: "Running…",
-    StepStatus.PASSED: "Passed",
-    StepStatus.FAILED: "Failed",
-    StepStatus.SKIPPED: "Skipped",
-}
+if TYPE_CHECKING:
+    from outmail_gui.probe.report import ProbeReport
+
 OUTCOME_WORDS = {Outcome.PASSED: "Passed", Outcome.FAILED: "Failed", Outcome.CANCELLED: "Cancelled"}
+
+
+def step_label(name: str) -> str:
+    """A step's name as the report shows it (imports the probe package on first call)."""
+    from outmail_gui.probe.render import step_label as label
+
+    return label(name)
 
 
 def outcome_of(report: ProbeReport) -> Outcome:
