@@ -1,0 +1,265 @@
+"""One server's connection test: Test connection (F5), Send test message, trust, switch to OAuth.
+
+The request is built on the GUI thread from the form (saved or not), the typed or stored
+password and the user's answers (insecure login, recipient); :class:`ProbeRun` runs it off
+the GUI thread, and its result is shown in the details' test panel and stored (saved servers).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QCheckBox, QPushButton, QSplitter
+
+from outmail_gui.domain.settings import ServerSettings
+from outmail_gui.store.errors import StoreError
+from outmail_gui.store.history import Outcome
+from outmail_gui.store.secrets import SecretStoreError
+from outmail_gui.ui.test_summary import entry_for, outcome_of
+
+if TYPE_CHECKING:
+    from outmail_gui.probe.report import ProbeReport
+    from outmail_gui.ui.send_test_dialog import SendTestChoice
+    from outmail_gui.ui.test_controller import WindowTesting
+    from outmail_gui.ui.test_panel import ConnectionTestPanel
+    from outmail_gui.ui.test_worker import Preparation, ProbeRun
+
+PANEL_HEIGHT = 340  # px the test panel gets while a test is shown
+_OUTCOME_WORDS = {Outcome.PASSED: "passed", Outcome.FAILED: "failed", Outcome.CANCELLED: "was cancelled"}
+
+
+@dataclasses.dataclass(slots=True)
+class _Running:
+    """The single test in progress and what it was started with."""
+
+    run: ProbeRun
+    record: ServerSettings
+    saved: bool
+    unsaved_edits: bool
+    started_at: dt.datetime
+    oauth: bool = False  # logged in with an OAuth 2.0 token, not a password
+
+
+class SingleTestFlow(QObject):
+    """The displayed server's test, one at a time; the panel shows it, the store keeps it."""
+
+    def __init__(self, testing: WindowTesting) -> None:
+        super().__init__(testing)
+        self._testing = testing
+        self._window = testing.window
+        self._running: _Running | None = None
+        self._recipient = ""
+        self._analyst_email = ""
+        self.shown_report_id = ""  # the server whose result the panel shows
+
+    def running_server_id(self) -> str | None:
+        return self._running.record.id if self._running is not None else None
+
+    def is_running(self) -> bool:
+        return self._running is not None
+
+    def _can_start(self) -> bool:
+        return self._window.session.is_open() and self._running is None
+
+    def test_current(self, send: SendTestChoice | None = None) -> None:
+        if not self._can_start():
+            return
+        w = self._window
+        form = w.details.form()
+        record = form.record()
+        panel = self._testing.panel()
+        oauth = form.oauth_settings() if record.is_smtp else None
+        if oauth is not None and not oauth.enabled:
+            oauth = None
+        password = "" if oauth is not None else self._password_for(record, form.password())
+        if password is None:
+            return
+        from outmail_gui.probe.request import ProbeRequest
+
+        request = ProbeRequest.from_settings(
+            record,
+            password,
+            to_address=send.to_address if send else "",
+            analyst_email=send.analyst_email if send else "",
+        )
+        preparation: Preparation | None = None
+        if oauth is not None:
+            from outmail_gui.ui.oauth_test_step import with_oauth_step
+
+            request, preparation = with_oauth_step(request, record.id, oauth, self._testing.token_managers)
+        if record.is_smtp and not request.tls_required and request.wants_auth:
+            from outmail_gui.ui.insecure_auth_dialog import InsecureAuthDialog
+
+            allow_insecure = InsecureAuthDialog.ask(w, request.host, request.port)
+            request = dataclasses.replace(request, allow_insecure_auth=allow_insecure)
+        from outmail_gui.ui.test_worker import ProbeRun
+
+        form.clear_highlight()
+        self._make_room(panel)
+        what = "Sending a test message through" if send else "Testing"
+        panel.start(f"{what} {record.server.strip() or '(no server)'} port {record.port}")
+        run = ProbeRun(request, self._testing, preparation)
+        run.step_started.connect(panel.step_started)
+        run.step_finished.connect(panel.step_finished)
+        run.finished.connect(self._on_finished)
+        self._running = _Running(
+            run=run,
+            record=record,
+            saved=record.revision > 0,
+            unsaved_edits=w.session.is_dirty(),
+            started_at=dt.datetime.now(dt.UTC),
+            oauth=oauth is not None,
+        )
+        self._testing.update_actions()
+        w.show_status(f"{what} {_name_of(record)}… Cancel stops the test.")
+        run.start()
+
+    def _make_room(self, panel: ConnectionTestPanel) -> None:
+        """Give the steps enough height to be read, taking it from the form above."""
+        splitter = self._window.details.findChild(QSplitter, "details_splitter")
+        if splitter is None or panel.height() >= PANEL_HEIGHT:
+            return
+        total = sum(splitter.sizes())
+        if total > 2 * PANEL_HEIGHT:
+            splitter.setSizes([total - PANEL_HEIGHT, PANEL_HEIGHT])
+
+    def _password_for(self, record: ServerSettings, typed: str | None) -> str | None:
+        """The typed password, else the stored one; None (and a message) when the keyring failed."""
+        if typed is not None:
+            return typed
+        if record.revision == 0 or not record.login_id.strip():
+            return ""
+        try:
+            return self._window.secrets.get_password(record.id) or ""
+        except SecretStoreError as exc:
+            self._testing.panel().show_problem(
+                f"The stored password could not be read; the test did not start. {exc.message}"
+            )
+            return None
+
+    def cancel(self) -> None:
+        if self._running is not None:
+            self._running.run.cancel()
+            self._testing.panel().cancelling()
+
+    def _on_finished(self, report: ProbeReport) -> None:
+        running, self._running = self._running, None
+        if running is None:
+            return
+        running.run.deleteLater()
+        record = running.record
+        panel = self._testing.panel()
+        from outmail_gui.ui.test_panel import field_label
+
+        password_test = record.is_smtp and not running.oauth
+        offer_oauth = password_test and _failed_at_auth(report) and _explain_password(report)
+        panel.show_result(report, field_label(record.protocol, report.hint_field))
+        self.shown_report_id = record.id
+        if report.hint_field and not report.ok:
+            self._window.details.form().highlight_field(report.hint_field, report.hint or "See the connection test.")
+        panel.offer_trust(_certificate_problem(report))
+        panel.offer_oauth(offer_oauth)
+        if running.saved:
+            self._testing.results.store(
+                [entry_for(record.id, report, running.started_at, unsaved=running.unsaved_edits)]
+            )
+        self._testing.update_actions()
+        self._window.show_status(f"The test of {_name_of(record)} {_OUTCOME_WORDS[outcome_of(report)]}.")
+        self._testing.test_finished.emit(report)
+
+    def abandon(self) -> None:
+        """Stop the test without showing or storing its result (another server shown, quitting)."""
+        running, self._running = self._running, None
+        if running is not None:
+            running.run.abandon()
+            running.run.deleteLater()
+
+    def switch_to_oauth(self) -> None:
+        """Tick Use OAuth 2.0 Authentication (an unsaved edit) and open Manage Token."""
+        if not self._can_start():
+            return
+        w = self._window
+        form = w.details.form()
+        box = form.findChild(QCheckBox, "oauth_enabled")
+        manage = form.findChild(QPushButton, "oauth_manage_token")
+        if box is None or manage is None or not box.isEnabled():
+            w.show_status("This server cannot be switched to OAuth 2.0 here.")
+            return
+        self._testing.panel().offer_oauth(False)
+        form.clear_highlight()
+        box.setChecked(True)  # as if ticked by hand: the form now has unsaved changes
+        w.show_status("OAuth 2.0 is ticked (not saved yet): set up and authorize the token, then save and test again.")
+        if manage.isEnabled():
+            manage.click()  # Manage Token
+
+    def send_test_message(self) -> None:
+        if not self._can_start():
+            return
+        w = self._window
+        record = w.details.form().record()
+        from outmail_gui.ui.send_test_dialog import SendTestDialog
+
+        needed = record.sent_from_analyst or record.reply_to_forwarding_analyst
+        analysts = [(a.display_name or a.login, a.email) for a in w.repository.list_analysts()]
+        choice = SendTestDialog.ask(w, _name_of(record), needed, analysts, self._recipient, self._analyst_email)
+        if choice is None:
+            return
+        self._recipient, self._analyst_email = choice.to_address, choice.analyst_email or self._analyst_email
+        self.test_current(send=choice)
+
+    def trust_certificate(self) -> None:
+        w = self._window
+        report = self._testing.panel().report
+        cert = report.tls.certificate if report is not None else None
+        if cert is None or not cert.sha256 or self._running is not None:
+            return
+        session = w.session
+        if not session.confirm_leave("trusting the certificate", revert_on_discard=True):
+            return
+        current = session.current()
+        if current is None or not session.current_is_saved():
+            w.show_status("Save the server first: a trusted certificate is saved with the server.")
+            return
+        from outmail_gui.ui.trust_dialog import TrustCertificateDialog
+
+        if not TrustCertificateDialog.ask(w, current.name, current.server, cert, current.trusted_cert_sha256):
+            return
+        from outmail_gui.ui.dialogs import ErrorDialog
+
+        try:
+            stored = w.repository.get(current.id)
+            w.repository.save(stored.with_changes(trusted_cert_sha256=cert.sha256))
+        except StoreError as exc:
+            ErrorDialog.show(w, "Certificate not trusted", exc.message)
+            return
+        w.reload_from_store()
+        session.store_changed()  # shows the saved record (with its fingerprint) in the form
+        w.show_status(f"The certificate {cert.sha256} is now trusted for {current.name}. Testing again…")
+        self.test_current()
+
+
+def _name_of(record: ServerSettings) -> str:
+    return record.name.strip() or record.server
+
+
+def _explain_password(report: ProbeReport) -> bool:
+    """A password rejected with 5.7.30 / 5.7.139: the OAuth 2.0 hint, and True (offer to switch)."""
+    from outmail_gui.oauth.probe_support import explain_oauth_result, suggests_oauth
+
+    explain_oauth_result(report, None)
+    return suggests_oauth(report)
+
+
+def _failed_at_auth(report: ProbeReport) -> bool:
+    failed = report.failed_step
+    return failed is not None and failed.name == "auth" and not report.cancelled
+
+
+def _certificate_problem(report: ProbeReport) -> bool:
+    """The test failed at TLS on a certificate this workstation cannot verify (and it was seen)."""
+    failed = report.failed_step
+    cert = report.tls.certificate
+    return failed is not None and failed.name == "tls" and cert is not None and not cert.verified and bool(cert.sha256)
