@@ -81,6 +81,34 @@ def test_exit_when_shown_exits_zero_after_painting(tmp_path: Path, data_dir: Pat
     assert done.returncode == 0, done.stderr
 
 
+_LOADED_AT_START = """
+import sys
+from outmail_gui.ui.launch import run_gui
+status = run_gui(sys.argv[1:])
+print(status, " ".join(sorted(sys.modules)))
+"""
+
+
+def test_start_up_leaves_the_test_engine_keyring_and_oauth_for_later(tmp_path: Path, data_dir: Path) -> None:
+    """What the first paint does not need stays unimported (start-up benchmark, issue 3)."""
+    with ServerRepository.open(data_dir) as repo:
+        repo.save(smtp("Relay"))
+    done = subprocess.run(
+        [sys.executable, "-c", _LOADED_AT_START, "--data-dir", str(data_dir), "--exit-when-shown"],
+        cwd=ROOT,
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    status, modules = done.stdout.split(" ", 1)
+    assert status == "0", done.stderr
+    loaded = set(modules.split())
+    deferred = ("outmail_gui.probe", "outmail_gui.oauth", "msal", "keyring", "outmail_gui.store.transfer")
+    assert not sorted(m for m in loaded if m.startswith(deferred))
+    assert "outmail_gui.ui.main_window" in loaded
+
+
 class _PaintSpy(QObject):
     def __init__(self) -> None:
         super().__init__()
