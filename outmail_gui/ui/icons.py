@@ -28,7 +28,6 @@ class StatusIcon(enum.Enum):
     DUPLICATE = _SP.SP_FileDialogNewFolder
     IMPORT = _SP.SP_DialogOpenButton
     EXPORT = _SP.SP_DriveFDIcon
-    LEGACY = _SP.SP_MessageBoxWarning  # legacy MAPI: a warning (shown with the words), not a question
 
 
 @cache

@@ -364,7 +364,7 @@ class ServerTableModel(QAbstractTableModel):
         if column == Column.PARTITION and self.partition_conflict(record):
             return icon(StatusIcon.WARNING)
         if column == Column.PROTOCOL and record.is_mapi:
-            return icon(StatusIcon.LEGACY)
+            return icon(StatusIcon.WARNING)  # legacy MAPI: a warning beside the words
         if column == Column.LAST_TEST and record.id in self._last_test_icon:
             return icon(self._last_test_icon[record.id])
         if column == Column.NAME and record.id in self._oauth_flags:

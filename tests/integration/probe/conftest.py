@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import json
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -12,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from outmail_gui.probe import ProbeReport, ProbeRequest, Security, run_probe
+from outmail_gui.probe.render import text_report
 from tests.support import mta
 from tests.support.smtp_servers import (
     RecordingHandler,
@@ -45,6 +49,37 @@ def secret_forms(*secrets: str) -> list[str]:
 def assert_no_secret(text: str, *secrets: str) -> None:
     for form in secret_forms(*(secrets or (PASSWORD, TOKEN))):
         assert form not in text, f"secret leaked in form {form!r}"
+
+
+def checked_probe(port: int, *, tls: TlsMaterial | None, timeout: float, slack: float, **kwargs: Any) -> ProbeReport:
+    """Run the engine against a local peer and check what every test must hold: the deadline
+    (plus ``slack``), a valid JSON report, and no credential in the JSON or the text report."""
+    base: dict[str, Any] = {
+        "host": "localhost",
+        "port": port,
+        "security": Security.STARTTLS,
+        "ca_file": str(tls.ca_file) if tls else None,
+        "login_id": USER,
+        "password": PASSWORD,
+        "timeout_s": timeout,
+    }
+    base.update(kwargs)
+    started = time.monotonic()
+    report = run_probe(ProbeRequest(**base))
+    assert time.monotonic() - started < timeout + slack, "the test overran its deadline"
+    text = report.to_json()
+    json.loads(text)
+    assert_no_secret(text)
+    assert_no_secret(text_report(report, transcript=True))
+    return report
+
+
+def failed_at(report: ProbeReport, step: str) -> str:
+    """The failed step's detail, after checking that ``step`` is the one that failed."""
+    assert not report.ok
+    assert report.failed_step is not None, report.to_json()
+    assert report.failed_step.name == step, report.to_json()
+    return report.failed_step.detail
 
 
 @pytest.fixture(scope="session")

@@ -5,44 +5,22 @@ shown the same way whether or not the certificate verified."""
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from outmail_gui.probe import ProbeReport, ProbeRequest, Security, run_probe
+from outmail_gui.probe import ProbeReport, Security
 from outmail_gui.probe.render import text_report
-from tests.integration.probe.conftest import PASSWORD, USER, assert_no_secret
+from tests.integration.probe.conftest import USER, checked_probe, failed_at
 from tests.support.smtp_servers import Peer, RecordingHandler, TlsMaterial, cert_sha256, make_tls
 
 pytestmark = pytest.mark.integration
 
 
 def probe(port: int, timeout: float = 2.0, **kwargs: Any) -> ProbeReport:
-    base: dict[str, Any] = {
-        "host": "localhost",
-        "port": port,
-        "security": Security.STARTTLS,
-        "login_id": USER,
-        "password": PASSWORD,
-        "timeout_s": timeout,
-    }
-    base.update(kwargs)
-    started = time.monotonic()
-    report = run_probe(ProbeRequest(**base))
-    assert time.monotonic() - started < timeout + 0.5, "the test overran its deadline"
-    json.loads(report.to_json())
-    assert_no_secret(report.to_json())
-    assert_no_secret(text_report(report, transcript=True))
-    return report
-
-
-def failed_at(report: ProbeReport, step: str) -> str:
-    assert not report.ok
-    assert report.failed_step is not None and report.failed_step.name == step, report.to_json()
-    return report.failed_step.detail
+    return checked_probe(port, tls=None, timeout=timeout, slack=0.5, **kwargs)
 
 
 def read_until_closed(peer: Peer) -> None:

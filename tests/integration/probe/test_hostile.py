@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import base64
-import json
 import ssl
 import time
 import warnings
@@ -14,8 +13,7 @@ import pytest
 
 from outmail_gui.domain.settings import AuthMethod
 from outmail_gui.probe import ProbeReport, ProbeRequest, Security, run_probe
-from outmail_gui.probe.render import text_report
-from tests.integration.probe.conftest import PASSWORD, USER, assert_no_secret
+from tests.integration.probe.conftest import PASSWORD, checked_probe, failed_at
 from tests.support.smtp_servers import Peer, TlsMaterial
 
 pytestmark = pytest.mark.integration
@@ -24,31 +22,7 @@ CAPS_AUTH = ("AUTH PLAIN LOGIN CRAM-MD5", "ENHANCEDSTATUSCODES")
 
 
 def probe(port: int, tls: TlsMaterial | None = None, timeout: float = 3.0, **kwargs: Any) -> ProbeReport:
-    base: dict[str, Any] = {
-        "host": "localhost",
-        "port": port,
-        "security": Security.STARTTLS,
-        "ca_file": str(tls.ca_file) if tls else None,
-        "login_id": USER,
-        "password": PASSWORD,
-        "timeout_s": timeout,
-    }
-    base.update(kwargs)
-    started = time.monotonic()
-    report = run_probe(ProbeRequest(**base))
-    assert time.monotonic() - started < timeout + 1.0, "the test overran its deadline"
-    text = report.to_json()
-    json.loads(text)
-    assert_no_secret(text)
-    assert_no_secret(text_report(report, transcript=True))
-    return report
-
-
-def failed_at(report: ProbeReport, step: str) -> str:
-    assert not report.ok
-    assert report.failed_step is not None, report.to_json()
-    assert report.failed_step.name == step, report.to_json()
-    return report.failed_step.detail
+    return checked_probe(port, tls=tls, timeout=timeout, slack=1.0, **kwargs)
 
 
 def drain(peer: Peer) -> None:
