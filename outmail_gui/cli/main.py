@@ -1,8 +1,9 @@
 """Top-level parser: global options, then one sub-command module per area.
 
-Each module in :data:`COMMANDS` exposes ``register(subparsers)``; the parser it adds sets
-``func(args) -> int`` as its default. Only the module of the command being run is imported
-(all of them for help or a typo), so ``probe`` does not pay for the store's imports.
+:data:`COMMANDS` names, for each command, the function that adds its parser to the
+sub-parsers; that parser sets ``func(args) -> int`` as its default. Only the command being run
+is imported and built (all of them for help or a typo), so ``probe`` does not pay for the
+store's imports or for the other commands' parsers.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ import sys
 from collections.abc import Callable, Sequence
 
 from outmail_gui.cli.common import EXIT_FAILED, ArgumentParser, CommandError
-from outmail_gui.cli.words import COMMAND_MODULES, COMMANDS, command_name
+from outmail_gui.cli.words import COMMANDS, command_name
 
-__all__ = ["COMMANDS", "COMMAND_MODULES", "add_global_options", "build_parser", "command_name", "run"]
+__all__ = ["COMMANDS", "add_global_options", "build_parser", "command_name", "run"]
 
 
 def add_global_options(parser: argparse.ArgumentParser) -> None:
@@ -29,13 +30,14 @@ def add_global_options(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser(command: str | None = None) -> ArgumentParser:
-    """The parser; with a known ``command``, only that command's module is imported."""
+    """The parser; with a known ``command``, only that command's parser is built."""
     parser = ArgumentParser(prog="outmail-gui", description="Outmail: outgoing email server settings and tests.")
     add_global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
-    modules = (COMMANDS[command],) if command in COMMANDS else COMMAND_MODULES
-    for name in modules:
-        importlib.import_module(name).register(sub)
+    registrations = (COMMANDS[command],) if command in COMMANDS else dict.fromkeys(COMMANDS.values())
+    for registration in registrations:
+        module, _, function = registration.partition(":")
+        getattr(importlib.import_module(module), function)(sub)
     return parser
 
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 SECURITY_CHOICES = ("auto", "none", "starttls", "implicit")
 
 
-def register(subparsers: Any) -> None:
+def register_probe(subparsers: Any) -> None:
     probe = subparsers.add_parser(
         "probe",
         help="test an ad-hoc SMTP server step by step",
@@ -49,6 +49,8 @@ def register(subparsers: Any) -> None:
     _common_test_options(probe)
     probe.set_defaults(func=run_probe_command)
 
+
+def register_test(subparsers: Any) -> None:
     test = subparsers.add_parser(
         "test",
         help="test a saved server with its stored settings and password",

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-# command name -> the module that registers it
+# command name -> "module:function" that adds its parser (only the command run is built)
 COMMANDS: dict[str, str] = {
-    "servers": "outmail_gui.cli.servers",
-    "probe": "outmail_gui.cli.probe",
-    "test": "outmail_gui.cli.probe",
-    "routing": "outmail_gui.cli.routing",
-    "oauth": "outmail_gui.cli.oauth",
+    "servers": "outmail_gui.cli.servers:register",
+    "probe": "outmail_gui.cli.probe:register_probe",
+    "test": "outmail_gui.cli.probe:register_test",
+    "routing": "outmail_gui.cli.routing:register",
+    "oauth": "outmail_gui.cli.oauth:register",
 }
-COMMAND_MODULES: tuple[str, ...] = tuple(dict.fromkeys(COMMANDS.values()))
 OPTIONS_WITH_VALUE = frozenset({"--data-dir", "--analyst"})
 
 

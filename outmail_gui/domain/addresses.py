@@ -12,13 +12,15 @@ import re
 # of the window and of the CLI must not pay for them before an address is checked. A plain
 # ASCII host name (``smtp.example.com``) is checked without idna: see _plain_ascii_name().
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# C0 and C1 controls, DEL, and the Unicode line and paragraph separators. A set, not a regular
+# expression: compiling that character class cost every window and CLI start ~1 ms.
+_CONTROL = frozenset(map(chr, (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)))
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$", re.IGNORECASE)
 EXCHANGE_365_SUFFIXES = (".office365.com", ".outlook.com")
 
 
 def has_control_characters(text: str) -> bool:
-    return bool(_CONTROL.search(text))
+    return not _CONTROL.isdisjoint(text)
 
 
 def host_problem(host: str) -> str | None:

@@ -6,13 +6,13 @@ hint of a failed AUTH step is replaced by what the reply means for OAuth 2.0.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from typing import TYPE_CHECKING
 
 from outmail_gui.domain.oauth import OAuthSettings
 from outmail_gui.domain.settings import AuthMethod
 from outmail_gui.oauth.errors import explain_smtp_rejection, offers_oauth_switch
+from outmail_gui.probe import record
 from outmail_gui.probe.report import ProbeReport
 from outmail_gui.probe.request import ProbeRequest
 
@@ -24,7 +24,7 @@ _REPLY = re.compile(r"^([45]\d\d)[ -]")
 
 def with_oauth(request: ProbeRequest, oauth: OAuthSettings, token: str) -> ProbeRequest:
     """The request authenticating with XOAUTH2 only, as ``user=<mailbox>``."""
-    return dataclasses.replace(
+    return record.replace(
         request,
         login_id=oauth.mailbox.strip(),
         password="",

@@ -6,14 +6,13 @@ Field names are those of :class:`~outmail_gui.domain.settings.ServerSettings`
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
+from outmail_gui.probe.record import Record
 from outmail_gui.probe.request import IMPLICIT_TLS_PORT, Security
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Hint:
+class Hint(Record, frozen=True):
     """What the user should change, and the settings field concerned."""
 
     text: str

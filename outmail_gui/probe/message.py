@@ -4,19 +4,18 @@ encoded in the record's Pager Encoding, and characters it cannot carry are repor
 from __future__ import annotations
 
 import base64
-import dataclasses
 import secrets
 import socket
 import time
 from email.utils import formatdate
 
 from outmail_gui.domain.encodings import encode_pager_text
+from outmail_gui.probe.record import Record
 from outmail_gui.probe.report import MessageInfo
 from outmail_gui.probe.request import ProbeRequest
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class TestMessage:
+class TestMessage(Record, frozen=True):
     data: bytes  # CRLF line endings, not dot-stuffed
     info: MessageInfo
     body: bytes  # the body before transfer encoding (what the recipient decodes)

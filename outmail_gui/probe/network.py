@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import _thread  # the low-level API: threading costs the command-line test ~1 ms to import
 import errno
 import select
 import socket
-import threading
 
 from outmail_gui.probe import hints
-from outmail_gui.probe.connection import Deadline
+from outmail_gui.probe.connection import Deadline, wire_name
 from outmail_gui.probe.errors import DeadlineExceeded, ProbeFailure
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: CLI start-up time
@@ -48,20 +48,24 @@ def resolve(host: str, port: int, deadline: Deadline, typed: str = "") -> list[A
     is shown beside it in messages when it differs (an IDN).
     """
     if _is_ip(host):
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_NUMERICHOST)
+        infos = socket.getaddrinfo(wire_name(host), port, type=socket.SOCK_STREAM, flags=socket.AI_NUMERICHOST)
         return [(info[0], info[4]) for info in infos]
     result: dict[str, Any] = {}
 
+    done = _thread.allocate_lock()
+    done.acquire()
+
     def lookup() -> None:
         try:
-            result["infos"] = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            result["infos"] = socket.getaddrinfo(wire_name(host), port, type=socket.SOCK_STREAM)
         except (OSError, UnicodeError) as exc:
             result["error"] = exc
+        finally:
+            done.release()
 
     shown = hints.shown_host(host, typed)
-    worker = threading.Thread(target=lookup, name="outmail-resolve", daemon=True)
-    worker.start()
-    while worker.is_alive():
+    _thread.start_new_thread(lookup, ())  # not joined: a lookup that outlives the deadline is abandoned
+    while True:
         try:
             wait = deadline.slice()
         except DeadlineExceeded:
@@ -70,7 +74,8 @@ def resolve(host: str, port: int, deadline: Deadline, typed: str = "") -> list[A
                 "Check this workstation's network and DNS settings.",
                 "server",
             ) from None
-        worker.join(wait)
+        if done.acquire(timeout=wait):
+            break
     error = result.get("error")
     if error is not None:
         code = getattr(error, "errno", None)

@@ -1,16 +1,15 @@
 """What a test found: steps, TLS and certificate facts, authentication, transcript.
 
 Everything in a report has already been redacted by the engine; it is safe to print,
-store or send to the GUI.
-
-Every dataclass of the engine has a docstring: without one, ``dataclasses`` builds ``__doc__``
-from ``inspect.signature()`` when the module is imported, which every ``probe`` run pays for.
+store or send to the GUI. The types are records (``probe/record.py``), not dataclasses: the
+command-line test does not pay for importing ``dataclasses``.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import enum
+
+from outmail_gui.probe.record import Record, as_dict, field
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: CLI start-up time
 if TYPE_CHECKING:
@@ -38,8 +37,7 @@ class StepStatus(enum.StrEnum):
     SKIPPED = "skipped"
 
 
-@dataclasses.dataclass(slots=True)
-class Step:
+class Step(Record):
     """One stage of the test; ``on_step`` sees it when it starts and again when it ends."""
 
     name: str
@@ -61,12 +59,11 @@ class Step:
         }
 
 
-@dataclasses.dataclass(slots=True)
-class CertInfo:
+class CertInfo(Record):
     """The server certificate as shown to the user (also when it did not verify)."""
 
     subject: str = ""
-    sans: list[str] = dataclasses.field(default_factory=list)
+    sans: list[str] = field(default_factory=list)
     issuer: str = ""
     not_after: str = ""  # ISO 8601, UTC
     days_left: int | None = None
@@ -78,11 +75,10 @@ class CertInfo:
     matches_host: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        return as_dict(self)
 
 
-@dataclasses.dataclass(slots=True)
-class TlsInfo:
+class TlsInfo(Record):
     """How the session was encrypted, if at all."""
 
     mode: str = ""  # "starttls", "implicit" or "" when no TLS was used
@@ -99,22 +95,20 @@ class TlsInfo:
         }
 
 
-@dataclasses.dataclass(slots=True)
-class AuthInfo:
+class AuthInfo(Record):
     """What the server offered for AUTH, what was chosen and why."""
 
-    offered: list[str] = dataclasses.field(default_factory=list)
+    offered: list[str] = field(default_factory=list)
     mechanism: str | None = None
     reason: str = ""
-    unavailable: dict[str, str] = dataclasses.field(default_factory=dict)  # mechanism -> why not usable here
+    unavailable: dict[str, str] = field(default_factory=dict)  # mechanism -> why not usable here
     attempts: int = 0  # AUTH commands that reached the server
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        return as_dict(self)
 
 
-@dataclasses.dataclass(slots=True)
-class MessageInfo:
+class MessageInfo(Record):
     """How the test message (or the MAIL/RCPT dry run) was sent."""
 
     kind: str = ""  # "dry-run" or "message"
@@ -124,31 +118,30 @@ class MessageInfo:
     reply_to: str = ""
     receipt_requested: bool = False
     encoding: str = ""
-    unencodable: list[str] = dataclasses.field(default_factory=list)
+    unencodable: list[str] = field(default_factory=list)
     size: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        return as_dict(self)
 
 
-@dataclasses.dataclass(slots=True)
-class ProbeReport:
+class ProbeReport(Record):
     """The whole result of one test; ``ok`` when every step passed or was skipped."""
 
     host: str
     port: int
     protocol: str = "smtp"
     security: str = ""
-    steps: list[Step] = dataclasses.field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
     hint: str = ""
     hint_field: str | None = None  # the settings field the hint concerns (the GUI highlights it)
-    tls: TlsInfo = dataclasses.field(default_factory=TlsInfo)
-    auth: AuthInfo = dataclasses.field(default_factory=AuthInfo)
-    capabilities_before_tls: list[str] = dataclasses.field(default_factory=list)
-    capabilities_after_tls: list[str] = dataclasses.field(default_factory=list)
+    tls: TlsInfo = field(default_factory=TlsInfo)
+    auth: AuthInfo = field(default_factory=AuthInfo)
+    capabilities_before_tls: list[str] = field(default_factory=list)
+    capabilities_after_tls: list[str] = field(default_factory=list)
     message: MessageInfo | None = None
-    transcript: list[str] = dataclasses.field(default_factory=list)
-    warnings: list[str] = dataclasses.field(default_factory=list)
+    transcript: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     cancelled: bool = False
     elapsed_ms: float = 0.0
 

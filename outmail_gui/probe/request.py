@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 
 # The enums come from their light module: the command-line test never loads the settings model.
 from outmail_gui.domain.methods import AuthMethod, Protocol
+from outmail_gui.probe.record import Record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time of the CLI)
 if TYPE_CHECKING:
@@ -31,8 +31,7 @@ class Security(enum.StrEnum):
         return self
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class ProbeRequest:
+class ProbeRequest(Record, frozen=True):
     """Everything the engine needs. ``auth_auto`` with an empty ``auth_methods`` picks the
     strongest mechanism offered; ``auth_auto=False`` with no methods means no authentication.
 
@@ -40,6 +39,8 @@ class ProbeRequest:
     ``pinned_sha256`` is the one fingerprint the user accepted for this host; it is the only
     way an unverifiable certificate is ever accepted.
     """
+
+    __secret_fields__ = frozenset({"password", "oauth_token"})
 
     host: str
     port: int = 25

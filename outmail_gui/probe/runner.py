@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 from outmail_gui.domain.methods import Protocol
 from outmail_gui.probe.report import ProbeReport
 from outmail_gui.probe.request import ProbeRequest
 from outmail_gui.probe.steps import StepCallback
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: CLI start-up time
+if TYPE_CHECKING:
+    import threading
 
 
 def run_probe(
@@ -21,8 +24,7 @@ def run_probe(
     ``on_step`` is called (on the calling thread) as each step starts and ends; ``cancel``
     (an Event or a callable) is checked at least four times a second.
     """
-    check: Callable[[], bool] | None
-    check = cancel.is_set if isinstance(cancel, threading.Event) else cancel
+    check = cancel if cancel is None or callable(cancel) else cancel.is_set  # an Event is not callable
     if request.protocol is Protocol.MAPI:
         from outmail_gui.probe.mapi import MapiProbe
 

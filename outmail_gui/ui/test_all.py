@@ -22,6 +22,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Signal
 
+from outmail_gui.probe import record
 from outmail_gui.probe.render import step_label
 from outmail_gui.probe.request import ProbeRequest
 from outmail_gui.store.history import HistoryEntry, Outcome
@@ -75,7 +76,7 @@ class _Feeder(QObject):
             if item.needs_password:
                 assert item.password is not None
                 try:
-                    request = dataclasses.replace(request, password=item.password() or "")
+                    request = record.replace(request, password=item.password() or "")
                 except SecretStoreError as exc:
                     self.failed.emit(item.server_id, "keyring", f"The stored password could not be read: {exc.message}")
                     continue

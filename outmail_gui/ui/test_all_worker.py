@@ -21,7 +21,6 @@ Protocol, one JSON object per line (no Qt here; ``python -m outmail_gui.ui.test_
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import json
 import os
@@ -31,6 +30,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TextIO
 
 from outmail_gui.domain.settings import AuthMethod, Protocol
+from outmail_gui.probe import record
 from outmail_gui.probe.report import ProbeReport, Step, StepStatus
 from outmail_gui.probe.request import ProbeRequest, Security
 from outmail_gui.probe.runner import run_probe
@@ -40,7 +40,7 @@ from outmail_gui.ui.test_summary import entry_for
 MAX_CONCURRENT = 256
 
 
-_REQUEST_FIELDS = tuple(f.name for f in dataclasses.fields(ProbeRequest))
+_REQUEST_FIELDS = record.field_names(ProbeRequest)
 
 
 def request_to_json(request: ProbeRequest) -> dict[str, Any]:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import abc
-import dataclasses
+
+from outmail_gui.probe.record import Record
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Credentials:
+class Credentials(Record, frozen=True):
     """What a mechanism may use to log in."""
+
+    __secret_fields__ = frozenset({"password", "oauth_token"})
 
     login_id: str
     password: str

@@ -8,11 +8,10 @@ first. Either way the engine stops at a rejected login and never retries another
 
 from __future__ import annotations
 
-import dataclasses
-
 from outmail_gui.domain.methods import AuthMethod
 from outmail_gui.probe.auth.base import Credentials, Mechanism
 from outmail_gui.probe.auth.simple import Login, Plain, XOAuth2
+from outmail_gui.probe.record import Record
 
 _SIMPLE: dict[AuthMethod, type[Mechanism]] = {
     AuthMethod.XOAUTH2: XOAuth2,
@@ -21,8 +20,7 @@ _SIMPLE: dict[AuthMethod, type[Mechanism]] = {
 }
 
 
-@dataclasses.dataclass(slots=True)
-class AuthPlan:
+class AuthPlan(Record):
     """The mechanisms to try, in order, and why the first one was chosen."""
 
     candidates: list[AuthMethod]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import dataclasses
 import json
 
 import pytest
@@ -20,7 +19,7 @@ from outmail_gui.oauth.errors import (
     offers_oauth_switch,
 )
 from outmail_gui.oauth.probe_support import explain_oauth_result, failed_auth_reply, oauth_request, suggests_oauth
-from outmail_gui.probe import ProbeRequest, Security, run_probe
+from outmail_gui.probe import ProbeRequest, Security, record, run_probe
 from tests.integration.oauth.conftest import settings_for
 from tests.integration.oauth.test_grants import probe_with
 from tests.support.oauth_fixtures import MAILBOX
@@ -139,7 +138,7 @@ def test_saved_server_request_and_explained_results(
     handler = XOAuth2Handler.for_server(idp, failure_shape="direct")  # the app is not allowed on the mailbox
     with xoauth2_server(handler, tls) as smtp:
         request = oauth_request(
-            dataclasses.replace(base, port=smtp.port, login_id="x", password="p"), "srv-ps", oauth, manager
+            record.replace(base, port=smtp.port, login_id="x", password="p"), "srv-ps", oauth, manager
         )
         assert request.login_id == MAILBOX and request.password == "" and request.auth_methods == (AuthMethod.XOAUTH2,)
         report = run_probe(request)
@@ -149,7 +148,7 @@ def test_saved_server_request_and_explained_results(
         assert run_probe(request).ok
         handler.basic_auth_off = True
         password_report = run_probe(
-            dataclasses.replace(
+            record.replace(
                 base, port=smtp.port, login_id=MAILBOX, password="pw", auth_auto=False, auth_methods=(AuthMethod.PLAIN,)
             )
         )

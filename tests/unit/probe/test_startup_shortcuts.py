@@ -16,6 +16,7 @@ import pytest
 
 from outmail_gui.cli.common import help_width
 from outmail_gui.domain.addresses import _plain_ascii_name, ascii_host, host_problem
+from outmail_gui.probe.connection import wire_name
 from outmail_gui.probe.tls import cert_expiry, inspection_context
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -128,3 +129,47 @@ def test_inspection_context_honours_sslkeylogfile_like_the_default_context(
     path = str(tmp_path / "keys.log")
     monkeypatch.setenv("SSLKEYLOGFILE", path)
     assert inspection_context().keylog_filename == (None if sys.flags.ignore_environment else path)
+
+
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.1", "::1", "smtp.example.com", "xn--mil-qla.example"])
+def test_ascii_hosts_resolve_as_bytes_exactly_as_the_codec_would_send_them(host: str) -> None:
+    assert wire_name(host) == host.encode("idna")  # what getaddrinfo and ssl would have sent
+
+
+def test_a_non_ascii_host_is_left_to_the_standard_way() -> None:
+    assert wire_name("mäil.example") == "mäil.example"
+
+
+def test_tls_with_a_bytes_host_name_still_checks_the_name() -> None:
+    import trustme
+
+    ca = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("localhost").configure_cert(server_context)
+    client_context = ssl.create_default_context()
+    ca.configure_trust(client_context)
+    for name, ok in [("localhost", True), ("other.example", False)]:
+        to_server, to_client = ssl.MemoryBIO(), ssl.MemoryBIO()
+        client = client_context.wrap_bio(to_client, to_server, server_hostname=wire_name(name))
+        server = server_context.wrap_bio(to_server, to_client, server_side=True)
+        assert client.server_hostname == name
+        assert _handshake(client, server) is ok
+
+
+def _handshake(client: ssl.SSLObject, server: ssl.SSLObject) -> bool:
+    """Both ends of an in-memory TLS handshake; False when the client refuses the certificate."""
+    done = {client: False, server: False}
+    for _ in range(10):  # a TLS 1.3 handshake takes two or three round trips
+        for side in (client, server):
+            if done[side]:
+                continue
+            try:
+                side.do_handshake()
+                done[side] = True
+            except ssl.SSLWantReadError:
+                pass
+            except ssl.SSLCertVerificationError:
+                return False
+        if all(done.values()):
+            return True
+    raise AssertionError("the handshake did not finish")
