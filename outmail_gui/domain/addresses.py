@@ -6,8 +6,6 @@ None of them performs a DNS lookup.
 
 from __future__ import annotations
 
-import re
-
 # email_validator, idna and ipaddress are imported where used: they cost ~30 ms, and start-up
 # of the window and of the CLI must not pay for them before an address is checked. A plain
 # ASCII host name (``smtp.example.com``) is checked without idna: see _plain_ascii_name().
@@ -15,7 +13,7 @@ import re
 # C0 and C1 controls, DEL, and the Unicode line and paragraph separators. A set, not a regular
 # expression: compiling that character class cost every window and CLI start ~1 ms.
 _CONTROL = frozenset(map(chr, (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)))
-_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$", re.IGNORECASE)
+_LDH = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")  # letters, digits, hyphen
 EXCHANGE_365_SUFFIXES = (".office365.com", ".outlook.com")
 
 
@@ -40,7 +38,7 @@ def host_problem(host: str) -> str | None:
         except ValueError:
             return f"{host.strip()!r} is not a valid IPv6 address (a port goes in Port Number)."
         return None
-    if re.fullmatch(r"[0-9.]+", text):
+    if _is_dotted_digits(text):
         import ipaddress
 
         try:
@@ -63,9 +61,19 @@ def _plain_ascii_name(text: str) -> str | None:
     if not name.isascii() or len(name) > 253:
         return None
     for label in name.split("."):
-        if not _LABEL.fullmatch(label) or label[2:4] == "--":
+        if not _is_ldh_label(label) or label[2:4] == "--":
             return None
     return name.lower()
+
+
+def _is_ldh_label(label: str) -> bool:
+    """1-63 letters, digits and hyphens, no hyphen at either end (no regular expression: start-up time)."""
+    return 0 < len(label) <= 63 and label[0] != "-" and label[-1] != "-" and _LDH.issuperset(label)
+
+
+def _is_dotted_digits(text: str) -> bool:
+    """Only digits and dots: meant as an IPv4 address, whether or not it is a valid one."""
+    return bool(text) and not text.strip("0123456789.")
 
 
 def _hostname_problem(text: str) -> str | None:
@@ -82,7 +90,7 @@ def _hostname_problem(text: str) -> str | None:
     if len(ascii_name) > 253:
         return "The host name is longer than 253 characters."
     for label in ascii_name.split("."):
-        if not _LABEL.match(label):
+        if not _is_ldh_label(label):
             return f"{text!r} is not a valid host name (label {label!r})."
     return None
 
@@ -113,7 +121,7 @@ def ascii_host(host: str) -> str:
     text = host.strip()
     if text.startswith("[") and text.endswith("]"):
         return text[1:-1]
-    if ":" in text or re.fullmatch(r"[0-9.]+", text):
+    if ":" in text or _is_dotted_digits(text):
         return text
     plain = _plain_ascii_name(text)
     if plain is not None:
