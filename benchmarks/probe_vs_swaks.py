@@ -7,7 +7,7 @@ QUIT. Prints median wall-clock times and ratios. Run: ``.venv/bin/python benchma
 Two reference rows (not part of the targets) show the floor for any Python tool here: the
 interpreter starting and exiting (``python -c pass``, same venv, same ``site``), and that plus
 the modules the probe cannot do without (``ssl`` for TLS, ``hashlib`` for the certificate's
-fingerprint, ``argparse`` for the command line).
+fingerprint; a plain command line is parsed without ``argparse``).
 
 The package's byte code is compiled first: an installed package has its ``.pyc`` files, and
 with ``PYTHONDONTWRITEBYTECODE`` set a stale cache would be recompiled on every run.
@@ -42,7 +42,7 @@ s.ehlo()
 s.login("{user}", "{password}")
 s.quit()
 """
-FLOOR_IMPORTS = "import ssl, hashlib, argparse"
+FLOOR_IMPORTS = "import ssl, hashlib"
 
 
 def timed(cmd: list[str], env: dict[str, str]) -> float:

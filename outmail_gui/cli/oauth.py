@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from outmail_gui.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, server_not_found
+from outmail_gui.cli.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError, server_not_found
 
 if TYPE_CHECKING:
     from outmail_gui.domain.oauth import OAuthSettings

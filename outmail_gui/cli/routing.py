@@ -14,7 +14,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from outmail_gui.cli.common import EXIT_OK
+from outmail_gui.cli.errors import EXIT_OK
 from outmail_gui.domain.analysts import Analyst, find_analyst
 from outmail_gui.domain.routing import Route, outcome_text, route_table
 from outmail_gui.domain.settings import ServerSettings

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from outmail_gui.cli.common import UsageError, password_from_options
+from outmail_gui.cli.errors import UsageError
+from outmail_gui.cli.passwords import password_from_options
 from outmail_gui.domain.rules import Issue
 from outmail_gui.domain.settings import AuthMethod, Protocol
 

@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from outmail_gui.cli.common import EXIT_FAILED, EXIT_OK, ArgumentParser, CommandError, UsageError, server_not_found
+from outmail_gui.cli.common import ArgumentParser
+from outmail_gui.cli.errors import EXIT_FAILED, EXIT_OK, CommandError, UsageError, server_not_found
 from outmail_gui.cli.server_options import add_field_options, field_changes, issues_message, password_from
 from outmail_gui.cli.store_access import data_dir_of, one_line, open_repository, secret_store, store_errors
 from outmail_gui.domain import rules

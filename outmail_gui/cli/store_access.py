@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from outmail_gui import paths
-from outmail_gui.cli.common import EXIT_FAILED, EXIT_USAGE, CommandError
+from outmail_gui.cli.errors import EXIT_FAILED, EXIT_USAGE, CommandError
 from outmail_gui.store.errors import DatabaseCorruptError, StoreError, ValidationFailed
 from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.secrets import SecretStore, SecretStoreError

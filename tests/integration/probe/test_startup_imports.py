@@ -36,7 +36,11 @@ NOT_LOADED = {
     "encodings.idna",  # host names reach getaddrinfo and ssl as ASCII bytes
     "stringprep",
     "unicodedata",
-    "shutil",  # argparse's terminal width (cli.common.help_width)
+    "argparse",  # a plain command line is parsed by cli.option_table
+    "gettext",
+    "locale",
+    "outmail_gui.cli.common",
+    "shutil",
     "datetime",  # certificate dates (probe.tls.cert_expiry)
     "_strptime",
     "calendar",

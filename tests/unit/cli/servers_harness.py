@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from outmail_gui.cli import servers
-from outmail_gui.cli.common import ArgumentParser, CommandError
+from outmail_gui.cli.common import ArgumentParser
+from outmail_gui.cli.errors import CommandError
 from outmail_gui.cli.main import add_global_options
 
 

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from outmail_gui.cli import routing as routing_cli
-from outmail_gui.cli.common import EXIT_FAILED, EXIT_OK, ArgumentParser, CommandError
+from outmail_gui.cli.common import ArgumentParser
+from outmail_gui.cli.errors import EXIT_FAILED, EXIT_OK, CommandError
 from outmail_gui.cli.main import add_global_options, run
 from outmail_gui.domain.analysts import Analyst
 from outmail_gui.domain.settings import new_server
