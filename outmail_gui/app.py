@@ -62,9 +62,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problem:
         sys.stderr.write(problem + "\n")
         return 1
+    from outmail_gui.ui.prestart import prestart
+
+    started = prestart(args)  # before Qt loads: the database is checked meanwhile
     from outmail_gui.ui.launch import run_gui
 
-    return run_gui(args)
+    return run_gui(args, started)
 
 
 if __name__ == "__main__":

@@ -8,29 +8,75 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import threading
 from pathlib import Path
 
 from outmail_gui.paths import database_path
 from outmail_gui.store import backups as bk
 from outmail_gui.store import schema
-from outmail_gui.store.connection import configure, connect, corrupt_message, immediate, translate
+from outmail_gui.store.connection import BUSY_TIMEOUT_MS, configure, connect, corrupt_message, immediate, translate
 from outmail_gui.store.errors import DatabaseCorruptError, SchemaTooNewError, StoreEnvironmentError, StoreError
 
 
-def open_database(data_dir: Path, *, daily_backup: bool = True) -> tuple[sqlite3.Connection, str | None]:
+class IntegrityCheck:
+    """``PRAGMA quick_check`` of a data directory's database, run on a helper thread.
+
+    The window starts one before it loads Qt: SQLite reads the whole file with the GIL released,
+    so the check runs alongside the import instead of after it (≈ 8 ms of start-up with 10,000
+    servers). :func:`open_database` waits for it and takes its findings instead of checking
+    again; when it could not run (no file yet, a file SQLite cannot read, a lock) the opening
+    checks on its own connection as always, so every error is still reported by one path.
+    """
+
+    def __init__(self, data_dir: Path) -> None:
+        self.path = database_path(Path(data_dir)).absolute()
+        self._problems: list[str] | None = None
+        self._thread = threading.Thread(target=self._run, name="outmail-integrity-check", daemon=True)
+
+    @classmethod
+    def start(cls, data_dir: Path) -> IntegrityCheck:
+        check = cls(data_dir)
+        check._thread.start()
+        return check
+
+    def problems(self) -> list[str] | None:
+        """What the check found (``["ok"]``: nothing), or None when it could not run; waits for it."""
+        self._thread.join()
+        return self._problems
+
+    def _run(self) -> None:
+        try:
+            # mode=rw: never creates the file; opening does that once it has checked everything else.
+            conn = sqlite3.connect(f"{self.path.as_uri()}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        except sqlite3.Error:
+            return
+        try:
+            self._problems = [str(row[0]) for row in conn.execute("PRAGMA quick_check").fetchall()]
+        except sqlite3.Error:
+            self._problems = None
+        finally:
+            conn.close()
+
+
+def open_database(
+    data_dir: Path, *, daily_backup: bool = True, integrity: IntegrityCheck | None = None
+) -> tuple[sqlite3.Connection, str | None]:
     """An open, configured, current connection, and a warning if the daily backup failed.
 
     ``daily_backup=False`` leaves the daily copy to the caller (:func:`daily_backup_if_due`),
-    e.g. the window makes it just after its first paint. Integrity is checked either way.
+    e.g. the window makes it just after its first paint. Integrity is checked either way:
+    ``integrity``, a check of this directory's file started earlier, saves checking again.
     """
     path = database_path(data_dir)
+    if integrity is not None and integrity.path != path.absolute():
+        raise ValueError(f"the integrity check is of {integrity.path}, not {path}")
     _refuse_emptied_file(data_dir, path)
     try:
         conn = connect(path)
     except sqlite3.Error as exc:
         raise _as_store_error(exc, data_dir) from None
     try:
-        warning = _prepare(conn, data_dir, path, daily_backup)
+        warning = _prepare(conn, data_dir, path, daily_backup, integrity)
     except sqlite3.Error as exc:
         conn.close()
         raise _as_store_error(exc, data_dir) from None
@@ -40,7 +86,13 @@ def open_database(data_dir: Path, *, daily_backup: bool = True) -> tuple[sqlite3
     return conn, warning
 
 
-def _prepare(conn: sqlite3.Connection, data_dir: Path, path: Path, daily_backup: bool = True) -> str | None:
+def _prepare(
+    conn: sqlite3.Connection,
+    data_dir: Path,
+    path: Path,
+    daily_backup: bool = True,
+    integrity: IntegrityCheck | None = None,
+) -> str | None:
     version = user_version(conn)
     supported = schema.schema_version()
     if version > supported:
@@ -51,7 +103,9 @@ def _prepare(conn: sqlite3.Connection, data_dir: Path, path: Path, daily_backup:
             found=version,
             supported=supported,
         )
-    problems = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+    problems = integrity.problems() if integrity is not None else None
+    if problems is None:
+        problems = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
     if problems != ["ok"]:
         found = bk.list_backups(data_dir)
         raise DatabaseCorruptError(corrupt_message(path, "; ".join(problems[:3]), found), path, found)

@@ -33,7 +33,7 @@ from outmail_gui.store.errors import (
     StoreError,
     ValidationFailed,
 )
-from outmail_gui.store.opening import daily_backup_if_due, open_database
+from outmail_gui.store.opening import IntegrityCheck, daily_backup_if_due, open_database
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -75,10 +75,13 @@ class ServerRepository:
         self.backup_warning = backup_warning
 
     @classmethod
-    def open(cls, data_dir: Path, *, daily_backup: bool = True) -> ServerRepository:
+    def open(
+        cls, data_dir: Path, *, daily_backup: bool = True, integrity: IntegrityCheck | None = None
+    ) -> ServerRepository:
         """Open (creating or upgrading) the database in ``data_dir``; raises StoreError subclasses.
 
-        With ``daily_backup=False`` the daily copy is left to :meth:`daily_backup_if_due`.
+        With ``daily_backup=False`` the daily copy is left to :meth:`daily_backup_if_due`;
+        ``integrity``: the file's integrity check, started earlier (:class:`IntegrityCheck`).
         """
         directory = Path(data_dir)
         try:
@@ -87,7 +90,7 @@ class ServerRepository:
             raise StoreEnvironmentError(
                 f"Cannot open the settings database in {directory}: {exc.strerror or exc}."
             ) from None
-        conn, warning = open_database(directory, daily_backup=daily_backup)
+        conn, warning = open_database(directory, daily_backup=daily_backup, integrity=integrity)
         return cls(conn, directory, warning)
 
     def daily_backup_if_due(self) -> str | None:
@@ -139,7 +142,11 @@ class ServerRepository:
 
     @_translated
     def list_server_rows(self) -> list[rows.ServerListRow]:
-        """What the window's list shows of every server (cheap: no full record is built)."""
+        """What the window's list shows of every server (cheap: no full record is built).
+
+        In name order: case-insensitive name, then id (``name_key`` is the trimmed, case-folded
+        name, and stored names are trimmed; SQLite orders text as Python orders str).
+        """
         return rows.list_rows(self._conn)
 
     @_translated

@@ -9,7 +9,6 @@ beyond loading them; a module missing here is still imported where it is used.
 """
 
 # ruff: noqa: F401
-import locale
 
 import outmail_gui.domain.oauth
 import outmail_gui.domain.partitions

@@ -1,7 +1,9 @@
-"""Start the window: parse the options, open the store (handling its start-up errors), show.
+"""Start the window: open the store (handling its start-up errors), build the window, show it.
 
 :func:`build_main_window` builds the fully wired window without entering the event loop
-(tests and embedding use it); :func:`run_gui` is what ``outmail-gui`` runs without a command.
+(tests and embedding use it); :func:`run_gui` is what ``outmail-gui`` runs without a command,
+after :func:`~outmail_gui.ui.prestart.prestart` has read the options and started checking the
+database while this module loaded Qt.
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import outmail_gui.ui.core_first  # noqa: F401 - before PySide6 on purpose: see its docstring
+from outmail_gui.ui.prestart import Prestart, prestart
 
 # isort: split
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from outmail_gui.store.errors import DatabaseCorruptError, SchemaTooNewError, StoreError
+from outmail_gui.store.opening import IntegrityCheck
 from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.secrets import SecretStore
 from outmail_gui.ui.main_window import MainWindow
@@ -48,15 +52,17 @@ def build_main_window(
     secrets: SecretStore | None = None,
     state_store: WindowStateStore | None = None,
     daily_backup: bool = True,
+    integrity: IntegrityCheck | None = None,
 ) -> MainWindow:
     """The fully wired main window for ``data_dir``, not shown; raises the store's StoreError subclasses.
 
     ``secrets`` defaults to the system keyring (imported on first use); ``state_store`` to the
     window settings under the user's config directory. ``daily_backup=False`` leaves the daily
-    backup copy to the caller (:func:`run_gui` makes it just after the first paint).
+    backup copy to the caller (:func:`run_gui` makes it just after the first paint);
+    ``integrity`` is the database's integrity check if one was started earlier.
     """
     application()
-    repository = ServerRepository.open(Path(data_dir), daily_backup=daily_backup)
+    repository = ServerRepository.open(Path(data_dir), daily_backup=daily_backup, integrity=integrity)
     try:
         window = MainWindow(
             repository,
@@ -115,75 +121,25 @@ class _ExitAfterPaint(QObject):
         return False
 
 
-class GuiOptions:
-    """The window's options: ``--data-dir``, ``--analyst``, ``--exit-when-shown``."""
+def run_gui(argv: Sequence[str], started: Prestart | None = None) -> int:
+    """Run the window until it is closed; the process exit status.
 
-    def __init__(self, data_dir: str | None = None, analyst: str | None = None, exit_when_shown: bool = False) -> None:
-        self.data_dir = data_dir
-        self.analyst = analyst
-        self.exit_when_shown = exit_when_shown
-
-
-_VALUE_OPTIONS = {"--data-dir": "data_dir", "--analyst": "analyst"}
-
-
-def parse_arguments(argv: Sequence[str]) -> GuiOptions:
-    """The options; plain spellings are read here, anything else (help, abbreviations, errors) by argparse.
-
-    argparse and its parser cost the window's start-up ~5 ms; the options it accepts and its
-    messages (one line, exit status 2) are unchanged.
+    ``started``: what :func:`~outmail_gui.ui.prestart.prestart` did with ``argv`` before Qt was
+    loaded; without it, that is done now.
     """
-    options = GuiOptions()
-    words = list(argv)
-    i = 0
-    while i < len(words):
-        word = words[i]
-        name, equals, value = word.partition("=")
-        if word == "--exit-when-shown":
-            options.exit_when_shown = True
-        elif name in _VALUE_OPTIONS and equals:
-            setattr(options, _VALUE_OPTIONS[name], value)
-        elif word in _VALUE_OPTIONS and i + 1 < len(words) and not words[i + 1].startswith("-"):
-            i += 1
-            setattr(options, _VALUE_OPTIONS[word], words[i])
-        else:
-            return _parse_with_argparse(words)
-        i += 1
-    return options
-
-
-def _parse_with_argparse(argv: list[str]) -> GuiOptions:
-    from outmail_gui.cli.common import ArgumentParser
-    from outmail_gui.cli.main import add_global_options
-
-    parser = ArgumentParser(prog="outmail-gui", description="Outmail: outgoing email server settings.")
-    add_global_options(parser)
-    parser.add_argument(
-        "--exit-when-shown",
-        action="store_true",
-        help="start normally and exit with status 0 once the main window has been painted (benchmarks, smoke tests)",
-    )
-    args = parser.parse_args(argv)
-    return GuiOptions(args.data_dir, args.analyst, args.exit_when_shown)
-
-
-def run_gui(argv: Sequence[str]) -> int:
-    """Run the window until it is closed; the process exit status."""
-    args = parse_arguments(argv)
-    from outmail_gui.paths import data_dir as resolve_data_dir
-
+    start = started if started is not None else prestart(argv)
+    args = start.options
     app = application()
-    try:
-        directory = resolve_data_dir(args.data_dir)
-    except OSError as exc:
-        _fatal(f"The data directory cannot be used: {exc}")
+    if start.directory is None:
+        _fatal(f"The data directory cannot be used: {start.problem}")
         return EXIT_FAILED
+    directory = start.directory
     # Start-up builds long-lived objects (Qt types, modules, the list's rows): no garbage
     # collection passes over them while they are built, and none afterwards - they live as
     # long as the window, so they are frozen out of later collections, the one at exit too.
     gc.disable()
     try:
-        window = _open_window(directory, args.analyst)
+        window = _open_window(directory, args.analyst, start.integrity)
         if window is not None:
             backup = _DailyBackupAfterPaint(window)  # integrity is checked before; the copy can wait
             if args.exit_when_shown:
@@ -202,14 +158,15 @@ def run_gui(argv: Sequence[str]) -> int:
     return int(status)
 
 
-def _open_window(directory: Path, analyst: str | None) -> MainWindow | None:
+def _open_window(directory: Path, analyst: str | None, integrity: IntegrityCheck | None) -> MainWindow | None:
     """Build the window, telling the user about a newer or damaged database; None to quit."""
     while True:
         try:
-            return build_main_window(directory, analyst=analyst, daily_backup=False)
+            return build_main_window(directory, analyst=analyst, daily_backup=False, integrity=integrity)
         except StoreError as exc:
             if not _handle_start_error(exc, directory):
                 return None
+            integrity = None  # a backup was restored: the check was of the file it replaced
 
 
 def _handle_start_error(exc: StoreError, directory: Path) -> bool:

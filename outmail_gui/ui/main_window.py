@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
         self.requested_analyst: str | None = None  # --analyst as given; see partition_features.resolve_analyst
         self._state_store = state_store or WindowStateStore()
         self._selecting = False
+        self._kept_selection = ""  # the selected server while the list's rows are reset
         self._shut_down = False
 
         self.window_actions = create_actions(self)
@@ -186,6 +187,8 @@ class MainWindow(QMainWindow):
         self.filter_edit.textChanged.connect(self._update_count)
         selection = self.list_view.selectionModel()
         selection.selectionChanged.connect(self._on_selection_changed)
+        self.proxy.modelAboutToBeReset.connect(self._on_proxy_about_to_reset)
+        self.proxy.modelReset.connect(self._on_proxy_reset)
         self.model.modelReset.connect(self._update_count)
         self.model.rowsInserted.connect(self._update_count)
         self.model.rowsRemoved.connect(self._update_count)
@@ -197,7 +200,7 @@ class MainWindow(QMainWindow):
         self._data_version = self.repository.data_version()
         records = self.repository.list_server_rows()
         if self.model.rowCount() == 0:
-            self.model.set_servers(records)
+            self.model.set_servers(records, in_name_order=True)
         else:
             self.model.refresh(records)
         self._mapi_mail_server = self.repository.mapi_mail_server()
@@ -237,7 +240,7 @@ class MainWindow(QMainWindow):
             return ""
         return str(self.proxy.data(rows[0], ID_ROLE) or "")
 
-    def select_server(self, server_id: str) -> bool:
+    def select_server(self, server_id: str, *, scroll: bool = True) -> bool:
         """Select ``server_id`` in the list without going through the unsaved-changes question."""
         row = self.model.row_of(server_id)
         selection = self.list_view.selectionModel()
@@ -246,13 +249,14 @@ class MainWindow(QMainWindow):
             if row < 0:
                 selection.clearSelection()
                 return False
-            index = self.proxy.mapFromSource(self.model.index(row, 0))
+            index = self.proxy.map_from_model(self.model.index(row, 0))
             if not index.isValid():
                 selection.clearSelection()
                 return False
             flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
             selection.setCurrentIndex(index, flags)
-            self.list_view.scrollTo(index)
+            if scroll:
+                self.list_view.scrollTo(index)
             return True
         finally:
             self._selecting = False
@@ -263,6 +267,16 @@ class MainWindow(QMainWindow):
             self.list_view.selectionModel().clearSelection()
         finally:
             self._selecting = False
+
+    def _on_proxy_about_to_reset(self) -> None:
+        self._kept_selection = self.selected_id()
+
+    def _on_proxy_reset(self) -> None:
+        """The list's rows were reset, all still there (the first filter text puts a filtering proxy
+        under the list's, see :mod:`~outmail_gui.ui.server_filter_proxy`): the selection is put back."""
+        kept, self._kept_selection = self._kept_selection, ""
+        if kept:
+            self.select_server(kept, scroll=False)
 
     def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         if self._selecting:

@@ -4,7 +4,9 @@ status bar's Test all progress: built at window start, so only Qt widgets, no te
 from __future__ import annotations
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QProgressBar, QPushButton, QStyle, QToolBar
+from PySide6.QtWidgets import QMainWindow, QProgressBar, QPushButton, QToolBar
+
+from outmail_gui.ui.icons import StatusIcon, icon
 
 
 class ConnectionTestActions:
@@ -17,7 +19,7 @@ class ConnectionTestActions:
             "&Test connection",
             "Test the displayed server's form values, saved or not (F5)",
             "F5",
-            QStyle.StandardPixmap.SP_MediaPlay,
+            StatusIcon.TEST,
         )
         self.send = self._action(
             "send_test_message", "Send test &message…", "Send a real test message through the displayed server"
@@ -27,10 +29,10 @@ class ConnectionTestActions:
             "Test &all active servers",
             "Test every active server at once (Shift+F5)",
             "Shift+F5",
-            QStyle.StandardPixmap.SP_MediaSeekForward,
+            StatusIcon.TEST_ALL,
         )
         self.cancel_all = self._action(
-            "cancel_all_tests", "&Cancel all tests", "Stop Test all", "", QStyle.StandardPixmap.SP_MediaStop
+            "cancel_all_tests", "&Cancel all tests", "Stop Test all", "", StatusIcon.CANCEL_ALL
         )
         self.history = self._action(
             "test_history", "Test &history…", "Earlier test results of the displayed server", "Ctrl+H"
@@ -62,7 +64,7 @@ class ConnectionTestActions:
         self.cancel_all_button.hide()
 
     def _action(
-        self, name: str, text: str, tip: str, shortcut: str = "", pixmap: QStyle.StandardPixmap | None = None
+        self, name: str, text: str, tip: str, shortcut: str = "", status_icon: StatusIcon | None = None
     ) -> QAction:
         action = QAction(text, self._window)
         action.setObjectName(name)
@@ -70,8 +72,8 @@ class ConnectionTestActions:
         action.setStatusTip(tip)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
-        if pixmap is not None:
-            action.setIcon(self._window.style().standardIcon(pixmap))
+        if status_icon is not None:
+            action.setIcon(icon(status_icon))
         self._window.addAction(action)
         return action
 

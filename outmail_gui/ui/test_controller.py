@@ -3,8 +3,8 @@
 The window owns one :class:`WindowTesting`, made at start-up: it builds the actions
 (:mod:`~outmail_gui.ui.test_actions`) and routes them to the single test
 (:mod:`~outmail_gui.ui.single_test_flow`) and Test all (:mod:`~outmail_gui.ui.test_all_flow`);
-results go to :mod:`~outmail_gui.ui.test_results`. The probe engine, the test panel and the
-OAuth modules load on first use, never at window start.
+results go to :mod:`~outmail_gui.ui.test_results`. The probe engine, the test panel, the two
+flows and the OAuth modules load on first use, never at window start.
 """
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from outmail_gui.domain.settings import ServerSettings
-from outmail_gui.ui.oauth_test_step import TokenManagers
-from outmail_gui.ui.single_test_flow import SingleTestFlow
 from outmail_gui.ui.test_actions import ConnectionTestActions
-from outmail_gui.ui.test_all_flow import TestAllFlow
 from outmail_gui.ui.test_results import ResultHistory
 
 if TYPE_CHECKING:
     from outmail_gui.ui.main_window import MainWindow
+    from outmail_gui.ui.oauth_test_step import TokenManagers
+    from outmail_gui.ui.single_test_flow import SingleTestFlow
+    from outmail_gui.ui.test_all_flow import TestAllFlow
     from outmail_gui.ui.test_panel import ConnectionTestPanel
 
 
@@ -35,25 +35,51 @@ class WindowTesting(QObject):
         super().__init__(window)
         self.setObjectName("window_testing")
         self.window = window
-        self.token_managers = TokenManagers(window.repository.data_dir, window.secrets)
         self.results = ResultHistory(window)
         self.history = self.results.history
         self.actions = ConnectionTestActions(window)
-        self.single = SingleTestFlow(self)
-        self.batch = TestAllFlow(self)
+        self._token_managers: TokenManagers | None = None
+        self._single: SingleTestFlow | None = None
+        self._batch: TestAllFlow | None = None
         self._panel: ConnectionTestPanel | None = None
         a = self.actions
         self.test_action, self.send_action, self.history_action = a.test, a.send, a.history
         self.test_all_action, self.cancel_all_action = a.test_all, a.cancel_all
         self.progress, self.cancel_all_button = a.progress, a.cancel_all_button
         a.test.triggered.connect(lambda: self.test_current())
-        a.send.triggered.connect(self.single.send_test_message)
+        a.send.triggered.connect(lambda: self.single.send_test_message())
         a.test_all.triggered.connect(self.test_all)
         a.cancel_all.triggered.connect(self.cancel_all)
         a.cancel_all_button.clicked.connect(self.cancel_all)
         a.history.triggered.connect(self.show_history)
         self.update_actions()
         window.details.details_shown.connect(self._on_details_shown)
+
+    # ----- the flows, made on first use (their modules are not needed for the first paint)
+
+    @property
+    def token_managers(self) -> TokenManagers:
+        if self._token_managers is None:
+            from outmail_gui.ui.oauth_test_step import TokenManagers
+
+            self._token_managers = TokenManagers(self.window.repository.data_dir, self.window.secrets)
+        return self._token_managers
+
+    @property
+    def single(self) -> SingleTestFlow:
+        if self._single is None:
+            from outmail_gui.ui.single_test_flow import SingleTestFlow
+
+            self._single = SingleTestFlow(self)
+        return self._single
+
+    @property
+    def batch(self) -> TestAllFlow:
+        if self._batch is None:
+            from outmail_gui.ui.test_all_flow import TestAllFlow
+
+            self._batch = TestAllFlow(self)
+        return self._batch
 
     # ----- what the window and its tests use
 
@@ -81,7 +107,9 @@ class WindowTesting(QObject):
 
     def is_busy(self) -> bool:
         """A test or Test all is running (its threads may still be ending)."""
-        return self.single.is_running() or self.batch.is_running()
+        return (self._single is not None and self._single.is_running()) or (
+            self._batch is not None and self._batch.is_running()
+        )
 
     def panel(self) -> ConnectionTestPanel:
         """The details' test panel, connected on first use."""
@@ -102,12 +130,12 @@ class WindowTesting(QObject):
     def update_actions(self) -> None:
         open_ = self.window.session.is_open()
         record = self._shown()
-        single = self.single.is_running()
+        single = self._single is not None and self._single.is_running()
         a = self.actions
         a.test.setEnabled(open_ and not single)
         a.send.setEnabled(open_ and not single and record is not None and record.is_smtp)
         a.history.setEnabled(open_ and record is not None and record.revision > 0)
-        batch = self.batch.is_active()
+        batch = self._batch is not None and self._batch.is_active()
         a.test_all.setEnabled(not batch)
         a.cancel_all.setEnabled(batch)
         if self._panel is not None:
@@ -117,8 +145,10 @@ class WindowTesting(QObject):
 
     def shut_down(self) -> None:
         """Cancel every test and wait for the threads, before the store closes."""
-        self.single.abandon()
-        self.batch.shut_down()
+        if self._single is not None:
+            self._single.abandon()
+        if self._batch is not None:
+            self._batch.shut_down()
         if self._panel is not None:
             self._panel.clear()
         self.results.close()
@@ -132,7 +162,7 @@ class WindowTesting(QObject):
     def _on_details_shown(self) -> None:
         """Another server (or none) is displayed: a test of the previous one is cancelled."""
         shown = self._shown()
-        running_id = self.single.running_server_id()
+        running_id = self._single.running_server_id() if self._single is not None else None
         if running_id is not None and (shown is None or shown.id != running_id):
             self.single.abandon()
             self.panel().clear()

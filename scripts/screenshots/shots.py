@@ -30,7 +30,7 @@ def settle(seconds: float = 0.2) -> None:
 def select(window: MainWindow, name: str) -> None:
     """Click ``name`` in the server list (the details follow the click)."""
     record = next(r for r in window.model.records() if r.name == name)
-    index = window.proxy.mapFromSource(window.model.index(window.model.row_of(record.id), 0))
+    index = window.proxy.map_from_model(window.model.index(window.model.row_of(record.id), 0))
     view = window.list_view
     QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(index).center())
     settle()

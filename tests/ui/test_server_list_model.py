@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QStyleOptionViewItem
 from pytestqt.modeltest import ModelTester
 
+from outmail_gui.store.repository import ServerRepository
 from outmail_gui.ui.server_filter_proxy import ServerFilterProxy
 from outmail_gui.ui.server_table_model import ID_ROLE, Column, ServerTableModel
 from tests.ui.conftest import mapi, smtp
@@ -145,6 +146,22 @@ def test_filter_matches_name_server_and_outgoing_email_id(
     assert set(_names(proxy)) == expected
 
 
+def test_no_filtering_proxy_until_the_filter_is_first_used(model: ServerTableModel, proxy: ServerFilterProxy) -> None:
+    """No Python call per row while there is nothing to filter (start-up): the proxy's source is the
+    model itself until the first filter text, and indexes map through whatever is in between."""
+    assert proxy.sourceModel() is model
+    relay = model.index(model.row_of(model.records()[0].id), Column.NAME)
+    assert proxy.map_to_model(proxy.map_from_model(relay)) == relay
+    proxy.set_filter_text("office")
+    assert proxy.sourceModel() is not model and _names(proxy) == ["Office 365"]
+    assert not proxy.map_from_model(relay).isValid()  # "Relay" is filtered away
+    office = proxy.index(0, Column.SERVER)
+    assert proxy.map_to_model(office).model() is model and proxy.map_to_model(office).data() == "smtp.office365.com"
+    proxy.set_filter_text("")
+    assert len(_names(proxy)) == model.rowCount()
+    assert proxy.map_to_model(proxy.map_from_model(relay)) == relay
+
+
 def test_filter_follows_model_changes(model: ServerTableModel, proxy: ServerFilterProxy) -> None:
     proxy.set_filter_text("relay")
     model.refresh([*model.records(), smtp("New relay")])
@@ -177,3 +194,47 @@ def test_last_test_column_can_be_filled_later(model: ServerTableModel, qtbot: An
     with qtbot.waitSignal(model.dataChanged):
         model.set_last_test(record.id, "OK 0.4 s")
     assert model.index(model.row_of(record.id), Column.LAST_TEST).data(_D) == "OK 0.4 s"
+
+
+def _painted(source: QAbstractItemModel, row: int, column: int) -> tuple[Any, ...]:
+    """What a delegate takes from the model to paint a cell (Qt asks every role in one multiData())."""
+    option = QStyleOptionViewItem()
+    QStyledItemDelegate().initStyleOption(option, source.index(row, column))
+    icon = option.icon.pixmap(16).toImage() if not option.icon.isNull() else None
+    return (option.text, icon, option.displayAlignment, option.features, option.checkState, option.font.toString())
+
+
+def test_cells_paint_as_one_data_call_per_role_would(model: ServerTableModel, proxy: ServerFilterProxy) -> None:
+    """``multiData`` answers a painted cell's roles in one Python call; a plain proxy (Qt's own
+    multiData, one ``data()`` call per role) must see exactly the same."""
+    model.set_oauth_flags({model.records()[0].id: "The client secret expires in 3 days."})
+    plain = QSortFilterProxyModel()
+    plain.setSourceModel(model)
+    for row in range(model.rowCount()):
+        for column in range(model.columnCount()):
+            expected = _painted(plain, row, column)
+            assert _painted(model, row, column) == expected, (row, column)
+            assert _painted(proxy, row, column) == expected, (row, column)
+    assert model.flags(model.index(0, 0)) == (
+        Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+    )
+    assert model.flags(QModelIndex()) == Qt.ItemFlag.NoItemFlags
+
+
+def test_the_store_lists_rows_in_the_name_columns_own_order(repo: ServerRepository) -> None:
+    """Start-up takes the store's order as the Name sort (``in_name_order``): it must be the same."""
+    names = ["b relay", "Ärger", "A relay", "a Relay 2", "Zulu", "ß mail", "10 relay", "9 relay", "éclair", "Eclair"]
+    for name in names:  # saved with blanks around: stored trimmed
+        repo.save(smtp(f"  {name} ", server="relay.example.com", outgoing_email_id="relay@example.com"))
+    listed = repo.list_server_rows()
+    sorted_here = ServerTableModel()
+    sorted_here.sort(Column.NAME, Qt.SortOrder.AscendingOrder)
+    sorted_here.set_servers(listed)
+    expected = [sorted_here.row_at(row).name for row in range(sorted_here.rowCount())]
+    assert [r.name for r in listed] == expected
+    for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+        taken = ServerTableModel()
+        taken.sort(Column.NAME, order)
+        taken.set_servers(repo.list_server_rows(), in_name_order=True)
+        shown = [taken.row_at(row).name for row in range(taken.rowCount())]
+        assert shown == (expected if order is Qt.SortOrder.AscendingOrder else expected[::-1])

@@ -90,6 +90,51 @@ def test_ctrl_f_focuses_the_filter_and_typing_filters(
     assert [window.proxy.index(r, 0).data() for r in range(window.proxy.rowCount())] == ["Alpha relay"]
 
 
+def test_the_first_filter_text_keeps_selection_details_and_header(
+    qtbot: QtBot, make_window: WindowFactory, repo: ServerRepository
+) -> None:
+    """The first filter text puts the filtering proxy under the list's (a reset of its rows): the
+    selected server stays selected and shown, the columns keep their widths and sort order, and
+    later filter texts behave as before."""
+    for name in ("Alpha relay", "Beta relay", "Gamma"):
+        repo.save(smtp(name))
+    window = make_window()
+    header = window.list_view.horizontalHeader()
+    header.resizeSection(Column.PORT, 77)
+    click_row(qtbot, window, "Beta relay")
+    header.setSortIndicator(Column.NAME, Qt.SortOrder.DescendingOrder)
+    shown = window.details.form().record().id
+    sort_before = (header.sortIndicatorSection(), header.sortIndicatorOrder())
+    filter_edit = child(window, QLineEdit, "filter")
+    qtbot.keyClicks(filter_edit, "relay")
+    assert [window.proxy.index(r, 0).data() for r in range(window.proxy.rowCount())] == ["Beta relay", "Alpha relay"]
+    assert window.selected_id() == shown and window.details.form().record().id == shown
+    assert window.list_view.selectionModel().currentIndex().data() == "Beta relay"
+    assert header.sectionSize(Column.PORT) == 77
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == sort_before
+    filter_edit.setText("alpha")  # Beta is filtered away: as before, the selection moves to what is left
+    assert [window.proxy.index(r, 0).data() for r in range(window.proxy.rowCount())] == ["Alpha relay"]
+    assert window.details.form().record().name == "Alpha relay"
+    assert window.selected_id() == window.details.form().record().id
+    filter_edit.clear()
+    assert window.proxy.rowCount() == 3
+    click_row(qtbot, window, "Gamma")
+    assert window.details.form().record().name == "Gamma"
+
+
+def test_a_first_filter_text_that_hides_the_selection_acts_as_any_later_one(
+    qtbot: QtBot, make_window: WindowFactory, repo: ServerRepository
+) -> None:
+    for name in ("Alpha relay", "Beta relay", "Gamma"):
+        repo.save(smtp(name))
+    window = make_window()
+    click_row(qtbot, window, "Gamma")
+    qtbot.keyClicks(child(window, QLineEdit, "filter"), "relay")
+    # Qt moves the selection to a row still shown (as on every filter change); the details follow it.
+    assert window.details.form().record().name in ("Alpha relay", "Beta relay")
+    assert window.selected_id() == window.details.form().record().id
+
+
 def test_clicking_a_header_sorts(qtbot: QtBot, make_window: WindowFactory, repo: ServerRepository) -> None:
     repo.save(smtp("A", port=2525))
     repo.save(smtp("B", port=25))

@@ -6,6 +6,7 @@ import hashlib
 import os
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,23 @@ import pytest
 from outmail_gui.paths import database_path
 from outmail_gui.store import backups, schema
 from outmail_gui.store.errors import DatabaseCorruptError, SchemaTooNewError, StoreError
+from outmail_gui.store.opening import IntegrityCheck
 from outmail_gui.store.repository import ServerRepository
 from tests.unit.store.records import smtp
+
+Opener = Callable[[Path], ServerRepository]
+
+
+@pytest.fixture(params=["checked when opening", "checked early"])
+def open_store(request: pytest.FixtureRequest) -> Opener:
+    """Open as the CLI does, or as the window does: its integrity check started on a helper thread."""
+
+    def opener(data_dir: Path) -> ServerRepository:
+        if request.param == "checked early":
+            return ServerRepository.open(data_dir, integrity=IntegrityCheck.start(data_dir))
+        return ServerRepository.open(data_dir)
+
+    return opener
 
 
 def digest(path: Path) -> str:
@@ -33,7 +49,7 @@ def age(path: Path, days: float) -> None:
     os.utime(path, (moment, moment))
 
 
-def test_a_newer_schema_is_refused_and_left_untouched(data_dir: Path) -> None:
+def test_a_newer_schema_is_refused_and_left_untouched(data_dir: Path, open_store: Opener) -> None:
     path = database_path(data_dir)
     conn = sqlite3.connect(path)
     conn.execute("CREATE TABLE future (x)")
@@ -42,7 +58,7 @@ def test_a_newer_schema_is_refused_and_left_untouched(data_dir: Path) -> None:
     conn.close()
     before = digest(path)
     with pytest.raises(SchemaTooNewError) as info:
-        ServerRepository.open(data_dir)
+        open_store(data_dir)
     assert info.value.found == 99 and info.value.supported == schema.schema_version()
     assert "newer version of Outmail" in info.value.message and "not changed" in info.value.message
     assert digest(path) == before
@@ -50,15 +66,15 @@ def test_a_newer_schema_is_refused_and_left_untouched(data_dir: Path) -> None:
     assert backups.list_backups(data_dir) == []
 
 
-def test_a_file_that_is_not_a_database(data_dir: Path) -> None:
+def test_a_file_that_is_not_a_database(data_dir: Path, open_store: Opener) -> None:
     database_path(data_dir).write_bytes(b"this is a text file, not SQLite\n" * 200)
     with pytest.raises(DatabaseCorruptError) as info:
-        ServerRepository.open(data_dir)
+        open_store(data_dir)
     assert "damaged" in info.value.message and "No backup" in info.value.message
     assert info.value.backups == []
 
 
-def test_a_truncated_file_is_reported_with_the_backups(data_dir: Path) -> None:
+def test_a_truncated_file_is_reported_with_the_backups(data_dir: Path, open_store: Opener) -> None:
     fill(data_dir)
     with ServerRepository.open(data_dir):
         pass  # an open after creation writes the first daily backup
@@ -69,11 +85,11 @@ def test_a_truncated_file_is_reported_with_the_backups(data_dir: Path) -> None:
     with open(path, "r+b") as fh:
         fh.truncate(size // 2)
     with pytest.raises(DatabaseCorruptError) as info:
-        ServerRepository.open(data_dir)
+        open_store(data_dir)
     assert info.value.backups == found and found[0].name in info.value.message
 
 
-def test_a_corrupted_page_is_detected(data_dir: Path) -> None:
+def test_a_corrupted_page_is_detected(data_dir: Path, open_store: Opener) -> None:
     fill(data_dir)
     path = database_path(data_dir)
     data = bytearray(path.read_bytes())
@@ -82,22 +98,22 @@ def test_a_corrupted_page_is_detected(data_dir: Path) -> None:
         data[start + 8 : start + 200] = os.urandom(192)
     path.write_bytes(bytes(data))
     with pytest.raises(DatabaseCorruptError) as info:
-        ServerRepository.open(data_dir)
+        open_store(data_dir)
     assert "damaged" in info.value.message
 
 
-def test_an_emptied_file_with_backups_is_not_a_new_store(data_dir: Path) -> None:
+def test_an_emptied_file_with_backups_is_not_a_new_store(data_dir: Path, open_store: Opener) -> None:
     fill(data_dir, 3)
     with ServerRepository.open(data_dir):
         pass
     database_path(data_dir).write_bytes(b"")
     with pytest.raises(DatabaseCorruptError, match="empty"):
-        ServerRepository.open(data_dir)
+        open_store(data_dir)
 
 
-def test_an_empty_file_without_backups_starts_a_new_store(data_dir: Path) -> None:
+def test_an_empty_file_without_backups_starts_a_new_store(data_dir: Path, open_store: Opener) -> None:
     database_path(data_dir).write_bytes(b"")
-    with ServerRepository.open(data_dir) as repo:
+    with open_store(data_dir) as repo:
         assert repo.list_servers() == []
 
 
@@ -195,3 +211,28 @@ def test_a_fresh_database_gets_no_backup(data_dir: Path) -> None:
     with ServerRepository.open(data_dir):
         pass
     assert backups.list_backups(data_dir) == []
+
+
+def test_the_early_check_finds_a_sound_file_sound_and_never_creates_one(data_dir: Path) -> None:
+    missing = IntegrityCheck.start(data_dir)
+    assert missing.problems() is None  # no file yet: opening creates it, then checks it itself
+    assert not database_path(data_dir).exists()
+    fill(data_dir, 3)
+    assert IntegrityCheck.start(data_dir).problems() == ["ok"]
+
+
+def test_opening_takes_the_early_checks_findings(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fill(data_dir, 3)
+    check = IntegrityCheck.start(data_dir)
+    assert check.problems() == ["ok"]
+    monkeypatch.setattr(check, "problems", lambda: ["*** in database main ***", "Page 7: never used"])
+    with pytest.raises(DatabaseCorruptError) as info:
+        ServerRepository.open(data_dir, integrity=check)
+    assert "Page 7: never used" in info.value.message
+
+
+def test_an_early_check_of_another_directory_is_refused(data_dir: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    with pytest.raises(ValueError, match="integrity check"):
+        ServerRepository.open(data_dir, integrity=IntegrityCheck.start(other))

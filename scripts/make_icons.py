@@ -1,0 +1,77 @@
+"""Write the window's icon files (outmail_gui/ui/icon_files/) from Qt's Fusion standard icons.
+
+    .venv/bin/python scripts/make_icons.py [--check]
+
+The window loads these files instead of asking ``QStyle.standardIcon`` (which creates the
+``QStyle`` Python type at start-up, see outmail_gui/ui/icons.py), so it looks as it did. Run
+it again after a PySide6 upgrade changes the standard icons; ``--check`` only compares the
+files with what Qt draws now (exit 1 when they differ). The images are Qt's own artwork
+(Qt, LGPL-3.0).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="compare only; write nothing")
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtGui import QImage
+    from PySide6.QtWidgets import QApplication, QStyle, QStyleFactory
+
+    from outmail_gui.ui.icons import ICON_DIR, SIZES, StatusIcon
+
+    sp = QStyle.StandardPixmap
+    standard = {
+        StatusIcon.YES: sp.SP_DialogApplyButton,
+        StatusIcon.NO: sp.SP_DialogCancelButton,
+        StatusIcon.DEFAULT: sp.SP_DialogYesButton,
+        StatusIcon.WARNING: sp.SP_MessageBoxWarning,
+        StatusIcon.INFO: sp.SP_MessageBoxInformation,
+        StatusIcon.ERROR: sp.SP_MessageBoxCritical,
+        StatusIcon.NEW: sp.SP_FileIcon,
+        StatusIcon.SAVE: sp.SP_DialogSaveButton,
+        StatusIcon.CLOSE: sp.SP_DialogCloseButton,
+        StatusIcon.DELETE: sp.SP_TrashIcon,
+        StatusIcon.DUPLICATE: sp.SP_FileDialogNewFolder,
+        StatusIcon.IMPORT: sp.SP_DialogOpenButton,
+        StatusIcon.EXPORT: sp.SP_DriveFDIcon,
+        StatusIcon.TEST: sp.SP_MediaPlay,
+        StatusIcon.TEST_ALL: sp.SP_MediaSeekForward,
+        StatusIcon.CANCEL_ALL: sp.SP_MediaStop,
+    }
+    missing = set(StatusIcon) - set(standard)
+    if missing:
+        raise SystemExit(f"no standard icon for {sorted(m.name for m in missing)}")
+    QApplication([sys.argv[0]])
+    style = QStyleFactory.create("Fusion")
+    differ: list[str] = []
+    ICON_DIR.mkdir(exist_ok=True)
+    for kind, pixmap in standard.items():
+        source = style.standardIcon(pixmap)
+        for size in SIZES:
+            image = source.pixmap(size).toImage().convertToFormat(QImage.Format.Format_ARGB32)
+            path = kind.path(size)
+            if args.check:
+                if QImage(str(path)).convertToFormat(QImage.Format.Format_ARGB32) != image:
+                    differ.append(path.name)
+            elif not image.save(str(path), "PNG"):
+                raise SystemExit(f"could not write {path}")
+    if differ:
+        print("differ from Qt's standard icons:", " ".join(differ))
+        return 1
+    print("checked" if args.check else "written", len(standard) * len(SIZES), "files in", ICON_DIR.relative_to(ROOT))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,86 @@
+"""The window's icons come from the package's files (no QStyle at start-up) and look as the style's did."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QColor, QIcon, QImage, QPixmap
+from PySide6.QtWidgets import QApplication, QStyle, QStyleFactory
+
+from outmail_gui.ui import icons
+from outmail_gui.ui.icons import SIZES, StatusIcon, icon
+
+_SP = QStyle.StandardPixmap
+# The standard icon each file was rendered from (scripts/make_icons.py).
+_STANDARD = {
+    StatusIcon.YES: _SP.SP_DialogApplyButton,
+    StatusIcon.NO: _SP.SP_DialogCancelButton,
+    StatusIcon.DEFAULT: _SP.SP_DialogYesButton,
+    StatusIcon.WARNING: _SP.SP_MessageBoxWarning,
+    StatusIcon.INFO: _SP.SP_MessageBoxInformation,
+    StatusIcon.ERROR: _SP.SP_MessageBoxCritical,
+    StatusIcon.NEW: _SP.SP_FileIcon,
+    StatusIcon.SAVE: _SP.SP_DialogSaveButton,
+    StatusIcon.CLOSE: _SP.SP_DialogCloseButton,
+    StatusIcon.DELETE: _SP.SP_TrashIcon,
+    StatusIcon.DUPLICATE: _SP.SP_FileDialogNewFolder,
+    StatusIcon.IMPORT: _SP.SP_DialogOpenButton,
+    StatusIcon.EXPORT: _SP.SP_DriveFDIcon,
+    StatusIcon.TEST: _SP.SP_MediaPlay,
+    StatusIcon.TEST_ALL: _SP.SP_MediaSeekForward,
+    StatusIcon.CANCEL_ALL: _SP.SP_MediaStop,
+}
+
+
+@pytest.fixture(autouse=True)
+def fresh_icons() -> Iterator[None]:
+    icons.clear_cache()
+    yield
+    icons.clear_cache()
+
+
+def _argb(image: QImage) -> QImage:
+    return image.convertToFormat(QImage.Format.Format_ARGB32)
+
+
+def test_every_icon_loads_from_its_files_in_every_size(qapp: QApplication) -> None:
+    assert set(_STANDARD) == set(StatusIcon)
+    for kind in StatusIcon:
+        for size in SIZES:
+            assert kind.path(size).is_file(), kind.path(size)
+        loaded = icon(kind)
+        assert not loaded.isNull(), kind
+        assert {QSize(size, size) for size in SIZES} <= set(loaded.availableSizes()), kind
+
+
+@pytest.mark.parametrize("kind", list(StatusIcon), ids=lambda kind: kind.name)
+def test_the_files_are_the_fusion_style_standard_icons(qapp: QApplication, kind: StatusIcon) -> None:
+    """The window looks as it did with ``QStyle.standardIcon``; after a PySide6 upgrade that changes
+    those icons, run scripts/make_icons.py again."""
+    standard = QStyleFactory.create("Fusion").standardIcon(_STANDARD[kind])
+    for size in (*SIZES, 24):  # 24: the toolbar's size, scaled from the 32 px file as from the style's
+        assert _argb(icon(kind).pixmap(size).toImage()) == _argb(standard.pixmap(size).toImage()), (kind, size)
+
+
+def test_an_icon_of_the_desktop_theme_comes_first(qapp: QApplication, tmp_path: Path) -> None:
+    """As with the style's standard icons: a desktop icon theme (here one with only a red
+    ``dialog-warning``) provides the icon under the name Qt uses; the file is the fallback."""
+    theme = tmp_path / "icons" / "red"
+    (theme / "16").mkdir(parents=True)
+    (theme / "index.theme").write_text("[Icon Theme]\nName=red\nDirectories=16\n[16]\nSize=16\nType=Fixed\n")
+    red = QPixmap(16, 16)
+    red.fill(QColor("red"))
+    assert red.save(str(theme / "16" / "dialog-warning.png"))
+    paths, name = QIcon.themeSearchPaths(), QIcon.themeName()
+    QIcon.setThemeSearchPaths([str(tmp_path / "icons")])
+    QIcon.setThemeName("red")
+    try:
+        assert icon(StatusIcon.WARNING).pixmap(16).toImage().pixelColor(8, 8) == QColor("red")
+        shipped = _argb(QImage(str(StatusIcon.ERROR.path(16))))
+        assert _argb(icon(StatusIcon.ERROR).pixmap(16).toImage()) == shipped  # not in the theme
+    finally:
+        QIcon.setThemeSearchPaths(paths)
+        QIcon.setThemeName(name)
