@@ -11,7 +11,7 @@ argparse, so every message and exit status users see is still argparse's.
 
 from __future__ import annotations
 
-from outmail_gui.probe.record import Record
+from outmail_gui.domain.record import Record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: CLI start-up time
 if TYPE_CHECKING:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import codecs
-import dataclasses
+
+from outmail_gui.domain.record import Record
 
 PAGER_ENCODINGS: tuple[str, ...] = (
     "utf-8",
@@ -34,8 +35,7 @@ def is_known_encoding(name: str) -> bool:
     return True
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class PagerPreview:
+class PagerPreview(Record, frozen=True):
     data: bytes
     unencodable: tuple[str, ...]  # characters the encoding cannot carry, in order of appearance
 

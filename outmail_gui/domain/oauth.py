@@ -7,7 +7,6 @@ The client secret is never part of these settings: it lives in the keyring only.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import enum
 import re
@@ -16,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from outmail_gui.domain.addresses import address_problem, has_control_characters, host_problem
+from outmail_gui.domain.record import Record, field_names, replace
 from outmail_gui.domain.rules import Issue, Severity
 
 MICROSOFT_AUTHORITY_HOST = "login.microsoftonline.com"
@@ -33,7 +33,8 @@ APP_ONLY_SCOPES: tuple[str, ...] = ("https://outlook.office365.com/.default",)
 DELEGATED_SCOPES: tuple[str, ...] = ("https://outlook.office.com/SMTP.Send", "offline_access")
 SECRET_WARNING_DAYS = 30
 MULTI_TENANT_ALIASES = frozenset({"common", "organizations", "consumers"})
-_GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
+# A pattern text, compiled on first use (re's cache): the window's start does not check an ID.
+_GUID = r"(?i)^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 
 
 class GrantType(enum.StrEnum):
@@ -68,8 +69,7 @@ _GRANT_LABELS = {
 }
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class OAuthSettings:
+class OAuthSettings(Record, frozen=True):
     """Token settings of one SMTP server; stored beside it, keyed by the server's id.
 
     ``tenant`` is a tenant ID or domain (``contoso.onmicrosoft.com``) or a full authority
@@ -99,7 +99,7 @@ class OAuthSettings:
         return self.authority_host in MICROSOFT_AUTHORITY_HOSTS
 
     def with_changes(self, **changes: Any) -> OAuthSettings:
-        return dataclasses.replace(self, **changes)
+        return replace(self, **changes)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready mapping for export; holds no secret and no token."""
@@ -119,7 +119,7 @@ def is_authority_url(text: str) -> bool:
 
 def oauth_from_dict(data: Mapping[str, Any]) -> OAuthSettings:
     """Settings from an export/import mapping; raises ValueError/TypeError with a readable message."""
-    known = {f.name for f in dataclasses.fields(OAuthSettings)}
+    known = set(field_names(OAuthSettings))
     unknown = sorted(set(data) - known)
     if unknown:
         raise ValueError(f"unknown OAuth field(s): {', '.join(unknown)}")
@@ -190,7 +190,7 @@ def validate_oauth(settings: OAuthSettings, today: dt.date | None = None) -> lis
         issues.append(Issue("oauth_client_id", Severity.ERROR, "Enter the application (client) ID."))
     elif has_control_characters(settings.client_id) or " " in client_id:
         issues.append(Issue("oauth_client_id", Severity.ERROR, "The client ID cannot contain spaces or line breaks."))
-    elif settings.is_microsoft_authority and not _GUID.match(client_id):
+    elif settings.is_microsoft_authority and not re.match(_GUID, client_id):
         issues.append(
             Issue(
                 "oauth_client_id",
@@ -233,7 +233,7 @@ def _tenant_issues(settings: OAuthSettings) -> list[Issue]:
                 )
             ]
         return []
-    if _GUID.match(text):
+    if re.match(_GUID, text):
         return []
     problem = host_problem(text)
     if problem or "." not in text:

@@ -6,12 +6,12 @@ Errors block saving; warnings and notices are shown but allow it.
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 from collections.abc import Iterable, Sequence
 
 from outmail_gui.domain.addresses import address_problem, has_control_characters, host_problem, is_exchange_365
 from outmail_gui.domain.encodings import is_known_encoding
+from outmail_gui.domain.record import Record
 from outmail_gui.domain.settings import ServerSettings
 
 MAX_TIMEOUT_S = 3600
@@ -25,8 +25,7 @@ class Severity(enum.StrEnum):
     NOTICE = "notice"
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Issue:
+class Issue(Record, frozen=True):
     field: str
     severity: Severity
     message: str
@@ -36,8 +35,7 @@ class Issue:
         return self.severity is Severity.ERROR
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class RuleContext:
+class RuleContext(Record, frozen=True):
     """What the rules need to know beyond the record itself."""
 
     others: Sequence[ServerSettings] = ()

@@ -6,7 +6,6 @@ start a record with :func:`new_server`.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +15,7 @@ from outmail_gui.domain.addresses import clean_host
 from outmail_gui.domain.methods import AUTH_METHODS_DISPLAY_ORDER as AUTH_METHODS_DISPLAY_ORDER
 from outmail_gui.domain.methods import AuthMethod as AuthMethod
 from outmail_gui.domain.methods import Protocol as Protocol
+from outmail_gui.domain.record import Record, as_dict, field_names, field_types, replace
 
 DEFAULT_SMTP_PORT = 25
 DEFAULT_MAPI_PORT = 593
@@ -24,8 +24,7 @@ DEFAULT_CONNECTION_TIMEOUT_S = 120
 DEFAULT_PAGER_ENCODING = "utf-8"
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class ServerSettings:
+class ServerSettings(Record, frozen=True):
     """One outgoing email server. ``protocol`` is fixed at creation; use :func:`new_server`.
 
     ``id`` is stable for the record's life (the keyring key); ``revision`` is 0 until the
@@ -73,7 +72,7 @@ class ServerSettings:
         for fixed in ("protocol", "id"):
             if fixed in changes and changes[fixed] != getattr(self, fixed):
                 raise ValueError(f"{fixed} is fixed at creation and cannot be changed")
-        return dataclasses.replace(self, **changes)
+        return replace(self, **changes)
 
     def cleaned(self) -> ServerSettings:
         """The record as it is stored: the one place values are tidied, once, for every caller.
@@ -92,11 +91,11 @@ class ServerSettings:
             "partition": partition or None,
         }
         changes = {k: v for k, v in changes.items() if v != getattr(self, k)}
-        return dataclasses.replace(self, **changes) if changes else self
+        return replace(self, **changes) if changes else self
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready mapping (no password: passwords never leave the keyring)."""
-        data = dataclasses.asdict(self)
+        data = as_dict(self)
         data["protocol"] = self.protocol.value
         data["auth_methods"] = sorted(m.value for m in self.auth_methods)
         return data
@@ -187,8 +186,8 @@ def fields_for(protocol: Protocol) -> tuple[str, ...]:
     return SMTP_FIELDS if protocol is Protocol.SMTP else MAPI_FIELDS
 
 
-_BOOL_FIELDS = frozenset(f.name for f in dataclasses.fields(ServerSettings) if f.type in ("bool", bool))
-_INT_FIELDS = frozenset(f.name for f in dataclasses.fields(ServerSettings) if f.type in ("int", int))
+_BOOL_FIELDS = frozenset(name for name, kind in field_types(ServerSettings).items() if kind == "bool")
+_INT_FIELDS = frozenset(name for name, kind in field_types(ServerSettings).items() if kind == "int")
 
 
 def settings_from_dict(data: Mapping[str, Any]) -> ServerSettings:
@@ -203,7 +202,7 @@ def settings_from_dict(data: Mapping[str, Any]) -> ServerSettings:
         proto = Protocol(str(data["protocol"]).lower())
     except ValueError:
         raise ValueError(f"protocol must be smtp or mapi, not {data['protocol']!r}") from None
-    known = {f.name for f in dataclasses.fields(ServerSettings)}
+    known = set(field_names(ServerSettings))
     unknown = sorted(set(data) - known - {"password"})
     if unknown:
         raise ValueError(f"unknown field(s): {', '.join(unknown)}")

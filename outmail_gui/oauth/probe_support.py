@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from outmail_gui.domain import record
 from outmail_gui.domain.oauth import OAuthSettings
 from outmail_gui.domain.settings import AuthMethod
 from outmail_gui.oauth.errors import explain_smtp_rejection, offers_oauth_switch
-from outmail_gui.probe import record
 from outmail_gui.probe.report import ProbeReport
 from outmail_gui.probe.request import ProbeRequest
 

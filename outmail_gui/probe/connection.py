@@ -15,9 +15,9 @@ import ssl
 import time
 from collections.abc import Callable, Iterator
 
+from outmail_gui.domain.record import Record
 from outmail_gui.probe import hints
 from outmail_gui.probe.errors import Cancelled, ConnectionLost, DeadlineExceeded, EndlessReply, ProtocolViolation
-from outmail_gui.probe.record import Record
 from outmail_gui.probe.report import plural
 
 MAX_LINE = 2048  # bytes, without CRLF (RFC 5321 allows 512; servers send longer EHLO lines)

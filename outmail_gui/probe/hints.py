@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from outmail_gui.probe.record import Record
+from outmail_gui.domain.record import Record
 from outmail_gui.probe.request import IMPLICIT_TLS_PORT, Security
 
 

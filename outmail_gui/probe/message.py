@@ -10,7 +10,7 @@ import time
 from email.utils import formatdate
 
 from outmail_gui.domain.encodings import encode_pager_text
-from outmail_gui.probe.record import Record
+from outmail_gui.domain.record import Record
 from outmail_gui.probe.report import MessageInfo
 from outmail_gui.probe.request import ProbeRequest
 

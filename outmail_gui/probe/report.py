@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 
-from outmail_gui.probe.record import Record, as_dict, field
+from outmail_gui.domain.record import Record, as_dict, field
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: CLI start-up time
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ import enum
 
 # The enums come from their light module: the command-line test never loads the settings model.
 from outmail_gui.domain.methods import AuthMethod, Protocol
-from outmail_gui.probe.record import Record
+from outmail_gui.domain.record import Record
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time of the CLI)
 if TYPE_CHECKING:

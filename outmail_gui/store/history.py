@@ -7,12 +7,12 @@ newest :data:`KEEP_PER_SERVER` results of a server are kept, so the file cannot 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import enum
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from outmail_gui.domain.record import Record
 from outmail_gui.store.extension import RepositoryExtension
 
 if TYPE_CHECKING:  # schema.py imports MIGRATION from here; the repository imports the schema
@@ -47,8 +47,7 @@ class Outcome(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class HistoryEntry:
+class HistoryEntry(Record, frozen=True):
     """One finished test. ``started_at`` is timezone-aware (UTC); ``id`` is 0 until stored."""
 
     server_id: str

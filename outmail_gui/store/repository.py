@@ -9,7 +9,6 @@ refuse to overwrite what somebody else changed.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import functools
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -19,6 +18,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 from outmail_gui.domain import rules
 from outmail_gui.domain.addresses import has_control_characters
+from outmail_gui.domain.record import Record
 from outmail_gui.domain.rules import Issue, RuleContext, Severity, normalized_name
 from outmail_gui.domain.settings import ServerSettings
 from outmail_gui.paths import database_path
@@ -42,8 +42,7 @@ _PARTITIONING = "partitioning_enabled"
 _MAPI_MAIL_SERVER = "mapi_mail_server"
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Analyst:
+class Analyst(Record, frozen=True):
     login: str
     display_name: str
     email: str

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import itertools
 import sqlite3
 from typing import Any, NamedTuple
 
+from outmail_gui.domain.record import field_names, field_types
 from outmail_gui.domain.rules import normalized_name
 from outmail_gui.domain.settings import AuthMethod, Protocol, ServerSettings
 
-FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(ServerSettings))
-BOOL_FIELDS = frozenset(f.name for f in dataclasses.fields(ServerSettings) if f.type in ("bool", bool))
+FIELDS: tuple[str, ...] = field_names(ServerSettings)
+BOOL_FIELDS = frozenset(name for name, kind in field_types(ServerSettings).items() if kind == "bool")
 COLUMNS: tuple[str, ...] = (*FIELDS, "name_key")
 SELECT = f"SELECT {', '.join(FIELDS)} FROM servers"
 INSERT = f"INSERT INTO servers ({', '.join(COLUMNS)}) VALUES ({', '.join(':' + c for c in COLUMNS)})"

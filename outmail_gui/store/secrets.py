@@ -12,8 +12,9 @@ installed and no desktop keyring runs, silently; we treat that case as "no keyri
 
 from __future__ import annotations
 
-import dataclasses
 from typing import TYPE_CHECKING, Any
+
+from outmail_gui.domain.record import Record
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
@@ -21,8 +22,7 @@ if TYPE_CHECKING:
 SERVICE = "outmail"
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class BackendInfo:
+class BackendInfo(Record, frozen=True):
     """Where passwords are kept, for showing to the user."""
 
     name: str

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenuBar, QToolBar
 
+from outmail_gui.domain.record import Record, field_names
 from outmail_gui.ui.icons import StatusIcon, icon
 
 _Key = QKeySequence.StandardKey
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class WindowActions:
+class WindowActions(Record, frozen=True):
     new_smtp_server: QAction
     new_mapi_server: QAction
     save: QAction
@@ -27,7 +25,7 @@ class WindowActions:
     quit: QAction
 
     def all(self) -> list[QAction]:
-        return [getattr(self, f.name) for f in dataclasses.fields(self)]
+        return [getattr(self, name) for name in field_names(self)]
 
 
 def _action(

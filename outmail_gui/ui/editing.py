@@ -7,9 +7,9 @@ transaction) on the GUI thread.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import TYPE_CHECKING
 
+from outmail_gui.domain.record import replace
 from outmail_gui.domain.rules import RuleContext, normalized_name
 from outmail_gui.domain.settings import Protocol, ServerSettings, convert_to_smtp, new_id, new_server
 from outmail_gui.store.errors import NotFoundError, RevisionConflictError, StoreError, ValidationFailed
@@ -260,9 +260,7 @@ class EditSession:
         source = self._loaded
         assert source is not None
         taken = {normalized_name(name) for name in w.model.names()}
-        copy = dataclasses.replace(
-            source, id=new_id(), revision=0, name=_copy_name(source.name, taken), is_default=False
-        )
+        copy = replace(source, id=new_id(), revision=0, name=_copy_name(source.name, taken), is_default=False)
         self._loaded = None
         w.clear_selection()
         self._load(copy)

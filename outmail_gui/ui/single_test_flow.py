@@ -77,7 +77,7 @@ class SingleTestFlow(QObject):
         password = "" if oauth is not None else self._password_for(record, form.password())
         if password is None:
             return
-        from outmail_gui.probe import record as probe_record
+        from outmail_gui.domain.record import replace
         from outmail_gui.probe.request import ProbeRequest
 
         request = ProbeRequest.from_settings(
@@ -95,7 +95,7 @@ class SingleTestFlow(QObject):
             from outmail_gui.ui.insecure_auth_dialog import InsecureAuthDialog
 
             allow_insecure = InsecureAuthDialog.ask(w, request.host, request.port)
-            request = probe_record.replace(request, allow_insecure_auth=allow_insecure)
+            request = replace(request, allow_insecure_auth=allow_insecure)
         from outmail_gui.ui.test_worker import ProbeRun
 
         form.clear_highlight()

@@ -22,7 +22,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Signal
 
-from outmail_gui.probe import record
+from outmail_gui.domain import record
 from outmail_gui.probe.render import step_label
 from outmail_gui.probe.request import ProbeRequest
 from outmail_gui.store.history import HistoryEntry, Outcome

@@ -29,8 +29,8 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TextIO
 
+from outmail_gui.domain import record
 from outmail_gui.domain.settings import AuthMethod, Protocol
-from outmail_gui.probe import record
 from outmail_gui.probe.report import ProbeReport, Step, StepStatus
 from outmail_gui.probe.request import ProbeRequest, Security
 from outmail_gui.probe.runner import run_probe

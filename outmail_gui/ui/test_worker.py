@@ -23,7 +23,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
-from outmail_gui.probe import record
+from outmail_gui.domain import record
 from outmail_gui.probe.report import ProbeReport, Step, StepStatus
 from outmail_gui.probe.request import ProbeRequest
 from outmail_gui.probe.runner import run_probe

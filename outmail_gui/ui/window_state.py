@@ -6,19 +6,18 @@ Stored with QSettings in an INI file under the platformdirs config directory
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from outmail_gui.domain.record import Record
 from outmail_gui.paths import config_dir
 
 STATE_FILE = "window.ini"
 _VERSION = 1
 
 
-@dataclasses.dataclass(slots=True)
-class WindowState:
+class WindowState(Record):
     geometry: QByteArray | None = None
     splitter: QByteArray | None = None
     header: QByteArray | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import abc
 
-from outmail_gui.probe.record import Record
+from outmail_gui.domain.record import Record
 
 
 class Credentials(Record, frozen=True):

@@ -9,9 +9,9 @@ first. Either way the engine stops at a rejected login and never retries another
 from __future__ import annotations
 
 from outmail_gui.domain.methods import AuthMethod
+from outmail_gui.domain.record import Record
 from outmail_gui.probe.auth.base import Credentials, Mechanism
 from outmail_gui.probe.auth.simple import Login, Plain, XOAuth2
-from outmail_gui.probe.record import Record
 
 _SIMPLE: dict[AuthMethod, type[Mechanism]] = {
     AuthMethod.XOAUTH2: XOAuth2,

@@ -13,7 +13,6 @@ notices and warnings always show at once.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
 from outmail_gui.domain.addresses import is_exchange_365
 from outmail_gui.domain.fields import GROUP_TITLES, field_info
 from outmail_gui.domain.oauth import OAuthSettings, validate_oauth
+from outmail_gui.domain.record import replace
 from outmail_gui.domain.rules import EXCHANGE_NEEDS_SSL, Issue, RuleContext, Severity, validate
 from outmail_gui.domain.settings import AuthMethod, Protocol, ServerSettings, fields_for
 from outmail_gui.ui.form.auth_section import MethodsEditor
@@ -373,9 +373,7 @@ class ServerFormWidget(QWidget):
         oauth = self.oauth_settings()
         before = {i.field for i in self._issues if i.blocks_saving}
         # The OAuth rules are the domain's; their findings show at the OAuth row.
-        self._issues = validate(current, self._context) + [
-            dataclasses.replace(i, field="oauth") for i in validate_oauth(oauth)
-        ]
+        self._issues = validate(current, self._context) + [replace(i, field="oauth") for i in validate_oauth(oauth)]
         if reveal_new:  # errors an edit (or other servers) just brought show at once
             self._revealed |= {i.field for i in self._issues if i.blocks_saving} - before
         if self._password_row is not None:

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from outmail_gui.domain import record
 from outmail_gui.domain.oauth import GrantType
 from outmail_gui.domain.settings import AuthMethod
 from outmail_gui.oauth import TokenManager
@@ -19,7 +20,7 @@ from outmail_gui.oauth.errors import (
     offers_oauth_switch,
 )
 from outmail_gui.oauth.probe_support import explain_oauth_result, failed_auth_reply, oauth_request, suggests_oauth
-from outmail_gui.probe import ProbeRequest, Security, record, run_probe
+from outmail_gui.probe import ProbeRequest, Security, run_probe
 from tests.integration.oauth.conftest import settings_for
 from tests.integration.oauth.test_grants import probe_with
 from tests.support.oauth_fixtures import MAILBOX

@@ -30,7 +30,7 @@ sys.stderr.write("\\nMODULES " + json.dumps(sorted(sys.modules)) + " CODE " + st
 # Not needed to test one server with a given mechanism; each costs 1-25 ms of start-up.
 NOT_LOADED = {
     "typing",  # TYPE_CHECKING = False instead of typing.TYPE_CHECKING
-    "dataclasses",  # the engine's types are probe.record records
+    "dataclasses",  # the engine's types are domain.record records
     "inspect",
     "threading",  # the name lookup's helper thread uses _thread
     "encodings.idna",  # host names reach getaddrinfo and ssl as ASCII bytes

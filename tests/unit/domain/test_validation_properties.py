@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from outmail_gui.domain import rules
+from outmail_gui.domain.record import field_names as record_fields
 from outmail_gui.domain.rules import RuleContext
 from outmail_gui.domain.settings import AuthMethod, Protocol, ServerSettings, settings_from_dict
 
@@ -54,7 +55,7 @@ contexts = st.builds(
 def test_validate_never_raises(record: ServerSettings, context: RuleContext) -> None:
     issues = rules.validate(record, context)
     assert all(isinstance(i, rules.Issue) and i.message for i in issues)
-    fields = set(ServerSettings.__dataclass_fields__) | {"password"}
+    fields = set(record_fields(ServerSettings)) | {"password"}
     assert {i.field for i in issues} <= fields
 
 
@@ -63,7 +64,7 @@ json_values = st.recursive(
     lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=10), children, max_size=3),
     max_leaves=10,
 )
-field_names = st.sampled_from([*ServerSettings.__dataclass_fields__, "password", "unknown"])
+field_names = st.sampled_from([*record_fields(ServerSettings), "password", "unknown"])
 documents = st.dictionaries(
     st.one_of(field_names, st.text(max_size=10)),
     st.one_of(json_values, st.sampled_from(["smtp", "mapi", "SMTP", "LOGIN"]), st.lists(st.sampled_from(AuthMethod))),

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from outmail_gui.domain.record import replace
 from outmail_gui.store import transfer
 from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.secrets import KeyringLockedError, SecretStore
@@ -71,7 +71,7 @@ def test_export_then_import_into_an_empty_store(repo: ServerRepository, tmp_path
     for original in originals:
         copy = imported[original.name]
         assert copy.id != original.id  # new records on the new machine
-        assert copy == dataclasses.replace(original, id=copy.id, revision=1)
+        assert copy == replace(original, id=copy.id, revision=1)
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from typing import ClassVar
 
 import pytest
 
-from outmail_gui.probe.record import Record, as_dict, field, field_names, replace
+from outmail_gui.domain.record import Record, as_dict, field, field_names, field_types, replace
 from outmail_gui.probe.report import CertInfo, ProbeReport, Step, StepStatus, TlsInfo
 from outmail_gui.probe.request import ProbeRequest, Security
 
@@ -151,3 +151,28 @@ def test_repr_masks_secrets() -> None:
 def _request_as_dataclass() -> type:
     """ProbeRequest's fields as a dataclass would list them (annotations in order)."""
     return dataclasses.make_dataclass("R", [(name, object) for name in ProbeRequest.__annotations__])
+
+
+def test_every_record_of_the_project_has_its_annotations_as_written() -> None:
+    import importlib
+    import pkgutil
+
+    import outmail_gui
+
+    for module in pkgutil.walk_packages(outmail_gui.__path__, "outmail_gui."):
+        if not any(part in module.name for part in (".ui", ".cli", "__main__")):  # Qt-free modules find them all
+            importlib.import_module(module.name)
+    found = _all_records(Record)
+    assert len(found) >= 15
+    for record_type in found:
+        assert all(isinstance(kind, str) for kind in field_types(record_type).values()), record_type
+    assert field_types(Point) == {"x": "int", "y": "int"}
+
+
+def _all_records(base: type[Record]) -> set[type[Record]]:
+    found: set[type[Record]] = set()
+    for sub in base.__subclasses__():
+        if sub.__module__.startswith("outmail_gui."):
+            found.add(sub)
+        found |= _all_records(sub)
+    return found
