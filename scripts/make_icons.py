@@ -26,29 +26,11 @@ def main() -> int:
     sys.path.insert(0, str(ROOT))
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtGui import QImage
-    from PySide6.QtWidgets import QApplication, QStyle, QStyleFactory
+    from PySide6.QtWidgets import QApplication, QStyleFactory
 
-    from outmail_gui.ui.icons import ICON_DIR, SIZES, StatusIcon
+    from outmail_gui.ui.icons import ICON_DIR, SIZES, StatusIcon, standard_pixmaps
 
-    sp = QStyle.StandardPixmap
-    standard = {
-        StatusIcon.YES: sp.SP_DialogApplyButton,
-        StatusIcon.NO: sp.SP_DialogCancelButton,
-        StatusIcon.DEFAULT: sp.SP_DialogYesButton,
-        StatusIcon.WARNING: sp.SP_MessageBoxWarning,
-        StatusIcon.INFO: sp.SP_MessageBoxInformation,
-        StatusIcon.ERROR: sp.SP_MessageBoxCritical,
-        StatusIcon.NEW: sp.SP_FileIcon,
-        StatusIcon.SAVE: sp.SP_DialogSaveButton,
-        StatusIcon.CLOSE: sp.SP_DialogCloseButton,
-        StatusIcon.DELETE: sp.SP_TrashIcon,
-        StatusIcon.DUPLICATE: sp.SP_FileDialogNewFolder,
-        StatusIcon.IMPORT: sp.SP_DialogOpenButton,
-        StatusIcon.EXPORT: sp.SP_DriveFDIcon,
-        StatusIcon.TEST: sp.SP_MediaPlay,
-        StatusIcon.TEST_ALL: sp.SP_MediaSeekForward,
-        StatusIcon.CANCEL_ALL: sp.SP_MediaStop,
-    }
+    standard = standard_pixmaps()
     missing = set(StatusIcon) - set(standard)
     if missing:
         raise SystemExit(f"no standard icon for {sorted(m.name for m in missing)}")
@@ -64,7 +46,7 @@ def main() -> int:
             if args.check:
                 if QImage(str(path)).convertToFormat(QImage.Format.Format_ARGB32) != image:
                     differ.append(path.name)
-            elif not image.save(str(path), "PNG"):
+            elif not image.save(str(path)):  # PNG, from the suffix
                 raise SystemExit(f"could not write {path}")
     if differ:
         print("differ from Qt's standard icons:", " ".join(differ))

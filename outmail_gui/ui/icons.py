@@ -17,6 +17,10 @@ from pathlib import Path
 
 from PySide6.QtGui import QIcon
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QStyle
+
 ICON_DIR = Path(__file__).with_name("icon_files")
 SIZES = (16, 32, 128)  # px, as the style's own icons come: the list, toolbars, high-DPI screens
 
@@ -65,3 +69,31 @@ def icon(kind: StatusIcon) -> QIcon:
 def clear_cache() -> None:
     """Forget the icons (after the QApplication is replaced, e.g. between test sessions)."""
     icon.cache_clear()
+
+
+def standard_pixmaps() -> dict[StatusIcon, QStyle.StandardPixmap]:
+    """The style's standard icon each file is rendered from (``scripts/make_icons.py`` and its test).
+
+    It creates the ``QStyle`` type, so nothing on the start-up path calls it.
+    """
+    from PySide6.QtWidgets import QStyle
+
+    sp = QStyle.StandardPixmap
+    return {
+        StatusIcon.YES: sp.SP_DialogApplyButton,
+        StatusIcon.NO: sp.SP_DialogCancelButton,
+        StatusIcon.DEFAULT: sp.SP_DialogYesButton,
+        StatusIcon.WARNING: sp.SP_MessageBoxWarning,
+        StatusIcon.INFO: sp.SP_MessageBoxInformation,
+        StatusIcon.ERROR: sp.SP_MessageBoxCritical,
+        StatusIcon.NEW: sp.SP_FileIcon,
+        StatusIcon.SAVE: sp.SP_DialogSaveButton,
+        StatusIcon.CLOSE: sp.SP_DialogCloseButton,
+        StatusIcon.DELETE: sp.SP_TrashIcon,
+        StatusIcon.DUPLICATE: sp.SP_FileDialogNewFolder,
+        StatusIcon.IMPORT: sp.SP_DialogOpenButton,
+        StatusIcon.EXPORT: sp.SP_DriveFDIcon,
+        StatusIcon.TEST: sp.SP_MediaPlay,
+        StatusIcon.TEST_ALL: sp.SP_MediaSeekForward,
+        StatusIcon.CANCEL_ALL: sp.SP_MediaStop,
+    }

@@ -8,31 +8,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor, QIcon, QImage, QPixmap
-from PySide6.QtWidgets import QApplication, QStyle, QStyleFactory
+from PySide6.QtWidgets import QApplication, QStyleFactory
 
 from outmail_gui.ui import icons
 from outmail_gui.ui.icons import SIZES, StatusIcon, icon
 
-_SP = QStyle.StandardPixmap
-# The standard icon each file was rendered from (scripts/make_icons.py).
-_STANDARD = {
-    StatusIcon.YES: _SP.SP_DialogApplyButton,
-    StatusIcon.NO: _SP.SP_DialogCancelButton,
-    StatusIcon.DEFAULT: _SP.SP_DialogYesButton,
-    StatusIcon.WARNING: _SP.SP_MessageBoxWarning,
-    StatusIcon.INFO: _SP.SP_MessageBoxInformation,
-    StatusIcon.ERROR: _SP.SP_MessageBoxCritical,
-    StatusIcon.NEW: _SP.SP_FileIcon,
-    StatusIcon.SAVE: _SP.SP_DialogSaveButton,
-    StatusIcon.CLOSE: _SP.SP_DialogCloseButton,
-    StatusIcon.DELETE: _SP.SP_TrashIcon,
-    StatusIcon.DUPLICATE: _SP.SP_FileDialogNewFolder,
-    StatusIcon.IMPORT: _SP.SP_DialogOpenButton,
-    StatusIcon.EXPORT: _SP.SP_DriveFDIcon,
-    StatusIcon.TEST: _SP.SP_MediaPlay,
-    StatusIcon.TEST_ALL: _SP.SP_MediaSeekForward,
-    StatusIcon.CANCEL_ALL: _SP.SP_MediaStop,
-}
+_STANDARD = icons.standard_pixmaps()  # the standard icon each file was rendered from
 
 
 @pytest.fixture(autouse=True)
