@@ -62,11 +62,12 @@ class _RecordType(type):
             if key in namespace:
                 defaults[key] = namespace.pop(key)
         names = inherited + tuple(key for key in own if key not in inherited)
-        required_after_default = [
-            n for i, n in enumerate(names) if n not in defaults and set(names[:i]) & defaults.keys()
-        ]
-        if required_after_default:
-            raise TypeError(f"{name}: field {required_after_default[0]!r} without a default follows one with a default")
+        seen_default = False
+        for key in names:
+            if key in defaults:
+                seen_default = True
+            elif seen_default:
+                raise TypeError(f"{name}: field {key!r} without a default follows one with a default")
         namespace["__slots__"] = tuple(key for key in own if key not in inherited)
         namespace["__record_fields__"] = names
         namespace["__record_defaults__"] = defaults
@@ -86,7 +87,7 @@ def _is_class_var(namespace: dict[str, Any], key: str) -> bool:
 
 @dataclass_transform(field_specifiers=(field,))
 class Record(metaclass=_RecordType):
-    """Base of the engine's records; subclass it as ``class Name(Record)`` or ``(Record, frozen=True)``."""
+    """Base of the project's records; subclass it as ``class Name(Record)`` or ``(Record, frozen=True)``."""
 
     __slots__ = ()
     __record_fields__: ClassVar[tuple[str, ...]]

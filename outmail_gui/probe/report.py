@@ -1,7 +1,7 @@
 """What a test found: steps, TLS and certificate facts, authentication, transcript.
 
 Everything in a report has already been redacted by the engine; it is safe to print,
-store or send to the GUI. The types are records (``probe/record.py``), not dataclasses: the
+store or send to the GUI. The types are records (``domain/record.py``), not dataclasses: the
 command-line test does not pay for importing ``dataclasses``.
 """
 
