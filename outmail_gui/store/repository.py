@@ -18,7 +18,6 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 from outmail_gui.domain import rules
 from outmail_gui.domain.addresses import has_control_characters
-from outmail_gui.domain.record import Record
 from outmail_gui.domain.rules import Issue, RuleContext, Severity, normalized_name
 from outmail_gui.domain.settings import ServerSettings
 from outmail_gui.paths import database_path
@@ -40,12 +39,6 @@ R = TypeVar("R")
 
 _PARTITIONING = "partitioning_enabled"
 _MAPI_MAIL_SERVER = "mapi_mail_server"
-
-
-class Analyst(Record, frozen=True):
-    login: str
-    display_name: str
-    email: str
 
 
 def _translated(method: Callable[Concatenate[ServerRepository, P], R]) -> Callable[Concatenate[ServerRepository, P], R]:
@@ -279,66 +272,22 @@ class ServerRepository:
     def list_partitions(self) -> list[str]:
         return [r[0] for r in self._conn.execute("SELECT name FROM partitions ORDER BY name COLLATE NOCASE")]
 
-    @_translated
     def add_partition(self, name: str) -> None:
-        text = _checked_name(name, "partition", "Enter a partition name.")
-        with immediate(self._conn):
-            try:
-                self._conn.execute("INSERT INTO partitions (name) VALUES (?)", (text,))
-            except sqlite3.IntegrityError:
-                raise DuplicateNameError(
-                    [Issue("partition", Severity.ERROR, f"A partition named {text!r} already exists.")]
-                ) from None
+        """Add a partition; the name is checked by the domain's partition rules (via PartitionAdmin)."""
+        from outmail_gui.store.partitions import PartitionAdmin  # it builds on this class
 
-    @_translated
+        PartitionAdmin.of(self).add(name)
+
     def rename_partition(self, old: str, new: str) -> None:
-        """Rename; servers and analysts that use the partition follow (ON UPDATE CASCADE)."""
-        text = _checked_name(new, "partition", "Enter a partition name.")
-        with immediate(self._conn):
-            try:
-                cur = self._conn.execute(
-                    "UPDATE partitions SET name = ?, revision = revision + 1 WHERE name = ?", (text, old)
-                )
-            except sqlite3.IntegrityError:
-                raise DuplicateNameError(
-                    [Issue("partition", Severity.ERROR, f"A partition named {text!r} already exists.")]
-                ) from None
-            if cur.rowcount == 0:
-                raise NotFoundError(f"There is no partition named {old!r}.")
-            self._conn.execute("UPDATE servers SET revision = revision + 1 WHERE partition = ?", (text,))
+        """Rename; servers and analysts that use the partition follow (see PartitionAdmin.rename)."""
+        from outmail_gui.store.partitions import PartitionAdmin
+
+        PartitionAdmin.of(self).rename(old, new)
 
     @_translated
-    def list_analysts(self) -> list[Analyst]:
-        cur = self._conn.execute("SELECT login, display_name, email FROM analysts ORDER BY login COLLATE NOCASE")
-        return [Analyst(*r) for r in cur]
-
-    @_translated
-    def add_analyst(self, login: str, display_name: str = "", email: str = "") -> None:
-        text = _checked_name(login, "login", "Enter the analyst's login.")
-        with immediate(self._conn):
-            try:
-                self._conn.execute(
-                    "INSERT INTO analysts (login, display_name, email) VALUES (?, ?, ?)",
-                    (text, display_name.strip(), email.strip()),
-                )
-            except sqlite3.IntegrityError:
-                raise DuplicateNameError(
-                    [Issue("login", Severity.ERROR, f"An analyst with login {text!r} already exists.")]
-                ) from None
-
-    @_translated
-    def grant_partition(self, login: str, partition: str) -> None:
-        with immediate(self._conn):
-            if not self._conn.execute("SELECT 1 FROM analysts WHERE login = ?", (login,)).fetchone():
-                raise NotFoundError(f"There is no analyst with login {login!r}.")
-            found = self._conn.execute("SELECT name FROM partitions WHERE name = ?", (partition,)).fetchone()
-            if not found:
-                raise NotFoundError(f"There is no partition named {partition!r}.")
-            self._conn.execute(
-                "INSERT OR IGNORE INTO analyst_partitions (login, partition) "
-                "SELECT login, ? FROM analysts WHERE login = ?",
-                (found[0], login),
-            )
+    def has_analysts(self) -> bool:
+        """Whether any analyst is set up (they are kept by ``store.partitions.PartitionAdmin``)."""
+        return self._conn.execute("SELECT 1 FROM analysts LIMIT 1").fetchone() is not None
 
     @_translated
     def partitions_for_analyst(self, login: str) -> list[str]:
@@ -400,15 +349,4 @@ def _duplicate_issue(name: str) -> Issue:
     return Issue("name", Severity.ERROR, f"The name must be unique: {name.strip()!r} already exists.")
 
 
-def _checked_name(value: str, field: str, empty_message: str) -> str:
-    text = value.strip()
-    if not text:
-        raise ValidationFailed([Issue(field, Severity.ERROR, empty_message)])
-    if has_control_characters(text) or len(text) > rules.MAX_NAME_LENGTH:
-        raise ValidationFailed(
-            [Issue(field, Severity.ERROR, f"Use up to {rules.MAX_NAME_LENGTH} characters without line breaks.")]
-        )
-    return text
-
-
-__all__ = ["Analyst", "ServerRepository", "StoreError"]
+__all__ = ["ServerRepository", "StoreError"]

@@ -30,7 +30,7 @@ def resolve_analyst(repository: ServerRepository, analyst: str | None) -> str | 
     """
     if analyst:
         return analyst.strip()
-    if not repository.list_analysts():
+    if not repository.has_analysts():
         return None
     return os_login()
 

@@ -204,7 +204,9 @@ class SingleTestFlow(QObject):
         from outmail_gui.ui.send_test_dialog import SendTestDialog
 
         needed = record.sent_from_analyst or record.reply_to_forwarding_analyst
-        analysts = [(a.display_name or a.login, a.email) for a in w.repository.list_analysts()]
+        from outmail_gui.store.partitions import PartitionAdmin
+
+        analysts = [(a.display_name or a.login, a.email) for a in PartitionAdmin.of(w.repository).analysts()]
         choice = SendTestDialog.ask(w, _name_of(record), needed, analysts, self._recipient, self._analyst_email)
         if choice is None:
             return

@@ -11,8 +11,10 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
+from outmail_gui.domain.analysts import Analyst
 from outmail_gui.probe.report import ProbeReport
 from outmail_gui.store.history import HistoryStore, Outcome
+from outmail_gui.store.partitions import PartitionAdmin
 from outmail_gui.store.repository import ServerRepository
 from outmail_gui.ui.server_table_model import Column
 from outmail_gui.ui.test_panel import COL_DETAIL, COL_RESULT, COL_STEP, ReportFileDialog
@@ -223,6 +225,7 @@ def test_send_test_message_asks_the_recipient_and_sends(
 
     server = smtp_server()
     record = repo.save(plain_record("Relay", server.port, sent_from_analyst=True))
+    PartitionAdmin.of(repo).save_analyst(Analyst("ann", "Ann Lee", "ann@example.com"))
     window = make_window()
     open_server(window, record)
     calls = answer_dialog(SendTestDialog, SendTestChoice("someone@example.com", "analyst@example.com"))
@@ -230,6 +233,7 @@ def test_send_test_message_asks_the_recipient_and_sends(
         click(qtbot, panel(window).send_button)
     assert blocker.args[0].ok, blocker.args[0].to_json()
     assert calls[0][0] == "Relay" and calls[0][1] is True  # the analyst's address is needed
+    assert calls[0][2] == [("Ann Lee", "ann@example.com")]  # the saved analysts to pick from
     assert ("Message", "Passed") in step_rows(window)
     (message,) = handler.messages
     assert message["from"] == "analyst@example.com" and message["to"] == ["someone@example.com"]

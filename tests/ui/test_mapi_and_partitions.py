@@ -10,6 +10,8 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QStyle, QWidget
 from pytestqt.qtbot import QtBot
 
+from outmail_gui.domain.analysts import Analyst
+from outmail_gui.store.partitions import PartitionAdmin
 from outmail_gui.store.repository import ServerRepository
 from outmail_gui.ui.server_table_model import Column
 from tests.ui.conftest import WindowFactory, mapi, smtp
@@ -90,9 +92,7 @@ def test_partition_lists_only_the_analysts_partitions(
     for name in ("Sales", "HR", "Finance"):
         repo.add_partition(name)
     repo.set_partitioning_enabled(True)
-    repo.add_analyst("alice")
-    repo.grant_partition("alice", "Sales")
-    repo.grant_partition("alice", "HR")
+    PartitionAdmin.of(repo).save_analyst(Analyst("alice", partitions=frozenset({"Sales", "HR"})))
     repo.save(smtp("Relay"))
     window = make_window(analyst="alice")
     click_row(qtbot, window, "Relay")
@@ -134,8 +134,7 @@ def test_the_first_analysts_switch_access_control_on_without_a_restart(
     repo.save(smtp("Relay"))
     window = make_window()
     assert window.analyst is None  # no analysts yet: every partition is offered
-    repo.add_analyst("carol")
-    repo.grant_partition("carol", "HR")
+    PartitionAdmin.of(repo).save_analyst(Analyst("carol", partitions=frozenset({"HR"})))
     window.partition_features.after_settings_changed()  # what Partition Settings' `changed` triggers
     assert window.analyst == "carol"
     click_row(qtbot, window, "Relay")

@@ -51,9 +51,8 @@ def assert_no_secret(text: str, *secrets: str) -> None:
         assert form not in text, f"secret leaked in form {form!r}"
 
 
-def checked_probe(port: int, *, tls: TlsMaterial | None, timeout: float, slack: float, **kwargs: Any) -> ProbeReport:
-    """Run the engine against a local peer and check what every test must hold: the deadline
-    (plus ``slack``), a valid JSON report, and no credential in the JSON or the text report."""
+def request(port: int, tls: TlsMaterial | None, **kwargs: Any) -> ProbeRequest:
+    """STARTTLS to ``localhost:port`` with the test login, trusting ``tls``'s CA; ``kwargs`` override."""
     base: dict[str, Any] = {
         "host": "localhost",
         "port": port,
@@ -61,11 +60,17 @@ def checked_probe(port: int, *, tls: TlsMaterial | None, timeout: float, slack: 
         "ca_file": str(tls.ca_file) if tls else None,
         "login_id": USER,
         "password": PASSWORD,
-        "timeout_s": timeout,
+        "timeout_s": 8,
     }
     base.update(kwargs)
+    return ProbeRequest(**base)
+
+
+def checked_probe(port: int, *, tls: TlsMaterial | None, timeout: float, slack: float, **kwargs: Any) -> ProbeReport:
+    """Run the engine against a local peer and check what every test must hold: the deadline
+    (plus ``slack``), a valid JSON report, and no credential in the JSON or the text report."""
     started = time.monotonic()
-    report = run_probe(ProbeRequest(**base))
+    report = run_probe(request(port, tls, timeout_s=timeout, **kwargs))
     assert time.monotonic() - started < timeout + slack, "the test overran its deadline"
     text = report.to_json()
     json.loads(text)

@@ -13,24 +13,10 @@ import pytest
 from outmail_gui.domain.settings import AuthMethod
 from outmail_gui.probe import ProbeReport, ProbeRequest, Security, Step, run_probe
 from outmail_gui.probe.render import text_report
-from tests.integration.probe.conftest import NTLM_USER, PASSWORD, TOKEN, USER, assert_no_secret
+from tests.integration.probe.conftest import NTLM_USER, TOKEN, USER, assert_no_secret, request
 from tests.support.smtp_servers import RecordingHandler, TlsMaterial, cert_sha256, make_tls
 
 pytestmark = pytest.mark.integration
-
-
-def request(port: int, tls: TlsMaterial | None, **kwargs: Any) -> ProbeRequest:
-    base: dict[str, Any] = {
-        "host": "localhost",
-        "port": port,
-        "security": Security.STARTTLS,
-        "ca_file": str(tls.ca_file) if tls else None,
-        "login_id": USER,
-        "password": PASSWORD,
-        "timeout_s": 8,
-    }
-    base.update(kwargs)
-    return ProbeRequest(**base)
 
 
 def check_clean(report: ProbeReport) -> None:

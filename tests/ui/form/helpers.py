@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QAbstractButton, QApplication, QCheckBox, QStyle, QStyleOptionButton, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from outmail_gui.domain.rules import RuleContext
@@ -42,17 +42,6 @@ def child(form: QWidget, cls: type[T], name: str) -> T:
     found = form.findChildren(cls, name)
     assert len(found) == 1, f"expected one {cls.__name__} named {name!r}, found {len(found)}"
     return found[0]
-
-
-def click(qtbot: QtBot, button: QAbstractButton) -> None:
-    """Click where a user would: on a checkbox's indicator, or a button's centre."""
-    if isinstance(button, QCheckBox):
-        option = QStyleOptionButton()
-        button.initStyleOption(option)
-        rect = button.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, button)
-        qtbot.mouseClick(button, Qt.MouseButton.LeftButton, pos=rect.center())
-    else:
-        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 def focused() -> QWidget | None:

@@ -10,7 +10,8 @@ from pytestqt.qtbot import QtBot
 from outmail_gui.domain.fields import field_info
 from outmail_gui.domain.settings import AUTH_METHODS_DISPLAY_ORDER, Protocol, fields_for, new_server
 from outmail_gui.ui.form import ServerFormWidget
-from tests.ui.form.helpers import child, click, focused, load, valid_smtp
+from tests.ui.form.helpers import child, focused, load, valid_smtp
+from tests.ui.helpers import click
 
 INPUT_NAMES = {p: [n for n in fields_for(p) if n != "auth_methods"] for p in Protocol}
 MENU_KEYS = {"f", "s", "v", "t"}  # the main window's File, Server, View and Test menus

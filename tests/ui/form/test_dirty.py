@@ -8,7 +8,8 @@ from pytestqt.qtbot import QtBot
 
 from outmail_gui.domain.settings import AuthMethod, Protocol, convert_to_smtp, new_server
 from outmail_gui.ui.form import ServerFormWidget
-from tests.ui.form.helpers import child, click, load, select_all_and_type, valid_smtp
+from tests.ui.form.helpers import child, load, select_all_and_type, valid_smtp
+from tests.ui.helpers import click
 
 
 def test_editing_and_undoing_toggles_dirty(form: ServerFormWidget, qtbot: QtBot) -> None:

@@ -11,7 +11,8 @@ from outmail_gui.domain.rules import RuleContext, Severity
 from outmail_gui.domain.settings import Protocol, new_server
 from outmail_gui.ui.form import ServerFormWidget
 from outmail_gui.ui.form.messages import ICON_SIZE, IssueLabel
-from tests.ui.form.helpers import child, click, focused, load, select_all_and_type, valid_smtp
+from tests.ui.form.helpers import child, focused, load, select_all_and_type, valid_smtp
+from tests.ui.helpers import click
 
 
 def message(form: ServerFormWidget, field: str) -> IssueLabel:

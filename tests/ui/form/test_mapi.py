@@ -10,7 +10,8 @@ from outmail_gui.domain.settings import Protocol, new_server
 from outmail_gui.ui.form import ServerFormWidget
 from outmail_gui.ui.form.banners import Banner
 from outmail_gui.ui.form.messages import IssueLabel
-from tests.ui.form.helpers import child, click, load, valid_smtp
+from tests.ui.form.helpers import child, load, valid_smtp
+from tests.ui.helpers import click
 
 
 def test_mapi_record_shows_the_legacy_banner(form: ServerFormWidget) -> None:

@@ -11,7 +11,8 @@ from outmail_gui.domain.rules import RuleContext
 from outmail_gui.domain.settings import AuthMethod
 from outmail_gui.ui.form import ServerFormWidget
 from outmail_gui.ui.form.messages import IssueLabel
-from tests.ui.form.helpers import child, click, load, valid_smtp
+from tests.ui.form.helpers import child, load, valid_smtp
+from tests.ui.helpers import click
 
 
 def test_use_oauth_ticks_and_locks_the_oauth_method(form: ServerFormWidget, qtbot: QtBot) -> None:

@@ -9,7 +9,8 @@ from pytestqt.qtbot import QtBot
 from outmail_gui.domain.settings import Protocol, new_server
 from outmail_gui.ui.form import ServerFormWidget
 from outmail_gui.ui.form.banners import Banner
-from tests.ui.form.helpers import child, click, load, valid_smtp
+from tests.ui.form.helpers import child, load, valid_smtp
+from tests.ui.helpers import click
 
 REASON = "Another administrator is editing this server."
 

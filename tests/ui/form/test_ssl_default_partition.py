@@ -10,7 +10,8 @@ from outmail_gui.domain.rules import RuleContext, Severity
 from outmail_gui.domain.settings import Protocol, new_server
 from outmail_gui.ui.form import ServerFormWidget
 from outmail_gui.ui.form.messages import IssueLabel
-from tests.ui.form.helpers import child, click, load, select_all_and_type, valid_smtp
+from tests.ui.form.helpers import child, load, select_all_and_type, valid_smtp
+from tests.ui.helpers import click
 
 
 def test_exchange_365_explains_ssl_as_soon_as_the_host_is_typed(form: ServerFormWidget, qtbot: QtBot) -> None:

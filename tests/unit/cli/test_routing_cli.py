@@ -17,6 +17,7 @@ from outmail_gui.cli.main import add_global_options, run
 from outmail_gui.domain.analysts import Analyst
 from outmail_gui.domain.settings import new_server
 from outmail_gui.store.history import HistoryEntry, HistoryStore, Outcome
+from outmail_gui.store.partitions import PartitionAdmin
 from outmail_gui.store.repository import ServerRepository
 
 
@@ -35,9 +36,9 @@ def data_dir(tmp_path: Path) -> Path:
         repo.set_partitioning_enabled(True)
         for name in ("Sales", "Support", "HR"):
             repo.add_partition(name)
-        repo.add_analyst("ann", "Ann Lee", "ann@example.com")
-        repo.grant_partition("ann", "Sales")
-        repo.add_analyst("nomail", "No Mail")
+        admin = PartitionAdmin.of(repo)
+        admin.save_analyst(Analyst("ann", "Ann Lee", "ann@example.com", frozenset({"Sales"})))
+        admin.save_analyst(Analyst("nomail", "No Mail"))
 
         def add(name: str, **fields: Any) -> None:
             repo.save(

@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
+from outmail_gui.domain.analysts import Analyst
 from outmail_gui.paths import database_path
+from outmail_gui.store.partitions import PartitionAdmin
 from outmail_gui.store.repository import ServerRepository
 from tests.support.keyrings import MemoryKeyring
 from tests.unit.cli.servers_harness import Outcome, run_servers
@@ -410,8 +412,7 @@ def test_analyst_may_only_pick_their_partitions(data: Path) -> None:
         repo.set_partitioning_enabled(True)
         repo.add_partition("Sales")
         repo.add_partition("Support")
-        repo.add_analyst("ann")
-        repo.grant_partition("ann", "Sales")
+        PartitionAdmin.of(repo).save_analyst(Analyst("ann", partitions=frozenset({"Sales"})))
     as_ann = ("--analyst", "ann")
     denied = run_servers(data, "add", "--name", "S", *BASIC, "--partition", "Support", global_args=as_ann)
     assert_failed(denied, 2, "--partition", "no partition named 'Support'")

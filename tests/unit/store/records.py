@@ -17,3 +17,13 @@ def mapi(name: str = "Legacy", **changes: Any) -> ServerSettings:
     base: dict[str, Any] = {"name": name, "outgoing_email_id": "desk@example.com"}
     base.update(changes)
     return new_server("mapi", **base)
+
+
+def export_entry(name: str, **fields: Any) -> dict[str, Any]:
+    """One server as an export file lists it (valid SMTP unless ``fields`` change it)."""
+    return {
+        "protocol": "smtp",
+        "name": name,
+        "server": "smtp.example.com",
+        "outgoing_email_id": "a@example.com",
+    } | fields

@@ -6,6 +6,7 @@ import sqlite3
 
 import pytest
 
+from outmail_gui.domain.analysts import Analyst
 from outmail_gui.store.partitions import PartitionAdmin
 from outmail_gui.store.repository import ServerRepository
 from tests.unit.store.records import smtp
@@ -13,8 +14,7 @@ from tests.unit.store.records import smtp
 
 def test_rows_written_by_the_repository_api_start_at_revision_one(repo: ServerRepository) -> None:
     repo.add_partition("Sales")
-    repo.add_analyst("ann", "Ann", "ann@example.com")
-    repo.grant_partition("ann", "Sales")
+    PartitionAdmin.of(repo).save_analyst(Analyst("ann", "Ann", "ann@example.com", frozenset({"Sales"})))
     repo.save(smtp("S", partition="Sales"))
     admin = PartitionAdmin.of(repo)
     (info,) = admin.partitions()
@@ -29,7 +29,7 @@ def test_rows_written_by_the_repository_api_start_at_revision_one(repo: ServerRe
 def test_revisions_must_be_positive(repo: ServerRepository, table: str) -> None:
     admin = PartitionAdmin.of(repo)
     admin.add("Sales")
-    repo.add_analyst("ann")
+    admin.save_analyst(Analyst("ann"))
     with pytest.raises(sqlite3.IntegrityError):
         repo._conn.execute(f"UPDATE {table} SET revision = 0")
 

@@ -13,21 +13,12 @@ from outmail_gui.store.partitions import PartitionAdmin
 from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.transfer import VERSION, ImportRefused, apply_import, export_servers, read_import
 from outmail_gui.store.transfer_partitions import upgrade
-from tests.unit.store.records import smtp
+from tests.unit.store.records import export_entry, smtp
 
 
 def write(path: Path, document: Any) -> Path:
     path.write_text(json.dumps(document), encoding="utf-8")
     return path
-
-
-def entry(name: str, **fields: Any) -> dict[str, Any]:
-    return {
-        "protocol": "smtp",
-        "name": name,
-        "server": "smtp.example.com",
-        "outgoing_email_id": "a@example.com",
-    } | fields
 
 
 def v2(**extra: Any) -> dict[str, Any]:
@@ -88,7 +79,7 @@ def test_a_version_1_file_is_upgraded_and_imported(other: ServerRepository, tmp_
         "version": 1,
         "partitions": ["Sales"],
         "settings": {"mapi_mail_server": ""},
-        "servers": [entry("S", partition="Sales"), entry("N")],
+        "servers": [export_entry("S", partition="Sales"), export_entry("N")],
     }
     upgraded = upgrade(v1)
     assert upgraded["version"] == 2 and upgraded["analysts"] == []
@@ -135,7 +126,7 @@ def test_import_is_all_or_nothing_with_analysts(other: ServerRepository, tmp_pat
         partitions=["Sales"],
         settings={"partitioning_enabled": True},
         analysts=[{"login": "ann", "email": "a@example.com", "partitions": ["Sales"]}],
-        servers=[entry("Fine"), entry("X", partition="Sales", port=0)],
+        servers=[export_entry("Fine"), export_entry("X", partition="Sales", port=0)],
     )
     with pytest.raises(ImportRefused):
         apply_import(other, read_import(write(tmp_path / "in.json", document)), "skip", None)

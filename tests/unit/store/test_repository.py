@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from outmail_gui.domain.analysts import Analyst
 from outmail_gui.domain.rules import Severity
 from outmail_gui.domain.settings import AuthMethod
 from outmail_gui.paths import database_path
@@ -21,6 +22,7 @@ from outmail_gui.store.errors import (
     StoreEnvironmentError,
     ValidationFailed,
 )
+from outmail_gui.store.partitions import PartitionAdmin
 from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.schema import schema_version
 from tests.unit.store.records import mapi, smtp
@@ -243,8 +245,7 @@ def test_mapi_needs_the_mapi_mail_server(repo: ServerRepository) -> None:
 def test_rule_context(repo: ServerRepository) -> None:
     repo.add_partition("Sales")
     repo.add_partition("Support")
-    repo.add_analyst("ann", "Ann Lee", "ann@example.com")
-    repo.grant_partition("ann", "sales")
+    PartitionAdmin.of(repo).save_analyst(Analyst("ann", "Ann Lee", "ann@example.com", frozenset({"sales"})))
     saved = repo.save(smtp())
     ctx = repo.rule_context()
     assert ctx.others == (saved,) and ctx.partitions == frozenset({"Sales", "Support"})
@@ -271,8 +272,7 @@ def test_server_partition_must_exist(repo: ServerRepository) -> None:
 
 def test_partition_rename_follows_to_servers_and_analysts(repo: ServerRepository) -> None:
     repo.add_partition("Sales")
-    repo.add_analyst("ann")
-    repo.grant_partition("ann", "Sales")
+    PartitionAdmin.of(repo).save_analyst(Analyst("ann", partitions=frozenset({"Sales"})))
     saved = repo.save(smtp(partition="Sales"))
     repo.rename_partition("Sales", "Sales EMEA")
     moved = repo.get(saved.id)
@@ -285,26 +285,15 @@ def test_partition_rename_follows_to_servers_and_analysts(repo: ServerRepository
         repo.rename_partition("Other", "sales emea")
 
 
-def test_analysts(repo: ServerRepository) -> None:
-    repo.add_analyst("bob", "Bob", "bob@example.com")
-    repo.add_analyst("Ann", "Ann Lee", "ann@example.com")
-    assert [(a.login, a.display_name, a.email) for a in repo.list_analysts()] == [
-        ("Ann", "Ann Lee", "ann@example.com"),
-        ("bob", "Bob", "bob@example.com"),
-    ]
-    with pytest.raises(DuplicateNameError):
-        repo.add_analyst("BOB")
+def test_analysts_as_the_repository_sees_them(repo: ServerRepository) -> None:
+    assert not repo.has_analysts()
     repo.add_partition("Sales")
     repo.add_partition("Support")
-    repo.grant_partition("bob", "Support")
-    repo.grant_partition("bob", "Sales")
-    repo.grant_partition("bob", "Sales")  # twice is harmless
+    PartitionAdmin.of(repo).save_analyst(Analyst("bob", "Bob", "bob@example.com", frozenset({"Support", "Sales"})))
+    PartitionAdmin.of(repo).save_analyst(Analyst("Ann", "Ann Lee", "ann@example.com"))
+    assert repo.has_analysts()
     assert repo.partitions_for_analyst("bob") == ["Sales", "Support"]
     assert repo.partitions_for_analyst("Ann") == []
-    with pytest.raises(NotFoundError, match="analyst"):
-        repo.grant_partition("carol", "Sales")
-    with pytest.raises(NotFoundError, match="partition"):
-        repo.grant_partition("bob", "Nowhere")
 
 
 def test_data_version_changes_when_another_instance_writes(repo: ServerRepository, data_dir: Path) -> None:

@@ -14,7 +14,7 @@ from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.secrets import KeyringLockedError, SecretStore
 from outmail_gui.store.transfer import ImportRefused, apply_import, export_servers, read_import, write_export
 from tests.support.keyrings import LockedKeyring, MemoryKeyring
-from tests.unit.store.records import mapi, smtp
+from tests.unit.store.records import export_entry, mapi, smtp
 
 
 def write(path: Path, document: Any) -> Path:
@@ -24,15 +24,6 @@ def write(path: Path, document: Any) -> Path:
 
 def document(*servers: dict[str, Any], **extra: Any) -> dict[str, Any]:
     return {"format": "outmail-servers", "version": 1, "servers": list(servers), **extra}
-
-
-def entry(name: str, **fields: Any) -> dict[str, Any]:
-    return {
-        "protocol": "smtp",
-        "name": name,
-        "server": "smtp.example.com",
-        "outgoing_email_id": "a@example.com",
-    } | fields
 
 
 @pytest.fixture
@@ -86,7 +77,7 @@ def test_duplicate_policies(
     repo: ServerRepository, tmp_path: Path, policy: transfer.OnDuplicate, names: list[str], counts: tuple[int, ...]
 ) -> None:
     existing = repo.save(smtp("Main", port=25))
-    path = write(tmp_path / "in.json", document(entry("main", port=2525), entry("New")))
+    path = write(tmp_path / "in.json", document(export_entry("main", port=2525), export_entry("New")))
     result = apply_import(repo, read_import(path), policy, None)
     assert (len(result.added), len(result.replaced), len(result.renamed), len(result.skipped)) == counts
     assert [s.name for s in repo.list_servers()] == names
@@ -102,10 +93,10 @@ def test_duplicate_policies(
 def test_rename_finds_a_free_name(repo: ServerRepository, tmp_path: Path) -> None:
     for name in ("Main", "Main (2)", "Main (3)"):
         repo.save(smtp(name))
-    path = write(tmp_path / "in.json", document(entry("Main"), entry("MAIN")))
+    path = write(tmp_path / "in.json", document(export_entry("Main"), export_entry("MAIN")))
     with pytest.raises(ImportRefused, match="unique"):
         read_import(path)  # two records with one name in the file itself
-    path = write(tmp_path / "in.json", document(entry("Main")))
+    path = write(tmp_path / "in.json", document(export_entry("Main")))
     result = apply_import(repo, read_import(path), "rename", None)
     assert result.renamed == (("Main", "Main (4)"),)
     assert transfer.unique_name("x" * 100, {"x" * 100}) == "x" * 96 + " (2)"
@@ -115,7 +106,11 @@ def test_import_is_all_or_nothing(repo: ServerRepository, tmp_path: Path) -> Non
     repo.add_partition("Sales")
     path = write(
         tmp_path / "in.json",
-        document(entry("A", is_default=True), entry("B", partition="Sales"), entry("C", partition="Gone")),
+        document(
+            export_entry("A", is_default=True),
+            export_entry("B", partition="Sales"),
+            export_entry("C", partition="Gone"),
+        ),
     )
     plan = read_import(path)  # partitions are checked against the store when applying
     before = repo.data_version(), repo.list_servers(), repo.list_partitions()
@@ -127,14 +122,14 @@ def test_import_is_all_or_nothing(repo: ServerRepository, tmp_path: Path) -> Non
 
 def test_import_default_replaces_the_stored_default(repo: ServerRepository, tmp_path: Path) -> None:
     old = repo.save(smtp("Old", is_default=True))
-    path = write(tmp_path / "in.json", document(entry("New", is_default=True)))
+    path = write(tmp_path / "in.json", document(export_entry("New", is_default=True)))
     apply_import(repo, read_import(path), "skip", None)
     assert [s.name for s in repo.list_servers() if s.is_default] == ["New"]
     assert not repo.get(old.id).is_default
 
 
 def test_passwords_are_refused_unless_accepted(repo: ServerRepository, tmp_path: Path, secrets: SecretStore) -> None:
-    path = write(tmp_path / "in.json", document(entry("A", password="pä55 ✓"), entry("B")))
+    path = write(tmp_path / "in.json", document(export_entry("A", password="pä55 ✓"), export_entry("B")))
     with pytest.raises(ImportRefused) as info:
         read_import(path)
     assert "contains passwords for 1 server" in info.value.message and "pä55" not in info.value.message
@@ -148,7 +143,7 @@ def test_passwords_are_refused_unless_accepted(repo: ServerRepository, tmp_path:
 
 
 def test_keyring_failure_rolls_the_import_back(repo: ServerRepository, tmp_path: Path) -> None:
-    path = write(tmp_path / "in.json", document(entry("A", password="secret-1"), entry("B")))
+    path = write(tmp_path / "in.json", document(export_entry("A", password="secret-1"), export_entry("B")))
     plan = read_import(path, accept_passwords=True)
     with pytest.raises(KeyringLockedError):
         apply_import(repo, plan, "skip", SecretStore(LockedKeyring()))
@@ -162,7 +157,9 @@ def test_passwords_written_before_a_failure_are_undone(
 ) -> None:
     existing = repo.save(smtp("A"))
     secrets.set_password(existing.id, "old-password")
-    path = write(tmp_path / "in.json", document(entry("A", password="new-1"), entry("B", password="new-2")))
+    path = write(
+        tmp_path / "in.json", document(export_entry("A", password="new-1"), export_entry("B", password="new-2"))
+    )
     plan = read_import(path, accept_passwords=True)
     calls = {"n": 0}
     original = SecretStore.set_password
@@ -231,7 +228,9 @@ def test_invalid_records_are_refused_before_anything_is_written(tmp_path: Path) 
     path = write(
         tmp_path / "in.json",
         document(
-            entry("A", port=0), entry("B", server="smtp.office365.com", use_ssl=False), entry("C", is_default=True)
+            export_entry("A", port=0),
+            export_entry("B", server="smtp.office365.com", use_ssl=False),
+            export_entry("C", is_default=True),
         ),
     )
     with pytest.raises(ImportRefused) as info:
@@ -240,14 +239,14 @@ def test_invalid_records_are_refused_before_anything_is_written(tmp_path: Path) 
 
 
 def test_two_defaults_in_one_file_are_refused(tmp_path: Path) -> None:
-    path = write(tmp_path / "in.json", document(entry("A", is_default=True), entry("B", is_default=True)))
+    path = write(tmp_path / "in.json", document(export_entry("A", is_default=True), export_entry("B", is_default=True)))
     with pytest.raises(ImportRefused, match="more than one server is marked default"):
         read_import(path)
 
 
 def test_oversized_file_is_refused_without_reading_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(transfer, "MAX_BYTES", 1000)
-    path = write(tmp_path / "in.json", document(*[entry(f"S{n}") for n in range(20)]))
+    path = write(tmp_path / "in.json", document(*[export_entry(f"S{n}") for n in range(20)]))
     with pytest.raises(ImportRefused, match="at most"):
         read_import(path)
     with pytest.raises(ImportRefused, match="at most"):
@@ -261,7 +260,7 @@ def test_missing_file(tmp_path: Path) -> None:
 
 def test_too_many_servers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(transfer, "MAX_SERVERS", 2)
-    path = write(tmp_path / "in.json", document(entry("A"), entry("B"), entry("C")))
+    path = write(tmp_path / "in.json", document(export_entry("A"), export_entry("B"), export_entry("C")))
     with pytest.raises(ImportRefused, match="at most 2"):
         read_import(path)
 
