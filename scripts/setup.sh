@@ -36,8 +36,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
   # Postfix asks questions on install; answer them: local delivery only, never relaying.
   echo "postfix postfix/main_mailer_type select Local only" | $sudo debconf-set-selections
   echo "postfix postfix/mailname string outmail.invalid" | $sudo debconf-set-selections
-  $sudo apt-get update -qq
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # One apt at a time on this machine (two set-ups started together would race for dpkg's lock).
+  $sudo flock /tmp/outmail-setup-apt.lock sh -c 'apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 "$@" >/dev/null' \
+    apt-install "${missing[@]}"
 fi
 
 python=${OUTMAIL_PYTHON:-python3}
