@@ -55,3 +55,8 @@ class ArgumentParser(argparse.ArgumentParser):
         prog = self.prog
         sys.stderr.write(f"{prog}: {message} (see {prog} --help)\n")
         raise SystemExit(EXIT_USAGE)
+
+
+def add_json_option(parser: argparse.ArgumentParser) -> None:
+    """``--json``: every reading command (and every change, to show the result) offers it."""
+    parser.add_argument("--json", action="store_true", help="print JSON")

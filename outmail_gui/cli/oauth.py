@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 def register(subparsers: Any) -> None:
     oauth = subparsers.add_parser(
         "oauth",
-        help="OAuth 2.0 tokens (Exchange Online XOAUTH2) of a saved server",
-        description="Authorize, inspect or forget the OAuth 2.0 token of a saved SMTP server. The identity "
+        help="OAuth 2.0 settings and tokens (Exchange Online XOAUTH2) of a saved server",
+        description="Configure or show the OAuth 2.0 settings of a saved SMTP server; authorize, inspect or "
+        "forget its token. The identity "
         "provider's certificate is checked against the system's CAs (or REQUESTS_CA_BUNDLE).",
     )
     sub = oauth.add_subparsers(dest="oauth_command", metavar="ACTION", required=True)
@@ -50,6 +51,9 @@ def register(subparsers: Any) -> None:
     forget = sub.add_parser("forget", help="delete the server's tokens (the client secret stays)")
     forget.add_argument("name", metavar="NAME", help="the saved server's name")
     forget.set_defaults(func=run_forget)
+    from outmail_gui.cli.oauth_settings import register as register_settings
+
+    register_settings(sub)
 
 
 def _load(args: argparse.Namespace) -> tuple[ServerSettings, OAuthSettings, TokenManager]:
@@ -68,8 +72,8 @@ def _load(args: argparse.Namespace) -> tuple[ServerSettings, OAuthSettings, Toke
         repo.close()
     if not server.is_smtp or not oauth.enabled:
         raise CommandError(
-            f"{server.name!r} does not use OAuth 2.0: tick Use OAuth 2.0 Authentication and fill in Manage Token "
-            "in the window (or import its settings)",
+            f"{server.name!r} does not use OAuth 2.0: set it up with outmail-gui oauth configure {server.name!r} "
+            "(or Manage Token in the window)",
             EXIT_USAGE,
         )
     return server, oauth, TokenManager.for_data_dir(data_dir_of(args), secret_store())

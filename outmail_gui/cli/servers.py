@@ -6,13 +6,13 @@ Headless twin of the window's server list, on the same repository and rules.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
-from outmail_gui.cli.common import ArgumentParser
+from outmail_gui.cli.common import ArgumentParser, add_json_option
 from outmail_gui.cli.errors import EXIT_FAILED, EXIT_OK, CommandError, UsageError, server_not_found
+from outmail_gui.cli.output import print_json, print_table
 from outmail_gui.cli.server_options import add_field_options, field_changes, issues_message, password_from
 from outmail_gui.cli.store_access import data_dir_of, one_line, open_repository, secret_store, store_errors
 from outmail_gui.domain import rules
@@ -42,24 +42,24 @@ def register(subparsers: Any) -> None:
     sub = parser.add_subparsers(dest="servers_command", metavar="ACTION", required=True, parser_class=ArgumentParser)
 
     cmd = sub.add_parser("list", help="list the servers")
-    _json_option(cmd)
+    add_json_option(cmd)
     cmd.set_defaults(func=cmd_list)
 
     cmd = sub.add_parser("show", help="show one server's settings")
     cmd.add_argument("name")
-    _json_option(cmd)
+    add_json_option(cmd)
     cmd.set_defaults(func=cmd_show)
 
     cmd = sub.add_parser("add", help="add a server")
     cmd.add_argument("--protocol", choices=[p.value for p in Protocol], default="smtp", help="smtp (default) or mapi")
     add_field_options(cmd)
-    _json_option(cmd)
+    add_json_option(cmd)
     cmd.set_defaults(func=cmd_add)
 
     cmd = sub.add_parser("edit", help="change a server's settings")
     cmd.add_argument("target", metavar="NAME", help="the server to change (--name renames it)")
     add_field_options(cmd)
-    _json_option(cmd)
+    add_json_option(cmd)
     cmd.set_defaults(func=cmd_edit)
 
     cmd = sub.add_parser("delete", help="delete a server and its stored password")
@@ -68,7 +68,7 @@ def register(subparsers: Any) -> None:
 
     cmd = sub.add_parser("set-default", help="make a server the default outgoing server")
     cmd.add_argument("name")
-    _json_option(cmd)
+    add_json_option(cmd)
     cmd.set_defaults(func=cmd_set_default)
 
     cmd = sub.add_parser("convert-to-smtp", help="turn a legacy MAPI server into an SMTP server")
@@ -85,7 +85,7 @@ def register(subparsers: Any) -> None:
     cmd.add_argument(
         "--accept-passwords", action="store_true", help="move passwords found in the file into the keyring"
     )
-    _json_option(cmd)
+    add_json_option(cmd)
     cmd.set_defaults(func=cmd_import)
 
     cmd = sub.add_parser("mapi-mail-server", help="show or set the MAPI Mail Server (needed before MAPI servers)")
@@ -93,16 +93,12 @@ def register(subparsers: Any) -> None:
     cmd.set_defaults(func=cmd_mapi_mail_server)
 
     cmd = sub.add_parser("backups", help="list backups of the settings database")
-    _json_option(cmd)
+    add_json_option(cmd)
     cmd.set_defaults(func=cmd_backups)
 
     cmd = sub.add_parser("restore-backup", help="replace a damaged settings database with a backup")
     cmd.add_argument("backup", nargs="?", help="backup file (default: the newest)")
     cmd.set_defaults(func=cmd_restore_backup)
-
-
-def _json_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="print JSON")
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -112,27 +108,26 @@ def cmd_list(args: argparse.Namespace) -> int:
     with open_repository(args) as repo, store_errors():
         servers = repo.list_servers()
     if args.json:
-        _print_json([s.to_dict() for s in servers])
+        print_json([s.to_dict() for s in servers])
         return EXIT_OK
     if not servers:
         print("No outgoing email servers.")
         return EXIT_OK
-    rows = [("NAME", "PROTOCOL", "SERVER", "PORT", "ACTIVE", "DEFAULT", "PARTITION")]
-    rows += [
-        (
-            s.name,
-            s.protocol.label,
-            s.server,
-            str(s.port),
-            "yes" if s.active else "no",
-            "yes" if s.is_default else "",
-            s.partition or "",
-        )
-        for s in servers
-    ]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    print_table(
+        ("NAME", "PROTOCOL", "SERVER", "PORT", "ACTIVE", "DEFAULT", "PARTITION"),
+        [
+            (
+                s.name,
+                s.protocol.label,
+                s.server,
+                str(s.port),
+                "yes" if s.active else "no",
+                "yes" if s.is_default else "",
+                s.partition or "",
+            )
+            for s in servers
+        ],
+    )
     return EXIT_OK
 
 
@@ -151,7 +146,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             "secure": info.secure,
             "description": info.description,
         }
-        _print_json(data)
+        print_json(data)
         return EXIT_OK
     for field in fields_for(record.protocol):
         label = field_info(record.protocol, field).label
@@ -283,7 +278,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         except ImportRefused as exc:
             raise UsageError(one_line(exc.message)) from None
     if args.json:
-        _print_json(
+        print_json(
             {
                 "added": list(result.added),
                 "replaced": list(result.replaced),
@@ -311,7 +306,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_backups(args: argparse.Namespace) -> int:
     found = backups.list_backups(data_dir_of(args))
     if args.json:
-        _print_json([str(p) for p in found])
+        print_json([str(p) for p in found])
     elif not found:
         print("No backups.")
     else:
@@ -415,15 +410,10 @@ def _display(record: ServerSettings, field: str) -> str:
 
 def _report(args: argparse.Namespace, text: str, record: ServerSettings) -> int:
     if args.json:
-        _print_json(record.to_dict())
+        print_json(record.to_dict())
     else:
         print(text)
     return EXIT_OK
-
-
-def _print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
 
 
 def _path(text: str) -> Path:

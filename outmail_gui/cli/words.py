@@ -16,6 +16,9 @@ COMMANDS: dict[str, str] = {
     "test": "outmail_gui.cli.probe:register_test",
     "routing": "outmail_gui.cli.routing:register",
     "oauth": "outmail_gui.cli.oauth:register",
+    "partitions": "outmail_gui.cli.partitions:register",
+    "analysts": "outmail_gui.cli.analysts:register",
+    "settings": "outmail_gui.cli.settings:register",
 }
 OPTIONS_WITH_VALUE = frozenset({"--data-dir", "--analyst"})
 
