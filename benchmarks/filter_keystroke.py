@@ -51,7 +51,7 @@ def _measure(data_dir: Path, rounds: int) -> list[float]:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from outmail_gui.ui.launch import application, build_main_window
+    from outmail_gui.ui.window.launch import application, build_main_window
 
     app = application()
     window = build_main_window(data_dir)

@@ -170,7 +170,7 @@ def _measure(data_dir: Path, ports: list[dict[str, Any]], timeout: int, rounds: 
     from PySide6.QtWidgets import QApplication
 
     from outmail_gui.store.secrets import SecretStore
-    from outmail_gui.ui.launch import application, build_main_window
+    from outmail_gui.ui.window.launch import application, build_main_window
 
     sys.path.insert(0, str(ROOT / "scripts"))
     from screenshots.demo_data import DemoKeyring

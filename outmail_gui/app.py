@@ -14,7 +14,7 @@ from outmail_gui.cli.words import command_name  # not cli.main: that imports arg
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms of every CLI command)
 if TYPE_CHECKING:
-    from outmail_gui.ui.launch import build_main_window as build_main_window
+    from outmail_gui.ui.window.launch import build_main_window as build_main_window
 
 NO_DISPLAY_MESSAGE = (
     "outmail-gui: no display found (DISPLAY and WAYLAND_DISPLAY are unset). Run it on a desktop, "
@@ -24,12 +24,12 @@ NO_DISPLAY_MESSAGE = (
 
 
 def __getattr__(name: str) -> object:
-    """``build_main_window`` (from :mod:`outmail_gui.ui.launch`), imported only when asked for.
+    """``build_main_window`` (from :mod:`outmail_gui.ui.window.launch`), imported only when asked for.
 
     Lazy so that the CLI path never imports Qt.
     """
     if name == "build_main_window":
-        from outmail_gui.ui.launch import build_main_window
+        from outmail_gui.ui.window.launch import build_main_window
 
         return build_main_window
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -62,10 +62,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problem:
         sys.stderr.write(problem + "\n")
         return 1
-    from outmail_gui.ui.prestart import prestart
+    from outmail_gui.ui.window.prestart import prestart
 
     started = prestart(args)  # before Qt loads: the database is checked meanwhile
-    from outmail_gui.ui.launch import run_gui
+    from outmail_gui.ui.window.launch import run_gui
 
     return run_gui(args, started)
 

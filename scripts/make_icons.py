@@ -1,9 +1,9 @@
-"""Write the window's icon files (outmail_gui/ui/icon_files/) from Qt's Fusion standard icons.
+"""Write the window's icon files (outmail_gui/ui/shared/icon_files/) from Qt's Fusion standard icons.
 
     .venv/bin/python scripts/make_icons.py [--check]
 
 The window loads these files instead of asking ``QStyle.standardIcon`` (which creates the
-``QStyle`` Python type at start-up, see outmail_gui/ui/icons.py), so it looks as it did. Run
+``QStyle`` Python type at start-up, see outmail_gui/ui/shared/icons.py), so it looks as it did. Run
 it again after a PySide6 upgrade changes the standard icons; ``--check`` only compares the
 files with what Qt draws now (exit 1 when they differ). The images are Qt's own artwork
 (Qt, LGPL-3.0).
@@ -28,7 +28,7 @@ def main() -> int:
     from PySide6.QtGui import QImage
     from PySide6.QtWidgets import QApplication, QStyleFactory
 
-    from outmail_gui.ui.icons import ICON_DIR, SIZES, StatusIcon, standard_pixmaps
+    from outmail_gui.ui.shared.icons import ICON_DIR, SIZES, StatusIcon, standard_pixmaps
 
     standard = standard_pixmaps()
     missing = set(StatusIcon) - set(standard)

@@ -25,8 +25,8 @@ def render(out_dir: Path, names: list[str], tmp: Path) -> None:
     from screenshots import demo_data, lab, shots
 
     from outmail_gui.store.secrets import SecretStore
-    from outmail_gui.ui.launch import application, build_main_window
-    from outmail_gui.ui.window_state import WindowStateStore
+    from outmail_gui.ui.window.launch import application, build_main_window
+    from outmail_gui.ui.window.window_state import WindowStateStore
 
     demo_keyring = demo_data.DemoKeyring(tmp / "keyring.json")
     keyring.set_keyring(demo_keyring)  # nothing in this process reaches the user's keyring

@@ -10,9 +10,9 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QCheckBox, QLineEdit, QPushButton
 
-from outmail_gui.ui.main_window import MainWindow
-from outmail_gui.ui.oauth_token_dialog import OAuthTokenDialog
-from outmail_gui.ui.routing_view import RoutingView
+from outmail_gui.ui.oauth.token_dialog import OAuthTokenDialog
+from outmail_gui.ui.partitions.routing_view import RoutingView
+from outmail_gui.ui.window.main_window import MainWindow
 from screenshots.demo_data import EXCHANGE_ONLINE
 
 MAIN_SIZE = (1520, 900)

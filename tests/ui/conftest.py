@@ -23,9 +23,9 @@ from pytestqt.qtbot import QtBot
 from outmail_gui.domain.settings import ServerSettings, new_server
 from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.secrets import SecretStore
-from outmail_gui.ui import dialogs
-from outmail_gui.ui.main_window import MainWindow
-from outmail_gui.ui.window_state import WindowStateStore
+from outmail_gui.ui.shared import dialogs
+from outmail_gui.ui.window.main_window import MainWindow
+from outmail_gui.ui.window.window_state import WindowStateStore
 
 _DIALOGS = (
     dialogs.UnsavedChangesDialog,

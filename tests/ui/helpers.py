@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from outmail_gui.ui.main_window import MainWindow
-from outmail_gui.ui.server_table_model import Column
+from outmail_gui.ui.window.main_window import MainWindow
+from outmail_gui.ui.window.server_table_model import Column
 
 T = TypeVar("T", bound=QObject)
 

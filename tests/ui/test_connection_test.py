@@ -16,8 +16,8 @@ from outmail_gui.probe.report import ProbeReport
 from outmail_gui.store.history import HistoryStore, Outcome
 from outmail_gui.store.partitions import PartitionAdmin
 from outmail_gui.store.repository import ServerRepository
-from outmail_gui.ui.server_table_model import Column
-from outmail_gui.ui.test_panel import COL_DETAIL, COL_RESULT, COL_STEP, ReportFileDialog
+from outmail_gui.ui.connection_test.panel import COL_DETAIL, COL_RESULT, COL_STEP, ReportFileDialog
+from outmail_gui.ui.window.server_table_model import Column
 from tests.support.smtp_servers import RecordingHandler, RunningSmtpServer
 from tests.ui.conftest import DialogAnswers, WindowFactory
 from tests.ui.helpers import action, child, click, spin
@@ -221,7 +221,7 @@ def test_send_test_message_asks_the_recipient_and_sends(
     handler: RecordingHandler,
     answer_dialog: DialogAnswers,
 ) -> None:
-    from outmail_gui.ui.send_test_dialog import SendTestChoice, SendTestDialog
+    from outmail_gui.ui.connection_test.send_dialog import SendTestChoice, SendTestDialog
 
     server = smtp_server()
     record = repo.save(plain_record("Relay", server.port, sent_from_analyst=True))
@@ -278,7 +278,7 @@ def test_a_mapi_server_is_tested_for_reachability(
 
 
 def test_the_send_dialog_checks_the_addresses(qtbot: QtBot) -> None:
-    from outmail_gui.ui.send_test_dialog import SendTestChoice, SendTestDialog
+    from outmail_gui.ui.connection_test.send_dialog import SendTestChoice, SendTestDialog
 
     dialog = SendTestDialog("Relay", True, [("Ann Analyst", "ann@example.com")], "", "", None)
     qtbot.addWidget(dialog)

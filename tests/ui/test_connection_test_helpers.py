@@ -18,8 +18,10 @@ from pytestqt.qtbot import QtBot
 
 from outmail_gui.domain.settings import ServerSettings, new_server
 from outmail_gui.store.repository import ServerRepository
-from outmail_gui.ui import insecure_auth_dialog, send_test_dialog, test_panel, trust_dialog
-from outmail_gui.ui.main_window import MainWindow
+from outmail_gui.ui.connection_test import insecure_auth_dialog, trust_dialog
+from outmail_gui.ui.connection_test import panel as test_panel
+from outmail_gui.ui.connection_test import send_dialog as send_test_dialog
+from outmail_gui.ui.window.main_window import MainWindow
 from tests.support.smtp_servers import RecordingHandler, RunningSmtpServer, TlsMaterial, aiosmtpd_server, make_tls
 from tests.ui.helpers import child
 

@@ -11,9 +11,9 @@ from pytestqt.qtbot import QtBot
 from outmail_gui.probe.tls import normalize_fingerprint
 from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.secrets import SecretStore
-from outmail_gui.ui.insecure_auth_dialog import InsecureAuthDialog
-from outmail_gui.ui.test_panel import ZERO_WIDTH_SPACE, breakable
-from outmail_gui.ui.trust_dialog import TrustCertificateDialog
+from outmail_gui.ui.connection_test.insecure_auth_dialog import InsecureAuthDialog
+from outmail_gui.ui.connection_test.panel import ZERO_WIDTH_SPACE, breakable
+from outmail_gui.ui.connection_test.trust_dialog import TrustCertificateDialog
 from tests.support.smtp_servers import RecordingHandler, RunningSmtpServer, TlsMaterial, cert_sha256, make_tls
 from tests.ui.conftest import DialogAnswers, WindowFactory
 from tests.ui.helpers import child, click, line, replace_text

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from outmail_gui.probe.report import ProbeReport, Step, StepStatus
 from outmail_gui.probe.request import ProbeRequest, Security
-from outmail_gui.ui.test_worker import ProbeRun
+from outmail_gui.ui.connection_test.worker import ProbeRun
 from tests.support.smtp_servers import RunningSmtpServer
 from tests.ui.test_connection_test_helpers import (  # noqa: F401 - fixtures
     handler_fixture,
@@ -89,7 +89,7 @@ def test_abandon_ends_the_thread_and_silences_late_signals(qtbot: QtBot) -> None
 
 
 def test_a_thread_that_outlives_abandon_is_kept_until_it_ends(qtbot: QtBot) -> None:
-    from outmail_gui.ui import test_worker
+    from outmail_gui.ui.connection_test import worker as test_worker
 
     with silent_listener() as port:
         run = ProbeRun(plain_request(port, timeout_s=30))

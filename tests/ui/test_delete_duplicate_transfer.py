@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.secrets import SecretStore
-from outmail_gui.ui.dialogs import (
+from outmail_gui.ui.shared.dialogs import (
     AcceptPasswordsDialog,
     ConfirmDeleteDialog,
     DuplicatePolicy,
@@ -19,7 +19,7 @@ from outmail_gui.ui.dialogs import (
     ImportDuplicatesDialog,
     ImportFileDialog,
 )
-from outmail_gui.ui.server_table_model import Column
+from outmail_gui.ui.window.server_table_model import Column
 from tests.support.keyrings import failing
 from tests.ui.conftest import DialogAnswers, WindowFactory, smtp
 from tests.ui.helpers import action, cell, click_row, click_toolbar, line, row_of, status_text

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QAbstractButton, QApplication, QDialogButtonBox, QMessageBox
 
-from outmail_gui.ui import dialogs
+from outmail_gui.ui.shared import dialogs
 
 _REAL: dict[type, Any] = {
     cls: cls.__dict__["ask"]

@@ -10,8 +10,8 @@ from pytestqt.qtbot import QtBot
 
 from outmail_gui.store.history import HistoryEntry, HistoryStore, Outcome
 from outmail_gui.store.repository import ServerRepository
-from outmail_gui.ui import dialogs
-from outmail_gui.ui.server_table_model import Column
+from outmail_gui.ui.shared import dialogs
+from outmail_gui.ui.window.server_table_model import Column
 from tests.support.smtp_servers import RunningSmtpServer
 from tests.ui.conftest import DialogAnswers, WindowFactory
 from tests.ui.helpers import action, child, click, line, replace_text

@@ -10,8 +10,8 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
-from outmail_gui.ui import icons
-from outmail_gui.ui.icons import SIZES, StatusIcon, icon
+from outmail_gui.ui.shared import icons
+from outmail_gui.ui.shared.icons import SIZES, StatusIcon, icon
 
 _STANDARD = icons.standard_pixmaps()  # the standard icon each file was rendered from
 

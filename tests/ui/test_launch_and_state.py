@@ -16,9 +16,9 @@ from pytestqt.qtbot import QtBot
 from outmail_gui.paths import database_path
 from outmail_gui.store import backups
 from outmail_gui.store.repository import ServerRepository
-from outmail_gui.ui import launch
-from outmail_gui.ui.dialogs import ErrorDialog, RestoreBackupDialog
-from outmail_gui.ui.main_window import MainWindow
+from outmail_gui.ui.shared.dialogs import ErrorDialog, RestoreBackupDialog
+from outmail_gui.ui.window import launch
+from outmail_gui.ui.window.main_window import MainWindow
 from tests.ui.conftest import DialogAnswers, WindowFactory, smtp
 from tests.ui.helpers import click_row
 
@@ -32,7 +32,7 @@ def test_app_exposes_the_window_builder_lazily() -> None:
         "print(build_main_window.__module__)"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "outmail_gui.ui.launch"
+    assert done.stdout.strip() == "outmail_gui.ui.window.launch"
 
 
 def test_builder_returns_a_wired_window_without_an_event_loop(
@@ -83,7 +83,7 @@ def test_exit_when_shown_exits_zero_after_painting(tmp_path: Path, data_dir: Pat
 
 _LOADED_AT_START = """
 import sys
-from outmail_gui.ui.launch import run_gui
+from outmail_gui.ui.window.launch import run_gui
 status = run_gui(sys.argv[1:])
 import PySide6.QtWidgets
 # PySide6 creates a class's Python type (with all its enums) on first use: QStyle's is ~7 ms.
@@ -113,12 +113,12 @@ def test_start_up_leaves_the_test_engine_keyring_and_oauth_for_later(tmp_path: P
         "msal",
         "keyring",
         "outmail_gui.store.transfer",
-        "outmail_gui.ui.single_test_flow",
-        "outmail_gui.ui.test_all_flow",
-        "outmail_gui.ui.oauth_test_step",
+        "outmail_gui.ui.connection_test.single_flow",
+        "outmail_gui.ui.connection_test.batch_flow",
+        "outmail_gui.ui.oauth.probe_step",
     )
     assert not sorted(m for m in loaded if m.startswith(deferred))
-    assert "outmail_gui.ui.main_window" in loaded
+    assert "outmail_gui.ui.window.main_window" in loaded
     assert styles == "-", "the list's and toolbar's icons come from files, not from the QStyle object"
 
 

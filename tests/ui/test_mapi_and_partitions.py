@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from outmail_gui.domain.analysts import Analyst
 from outmail_gui.store.partitions import PartitionAdmin
 from outmail_gui.store.repository import ServerRepository
-from outmail_gui.ui.server_table_model import Column
+from outmail_gui.ui.window.server_table_model import Column
 from tests.ui.conftest import WindowFactory, mapi, smtp
 from tests.ui.helpers import action, cell, checkbox, child, click, click_row, click_toolbar, line, spin
 

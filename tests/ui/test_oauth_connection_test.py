@@ -27,9 +27,9 @@ from outmail_gui.store.history import HistoryStore, Outcome
 from outmail_gui.store.oauth_settings import OAuthSettingsStore
 from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.secrets import SecretStore
-from outmail_gui.ui.oauth_token_dialog import OAuthTokenDialog
-from outmail_gui.ui.server_table_model import Column
-from outmail_gui.ui.test_panel import COL_RESULT, COL_STEP, ZERO_WIDTH_SPACE, ReportFileDialog
+from outmail_gui.ui.connection_test.panel import COL_RESULT, COL_STEP, ZERO_WIDTH_SPACE, ReportFileDialog
+from outmail_gui.ui.oauth.token_dialog import OAuthTokenDialog
+from outmail_gui.ui.window.server_table_model import Column
 from tests.support.keyrings import MemoryKeyring
 from tests.support.oauth_fixtures import MAILBOX
 from tests.support.oauth_server import OAuthTestServer

@@ -17,8 +17,8 @@ from outmail_gui.store.oauth_settings import OAuthSettingsStore
 from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.secrets import SecretStore
 from outmail_gui.ui.form.messages import IssueLabel
-from outmail_gui.ui.oauth_token_dialog import OAuthTokenDialog
-from outmail_gui.ui.server_table_model import Column
+from outmail_gui.ui.oauth.token_dialog import OAuthTokenDialog
+from outmail_gui.ui.window.server_table_model import Column
 from tests.support.keyrings import MemoryKeyring
 from tests.ui.conftest import WindowFactory, smtp
 from tests.ui.helpers import action, child, click, click_row, line, replace_text, shortcut

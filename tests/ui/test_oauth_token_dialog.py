@@ -16,7 +16,7 @@ from outmail_gui.domain.oauth import GrantType, OAuthSettings
 from outmail_gui.domain.rules import Severity
 from outmail_gui.oauth import KeyringBlob, TokenManager
 from outmail_gui.store.secrets import SecretStore
-from outmail_gui.ui.oauth_token_dialog import OAuthTokenDialog
+from outmail_gui.ui.oauth.token_dialog import OAuthTokenDialog
 from tests.support.keyrings import MemoryKeyring
 from tests.support.oauth_fixtures import MAILBOX
 from tests.support.oauth_server import FakeBrowser, OAuthTestServer

@@ -10,9 +10,9 @@ from pytestqt.qtbot import QtBot
 from outmail_gui.domain.analysts import Analyst
 from outmail_gui.store.partitions import PartitionAdmin
 from outmail_gui.store.repository import ServerRepository
-from outmail_gui.ui.main_window import MainWindow
-from outmail_gui.ui.partition_settings_dialog import PartitionSettingsDialog
-from outmail_gui.ui.routing_view import RouteColumn, RoutingView
+from outmail_gui.ui.partitions.routing_view import RouteColumn, RoutingView
+from outmail_gui.ui.partitions.settings_dialog import PartitionSettingsDialog
+from outmail_gui.ui.window.main_window import MainWindow
 from tests.ui.conftest import WindowFactory, smtp
 from tests.ui.helpers import action, child, click_row, line
 

@@ -15,9 +15,9 @@ from outmail_gui.domain.analysts import Analyst
 from outmail_gui.domain.settings import new_server
 from outmail_gui.store.partitions import PartitionAdmin
 from outmail_gui.store.repository import ServerRepository
-from outmail_gui.ui import partition_questions
-from outmail_gui.ui.partition_questions import MoveServersTo, PartitionNameDialog, ReassignServersDialog
-from outmail_gui.ui.partition_settings_dialog import PartitionSettingsDialog
+from outmail_gui.ui.partitions import questions as partition_questions
+from outmail_gui.ui.partitions.questions import MoveServersTo, PartitionNameDialog, ReassignServersDialog
+from outmail_gui.ui.partitions.settings_dialog import PartitionSettingsDialog
 
 
 @pytest.fixture

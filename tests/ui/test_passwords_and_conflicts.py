@@ -13,8 +13,8 @@ from pytestqt.qtbot import QtBot
 from outmail_gui.paths import database_path
 from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.secrets import SecretStore
-from outmail_gui.ui.dialogs import ConflictChoice, RevisionConflictDialog
-from outmail_gui.ui.server_table_model import Column
+from outmail_gui.ui.shared.dialogs import ConflictChoice, RevisionConflictDialog
+from outmail_gui.ui.window.server_table_model import Column
 from tests.ui.conftest import DialogAnswers, WindowFactory, smtp
 from tests.ui.helpers import cell, child, click, click_row, click_toolbar, line, replace_text, status_text
 

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from outmail_gui.domain.analysts import Analyst
 from outmail_gui.domain.settings import ServerSettings, new_server
 from outmail_gui.store.routing_inputs import RoutingInputs
-from outmail_gui.ui.routing_view import NO_ANALYST, SERVER_ID_ROLE, RouteColumn, RoutingView
+from outmail_gui.ui.partitions.routing_view import NO_ANALYST, SERVER_ID_ROLE, RouteColumn, RoutingView
 
 
 def srv(name: str, partition: str | None = None, **fields: Any) -> ServerSettings:

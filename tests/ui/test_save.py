@@ -8,7 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from outmail_gui.domain.settings import AuthMethod
 from outmail_gui.store.repository import ServerRepository
-from outmail_gui.ui.server_table_model import Column
+from outmail_gui.ui.window.server_table_model import Column
 from tests.ui.conftest import WindowFactory, smtp
 from tests.ui.helpers import (
     action,
@@ -27,7 +27,7 @@ from tests.ui.helpers import (
 
 
 def _message(window: object, field: str) -> str:
-    from outmail_gui.ui.main_window import MainWindow
+    from outmail_gui.ui.window.main_window import MainWindow
 
     assert isinstance(window, MainWindow)
     label = child(window.details.form(), QLabel, f"{field}_message")

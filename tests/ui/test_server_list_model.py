@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QStyleOptionVie
 from pytestqt.modeltest import ModelTester
 
 from outmail_gui.store.repository import ServerRepository
-from outmail_gui.ui.server_filter_proxy import ServerFilterProxy
-from outmail_gui.ui.server_table_model import ID_ROLE, Column, ServerTableModel
+from outmail_gui.ui.window.server_filter_proxy import ServerFilterProxy
+from outmail_gui.ui.window.server_table_model import ID_ROLE, Column, ServerTableModel
 from tests.ui.conftest import mapi, smtp
 
 _D = Qt.ItemDataRole.DisplayRole

@@ -18,9 +18,9 @@ from outmail_gui.domain.settings import AuthMethod
 from outmail_gui.probe.request import ProbeRequest, Security
 from outmail_gui.store.history import HistoryEntry, HistoryStore, Outcome
 from outmail_gui.store.repository import ServerRepository
-from outmail_gui.ui.server_table_model import Column
-from outmail_gui.ui.test_all import BatchItem, ProbeBatch
-from outmail_gui.ui.test_all_worker import request_from_json, request_to_json
+from outmail_gui.ui.connection_test.batch import BatchItem, ProbeBatch
+from outmail_gui.ui.connection_test.batch_worker import request_from_json, request_to_json
+from outmail_gui.ui.window.server_table_model import Column
 from tests.support.smtp_servers import RecordingHandler, RunningSmtpServer
 from tests.ui.conftest import WindowFactory
 from tests.ui.helpers import child, click_toolbar
@@ -59,7 +59,7 @@ def worker_processes() -> list[int]:
             cmdline = (entry / "cmdline").read_bytes()
         except OSError:
             continue
-        if int(stat[1]) == os.getpid() and stat[0] != "Z" and b"test_all_worker" in cmdline:
+        if int(stat[1]) == os.getpid() and stat[0] != "Z" and b"connection_test.batch_worker" in cmdline:
             found.append(int(entry.name))
     return found
 

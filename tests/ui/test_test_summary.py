@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from outmail_gui.ui.test_summary import duration_text
+from outmail_gui.ui.connection_test.summary import duration_text
 
 
 def test_durations_read_naturally() -> None:

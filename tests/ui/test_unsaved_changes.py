@@ -9,13 +9,13 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from outmail_gui.store.repository import ServerRepository
-from outmail_gui.ui.dialogs import ImportFileDialog, UnsavedChangesDialog, UnsavedChoice
+from outmail_gui.ui.shared.dialogs import ImportFileDialog, UnsavedChangesDialog, UnsavedChoice
 from tests.ui.conftest import DialogAnswers, WindowFactory, smtp
 from tests.ui.helpers import click, click_row, click_toolbar, line, replace_text, shortcut
 
 
 def _edit_relay(qtbot: QtBot, window: object) -> None:
-    from outmail_gui.ui.main_window import MainWindow
+    from outmail_gui.ui.window.main_window import MainWindow
 
     assert isinstance(window, MainWindow)
     click_row(qtbot, window, "Relay")

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from outmail_gui.store.repository import ServerRepository
-from outmail_gui.ui.server_table_model import Column
+from outmail_gui.ui.window.server_table_model import Column
 from tests.ui.conftest import WindowFactory, mapi, smtp
 from tests.ui.helpers import action, child, click_row, row_of, shortcut
 

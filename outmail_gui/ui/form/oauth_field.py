@@ -111,7 +111,7 @@ class OAuthEditor(FieldEditor):
             slot()
 
     def _manage(self) -> None:
-        from outmail_gui.ui.oauth_token_dialog import OAuthTokenDialog
+        from outmail_gui.ui.oauth.token_dialog import OAuthTokenDialog
 
         manager = self._token_manager()
         if manager is None:

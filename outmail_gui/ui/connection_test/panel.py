@@ -1,6 +1,6 @@
 """The connection-test panel under the details form: buttons, live steps, result, hint, report.
 
-A view only: it shows what the controller (:mod:`outmail_gui.ui.test_controller`) hands it
+A view only: it shows what the controller (:mod:`outmail_gui.ui.connection_test.controller`) hands it
 and emits what the user asked for. Every status is an icon *and* a word, never colour alone.
 """
 
@@ -32,8 +32,8 @@ from outmail_gui.domain.settings import Protocol
 from outmail_gui.probe.render import step_label, text_report
 from outmail_gui.probe.report import ProbeReport, Step, StepStatus
 from outmail_gui.store.history import Outcome
-from outmail_gui.ui.test_flow_layout import FlowLayout
-from outmail_gui.ui.test_summary import duration_text, outcome_of, result_headline
+from outmail_gui.ui.connection_test.flow_layout import FlowLayout
+from outmail_gui.ui.connection_test.summary import duration_text, outcome_of, result_headline
 
 STATUS_WORDS = {
     StepStatus.RUNNING: "Running…",

@@ -1,7 +1,7 @@
 """What the window's start does before Qt loads: read the options, start checking the database.
 
 Qt-free on purpose: :func:`outmail_gui.app.main` calls :func:`prestart` before it imports
-:mod:`outmail_gui.ui.launch` (which loads PySide6, ≈ 70 ms), so the database's integrity check
+:mod:`outmail_gui.ui.window.launch` (which loads PySide6, ≈ 70 ms), so the database's integrity check
 (:class:`~outmail_gui.store.opening.IntegrityCheck`) runs on a helper thread meanwhile.
 """
 

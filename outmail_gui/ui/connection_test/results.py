@@ -12,12 +12,12 @@ from PySide6.QtCore import Qt
 
 from outmail_gui.store.errors import StoreError
 from outmail_gui.store.history import HistoryEntry, HistoryStore, Outcome
-from outmail_gui.ui.icons import StatusIcon
-from outmail_gui.ui.test_summary import last_test_text
+from outmail_gui.ui.connection_test.summary import last_test_text
+from outmail_gui.ui.shared.icons import StatusIcon
 
 if TYPE_CHECKING:
-    from outmail_gui.ui.history_view import HistoryDialog
-    from outmail_gui.ui.main_window import MainWindow
+    from outmail_gui.ui.connection_test.history_view import HistoryDialog
+    from outmail_gui.ui.window.main_window import MainWindow
 
 OUTCOME_ICONS = {
     Outcome.PASSED: StatusIcon.YES,
@@ -64,7 +64,7 @@ class ResultHistory:
 
     def show_history(self, server_id: str) -> None:
         """The history view of this saved server, opened or brought forward."""
-        from outmail_gui.ui.history_view import HistoryDialog
+        from outmail_gui.ui.connection_test.history_view import HistoryDialog
 
         if self._dialog is None:
             self._dialog = HistoryDialog(self._window)

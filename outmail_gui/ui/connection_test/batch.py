@@ -1,6 +1,6 @@
 """Test many servers at once: a worker process with a bounded pool, driven from the GUI thread.
 
-The tests run in :mod:`outmail_gui.ui.test_all_worker` (a child process; why is explained
+The tests run in :mod:`outmail_gui.ui.connection_test.batch_worker` (a child process; why is explained
 there). This side feeds it the requests, reads its one-line reports through ``QProcess``
 (no extra thread in the GUI process) and turns them into signals with plain data. The
 stored passwords of servers that log in are read from the keyring on one helper thread, one
@@ -27,12 +27,12 @@ from outmail_gui.probe.render import step_label
 from outmail_gui.probe.request import ProbeRequest
 from outmail_gui.store.history import HistoryEntry, Outcome
 from outmail_gui.store.secrets import SecretStoreError
-from outmail_gui.ui.test_all_worker import MAX_CONCURRENT, entry_from_json, request_to_json
-from outmail_gui.ui.test_worker import Preparation, PreparationFailed
+from outmail_gui.ui.connection_test.batch_worker import MAX_CONCURRENT, entry_from_json, request_to_json
+from outmail_gui.ui.connection_test.worker import Preparation, PreparationFailed
 
 PasswordLookup = Callable[[], str | None]
 SHUTDOWN_WAIT_MS = 3000
-_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[3])
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -146,7 +146,7 @@ class ProbeBatch(QObject):
             return
         process = QProcess(self)
         process.setProgram(sys.executable)
-        process.setArguments(["-m", "outmail_gui.ui.test_all_worker"])
+        process.setArguments(["-m", "outmail_gui.ui.connection_test.batch_worker"])
         env = QProcessEnvironment.systemEnvironment()
         path = env.value("PYTHONPATH", "")
         env.insert("PYTHONPATH", _PACKAGE_ROOT + (os.pathsep + path if path else ""))

@@ -34,7 +34,7 @@ from outmail_gui.domain.oauth import GrantType, OAuthSettings, validate_oauth
 from outmail_gui.domain.rules import Issue, Severity
 from outmail_gui.oauth import AccessToken, DeviceCodePrompt, OAuthError, TokenManager, TokenStatus
 from outmail_gui.ui.form.messages import IssueLabel
-from outmail_gui.ui.oauth_authorize_worker import AuthorizeJob
+from outmail_gui.ui.oauth.authorize_worker import AuthorizeJob
 
 _NO_DATE = QDate(2000, 1, 1)
 

@@ -13,7 +13,7 @@ from outmail_gui.domain.rules import normalized_name
 from outmail_gui.store import transfer
 from outmail_gui.store.errors import StoreError
 from outmail_gui.store.secrets import SecretStoreError
-from outmail_gui.ui.dialogs import (
+from outmail_gui.ui.shared.dialogs import (
     AcceptPasswordsDialog,
     DuplicatePolicy,
     ErrorDialog,
@@ -23,7 +23,7 @@ from outmail_gui.ui.dialogs import (
 )
 
 if TYPE_CHECKING:
-    from outmail_gui.ui.main_window import MainWindow
+    from outmail_gui.ui.window.main_window import MainWindow
 
 
 def import_servers(window: MainWindow) -> bool:

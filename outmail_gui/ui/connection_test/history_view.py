@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from outmail_gui.probe.render import step_label
 from outmail_gui.store.history import HistoryEntry, Outcome
-from outmail_gui.ui.test_summary import OUTCOME_WORDS, duration_text
+from outmail_gui.ui.connection_test.summary import OUTCOME_WORDS, duration_text
 
 _SP = QStyle.StandardPixmap
 _ICONS = {

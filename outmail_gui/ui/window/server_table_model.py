@@ -29,7 +29,7 @@ from PySide6.QtCore import (
 
 from outmail_gui.domain.settings import ServerSettings
 from outmail_gui.store.rows import ServerListRow
-from outmail_gui.ui.icons import StatusIcon, icon
+from outmail_gui.ui.shared.icons import StatusIcon, icon
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 AnyRecord = ServerSettings | ServerListRow

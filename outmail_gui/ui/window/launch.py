@@ -2,7 +2,7 @@
 
 :func:`build_main_window` builds the fully wired window without entering the event loop
 (tests and embedding use it); :func:`run_gui` is what ``outmail-gui`` runs without a command,
-after :func:`~outmail_gui.ui.prestart.prestart` has read the options and started checking the
+after :func:`~outmail_gui.ui.window.prestart.prestart` has read the options and started checking the
 database while this module loaded Qt.
 """
 
@@ -13,8 +13,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import outmail_gui.ui.core_first  # noqa: F401 - before PySide6 on purpose: see its docstring
-from outmail_gui.ui.prestart import Prestart, prestart
+import outmail_gui.ui.window.core_first  # noqa: F401 - before PySide6 on purpose: see its docstring
+from outmail_gui.ui.window.prestart import Prestart, prestart
 
 # isort: split
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -24,9 +24,9 @@ from outmail_gui.store.errors import DatabaseCorruptError, SchemaTooNewError, St
 from outmail_gui.store.opening import IntegrityCheck
 from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.secrets import SecretStore
-from outmail_gui.ui.main_window import MainWindow
-from outmail_gui.ui.partition_features import resolve_analyst
-from outmail_gui.ui.window_state import WindowStateStore
+from outmail_gui.ui.partitions.features import resolve_analyst
+from outmail_gui.ui.window.main_window import MainWindow
+from outmail_gui.ui.window.window_state import WindowStateStore
 
 APPLICATION_NAME = "Outmail"
 EXIT_OK = 0
@@ -124,7 +124,7 @@ class _ExitAfterPaint(QObject):
 def run_gui(argv: Sequence[str], started: Prestart | None = None) -> int:
     """Run the window until it is closed; the process exit status.
 
-    ``started``: what :func:`~outmail_gui.ui.prestart.prestart` did with ``argv`` before Qt was
+    ``started``: what :func:`~outmail_gui.ui.window.prestart.prestart` did with ``argv`` before Qt was
     loaded; without it, that is done now.
     """
     start = started if started is not None else prestart(argv)
@@ -172,7 +172,7 @@ def _open_window(directory: Path, analyst: str | None, integrity: IntegrityCheck
 def _handle_start_error(exc: StoreError, directory: Path) -> bool:
     """Tell the user; True when a backup was restored and opening should be tried again."""
     gc.enable()  # the dialogs may stay open a while
-    from outmail_gui.ui.dialogs import ErrorDialog, RestoreBackupDialog
+    from outmail_gui.ui.shared.dialogs import ErrorDialog, RestoreBackupDialog
 
     if isinstance(exc, SchemaTooNewError):
         ErrorDialog.show(None, "Newer settings database", exc.message)
@@ -200,7 +200,7 @@ def _restore(directory: Path, backup: Path) -> None:
 
 
 def _fatal(message: str) -> None:
-    from outmail_gui.ui.dialogs import ErrorDialog
+    from outmail_gui.ui.shared.dialogs import ErrorDialog
 
     sys.stderr.write(f"outmail-gui: {message}\n")
     ErrorDialog.show(None, "Outmail cannot start", message)

@@ -28,7 +28,7 @@ from outmail_gui.domain.analysts import Analyst, find_analyst
 from outmail_gui.domain.routing import Route, RouteKind, route_table
 from outmail_gui.domain.rules import Severity
 from outmail_gui.store.routing_inputs import RoutingInputs
-from outmail_gui.ui.icons import StatusIcon, icon
+from outmail_gui.ui.shared.icons import StatusIcon, icon
 
 SERVER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 NO_VALUE = "—"

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 if TYPE_CHECKING:
+    from outmail_gui.ui.connection_test.panel import ConnectionTestPanel
     from outmail_gui.ui.form.server_form import ServerFormWidget
-    from outmail_gui.ui.test_panel import ConnectionTestPanel
 
 IDLE_FORM_HEIGHT = 10_000  # px asked for the form at first; the splitter scales it to what there is
 PLACEHOLDER_TEXT = (
@@ -90,8 +90,8 @@ class DetailsPanel(QStackedWidget):
         self.details_shown.emit()
 
     def _build_page(self) -> None:
+        from outmail_gui.ui.connection_test.panel import ConnectionTestPanel
         from outmail_gui.ui.form.server_form import ServerFormWidget
-        from outmail_gui.ui.test_panel import ConnectionTestPanel
 
         page = QWidget(self)
         page.setObjectName("details_page")

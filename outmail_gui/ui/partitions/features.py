@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     from outmail_gui.store.partitions import PartitionAdmin
     from outmail_gui.store.repository import ServerRepository
     from outmail_gui.store.routing_inputs import RoutingInputs
-    from outmail_gui.ui.main_window import MainWindow
-    from outmail_gui.ui.routing_view import RoutingView
+    from outmail_gui.ui.partitions.routing_view import RoutingView
+    from outmail_gui.ui.window.main_window import MainWindow
 
 
 def resolve_analyst(repository: ServerRepository, analyst: str | None) -> str | None:
@@ -101,7 +101,7 @@ class PartitionFeatures(QObject):
         return self._view if self._view is not None else self._build_view()
 
     def _build_view(self) -> RoutingView:
-        from outmail_gui.ui.routing_view import RoutingView
+        from outmail_gui.ui.partitions.routing_view import RoutingView
 
         view = RoutingView(self._inputs, self._window.analyst or os_login())
         view.server_chosen.connect(self.open_server)
@@ -215,7 +215,7 @@ class PartitionFeatures(QObject):
         window.session.show_server(record)
 
     def open_settings(self) -> None:
-        from outmail_gui.ui.partition_settings_dialog import PartitionSettingsDialog
+        from outmail_gui.ui.partitions.settings_dialog import PartitionSettingsDialog
 
         window = self._window
         dialog = PartitionSettingsDialog(window.repository, self.admin, window)

@@ -30,7 +30,7 @@ from outmail_gui.domain.analysts import Analyst, analyst_issues
 from outmail_gui.domain.rules import Severity
 from outmail_gui.store.errors import StoreError
 from outmail_gui.store.partitions import PartitionInfo
-from outmail_gui.ui.partition_questions import ConfirmDialog, PartitionNameDialog, ReassignServersDialog
+from outmail_gui.ui.partitions.questions import ConfirmDialog, PartitionNameDialog, ReassignServersDialog
 
 if TYPE_CHECKING:
     from outmail_gui.store.partitions import PartitionAdmin

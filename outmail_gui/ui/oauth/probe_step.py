@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from outmail_gui.oauth.manager import TokenManager
     from outmail_gui.probe.report import ProbeReport
     from outmail_gui.probe.request import ProbeRequest
-    from outmail_gui.ui.test_worker import Preparation
+    from outmail_gui.ui.connection_test.worker import Preparation
 
 OAUTH_STEP = "oauth"
 _SET_UP = "Press Manage Token…, enter the missing settings, then Authorize; then test again."
@@ -61,7 +61,7 @@ def with_oauth_step(
 def oauth_preparation(server_id: str, oauth: OAuthSettings, managers: Callable[[], TokenManager]) -> Preparation:
     """The test's first step for an OAuth 2.0 server: a valid token (refreshed when needed),
     and afterwards what a rejected token means. Both run off the GUI thread."""
-    from outmail_gui.ui.test_worker import Preparation, PreparationFailed
+    from outmail_gui.ui.connection_test.worker import Preparation, PreparationFailed
 
     def prepare(request: ProbeRequest) -> tuple[ProbeRequest, str]:
         from outmail_gui.oauth.errors import OAuthError

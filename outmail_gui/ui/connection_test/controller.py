@@ -1,9 +1,9 @@
 """Connection tests in the window: what ties the Test menu, the test panel and the two flows.
 
 The window owns one :class:`WindowTesting`, made at start-up: it builds the actions
-(:mod:`~outmail_gui.ui.test_actions`) and routes them to the single test
-(:mod:`~outmail_gui.ui.single_test_flow`) and Test all (:mod:`~outmail_gui.ui.test_all_flow`);
-results go to :mod:`~outmail_gui.ui.test_results`. The probe engine, the test panel, the two
+(:mod:`~outmail_gui.ui.connection_test.actions`) and routes them to the single test
+(:mod:`~outmail_gui.ui.connection_test.single_flow`) and Test all (:mod:`~outmail_gui.ui.connection_test.batch_flow`);
+results go to :mod:`~outmail_gui.ui.connection_test.results`. The probe engine, the test panel, the two
 flows and the OAuth modules load on first use, never at window start.
 """
 
@@ -14,15 +14,15 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from outmail_gui.domain.settings import ServerSettings
-from outmail_gui.ui.test_actions import ConnectionTestActions
-from outmail_gui.ui.test_results import ResultHistory
+from outmail_gui.ui.connection_test.actions import ConnectionTestActions
+from outmail_gui.ui.connection_test.results import ResultHistory
 
 if TYPE_CHECKING:
-    from outmail_gui.ui.main_window import MainWindow
-    from outmail_gui.ui.oauth_test_step import TokenManagers
-    from outmail_gui.ui.single_test_flow import SingleTestFlow
-    from outmail_gui.ui.test_all_flow import TestAllFlow
-    from outmail_gui.ui.test_panel import ConnectionTestPanel
+    from outmail_gui.ui.connection_test.batch_flow import TestAllFlow
+    from outmail_gui.ui.connection_test.panel import ConnectionTestPanel
+    from outmail_gui.ui.connection_test.single_flow import SingleTestFlow
+    from outmail_gui.ui.oauth.probe_step import TokenManagers
+    from outmail_gui.ui.window.main_window import MainWindow
 
 
 class WindowTesting(QObject):
@@ -60,7 +60,7 @@ class WindowTesting(QObject):
     @property
     def token_managers(self) -> TokenManagers:
         if self._token_managers is None:
-            from outmail_gui.ui.oauth_test_step import TokenManagers
+            from outmail_gui.ui.oauth.probe_step import TokenManagers
 
             self._token_managers = TokenManagers(self.window.repository.data_dir, self.window.secrets)
         return self._token_managers
@@ -68,7 +68,7 @@ class WindowTesting(QObject):
     @property
     def single(self) -> SingleTestFlow:
         if self._single is None:
-            from outmail_gui.ui.single_test_flow import SingleTestFlow
+            from outmail_gui.ui.connection_test.single_flow import SingleTestFlow
 
             self._single = SingleTestFlow(self)
         return self._single
@@ -76,7 +76,7 @@ class WindowTesting(QObject):
     @property
     def batch(self) -> TestAllFlow:
         if self._batch is None:
-            from outmail_gui.ui.test_all_flow import TestAllFlow
+            from outmail_gui.ui.connection_test.batch_flow import TestAllFlow
 
             self._batch = TestAllFlow(self)
         return self._batch

@@ -19,7 +19,7 @@ from outmail_gui.store.secrets import SecretStoreError
 if TYPE_CHECKING:
     from outmail_gui.oauth import TokenManager
     from outmail_gui.ui.form.server_form import ServerFormWidget
-    from outmail_gui.ui.main_window import MainWindow
+    from outmail_gui.ui.window.main_window import MainWindow
 
 
 class EditSession:
@@ -113,7 +113,7 @@ class EditSession:
         """
         if not self.is_dirty():
             return True
-        from outmail_gui.ui.dialogs import UnsavedChangesDialog, UnsavedChoice
+        from outmail_gui.ui.shared.dialogs import UnsavedChangesDialog, UnsavedChoice
 
         choice = UnsavedChangesDialog.ask(self._window, self.display_name(), reason)
         if choice is UnsavedChoice.SAVE:
@@ -170,7 +170,7 @@ class EditSession:
             self._show_not_saved(f"Not saved: {exc.message}")
             return False
         except StoreError as exc:
-            from outmail_gui.ui.dialogs import ErrorDialog
+            from outmail_gui.ui.shared.dialogs import ErrorDialog
 
             ErrorDialog.show(w, "Not saved", exc.message)
             return False
@@ -207,7 +207,7 @@ class EditSession:
         return ""
 
     def _on_conflict(self, exc: RevisionConflictError) -> None:
-        from outmail_gui.ui.dialogs import ConflictChoice, RevisionConflictDialog
+        from outmail_gui.ui.shared.dialogs import ConflictChoice, RevisionConflictDialog
 
         w = self._window
         w.reload_from_store()
@@ -224,7 +224,7 @@ class EditSession:
     # ----- delete, duplicate, convert
 
     def delete(self) -> None:
-        from outmail_gui.ui.dialogs import ConfirmDeleteDialog, ErrorDialog
+        from outmail_gui.ui.shared.dialogs import ConfirmDeleteDialog, ErrorDialog
 
         w = self._window
         record = self._loaded if self.current_is_saved() else None

@@ -1,7 +1,7 @@
 """The main window: the filtered server list beside the details of one server.
 
 Layout, selection, action states and window state live here; what Save, Delete, Import...
-do step by step lives in :mod:`outmail_gui.ui.editing` and :mod:`outmail_gui.ui.transfer_flow`.
+do step by step lives in :mod:`outmail_gui.ui.window.editing` and :mod:`outmail_gui.ui.window.transfer_flow`.
 """
 
 from __future__ import annotations
@@ -27,12 +27,12 @@ from outmail_gui.domain.oauth import expiry_flags as oauth_expiry_flags
 from outmail_gui.domain.rules import MAPI_NEEDS_MAIL_SERVER
 from outmail_gui.domain.settings import Protocol
 from outmail_gui.store.oauth_settings import OAuthSettingsStore
-from outmail_gui.ui.actions import build_menus, build_toolbar, create_actions
-from outmail_gui.ui.details_panel import DetailsPanel
-from outmail_gui.ui.editing import EditSession, close_first_message
-from outmail_gui.ui.server_filter_proxy import ServerFilterProxy
-from outmail_gui.ui.server_table_model import ID_ROLE, Column, ServerTableModel
-from outmail_gui.ui.window_state import WindowState, WindowStateStore
+from outmail_gui.ui.window.actions import build_menus, build_toolbar, create_actions
+from outmail_gui.ui.window.details_panel import DetailsPanel
+from outmail_gui.ui.window.editing import EditSession, close_first_message
+from outmail_gui.ui.window.server_filter_proxy import ServerFilterProxy
+from outmail_gui.ui.window.server_table_model import ID_ROLE, Column, ServerTableModel
+from outmail_gui.ui.window.window_state import WindowState, WindowStateStore
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QItemSelection
@@ -94,7 +94,7 @@ class MainWindow(QMainWindow):
 
         self.session = EditSession(self)
         self._connect()
-        from outmail_gui.ui.test_controller import WindowTesting
+        from outmail_gui.ui.connection_test.controller import WindowTesting
 
         self.testing = WindowTesting(self)  # Test connection (F5), Test all, history
         self._fallback_new = QShortcut(QKeySequence("Ctrl+N"), self)
@@ -104,7 +104,7 @@ class MainWindow(QMainWindow):
         self._mapi_mail_server = ""
         self._data_version = -1
         self.reload_from_store()
-        from outmail_gui.ui.partition_features import PartitionFeatures
+        from outmail_gui.ui.partitions.features import PartitionFeatures
 
         self.partition_features = PartitionFeatures(self)  # Partition Settings, Routing dock, analyst
         self.update_actions()
@@ -273,7 +273,7 @@ class MainWindow(QMainWindow):
 
     def _on_proxy_reset(self) -> None:
         """The list's rows were reset, all still there (the first filter text puts a filtering proxy
-        under the list's, see :mod:`~outmail_gui.ui.server_filter_proxy`): the selection is put back."""
+        under the list's, see :mod:`~outmail_gui.ui.window.server_filter_proxy`): the selection is put back."""
         kept, self._kept_selection = self._kept_selection, ""
         if kept:
             self.select_server(kept, scroll=False)
@@ -339,12 +339,12 @@ class MainWindow(QMainWindow):
     # ----- import / export
 
     def _import(self) -> None:
-        from outmail_gui.ui.transfer_flow import import_servers
+        from outmail_gui.ui.window.transfer_flow import import_servers
 
         import_servers(self)
 
     def _export(self) -> None:
-        from outmail_gui.ui.transfer_flow import export_servers
+        from outmail_gui.ui.window.transfer_flow import export_servers
 
         export_servers(self)
 

@@ -18,14 +18,14 @@ from outmail_gui.domain.settings import ServerSettings
 from outmail_gui.store.errors import StoreError
 from outmail_gui.store.history import Outcome
 from outmail_gui.store.secrets import SecretStoreError
-from outmail_gui.ui.test_summary import entry_for, outcome_of
+from outmail_gui.ui.connection_test.summary import entry_for, outcome_of
 
 if TYPE_CHECKING:
     from outmail_gui.probe.report import ProbeReport
-    from outmail_gui.ui.send_test_dialog import SendTestChoice
-    from outmail_gui.ui.test_controller import WindowTesting
-    from outmail_gui.ui.test_panel import ConnectionTestPanel
-    from outmail_gui.ui.test_worker import Preparation, ProbeRun
+    from outmail_gui.ui.connection_test.controller import WindowTesting
+    from outmail_gui.ui.connection_test.panel import ConnectionTestPanel
+    from outmail_gui.ui.connection_test.send_dialog import SendTestChoice
+    from outmail_gui.ui.connection_test.worker import Preparation, ProbeRun
 
 PANEL_HEIGHT = 340  # px the test panel gets while a test is shown
 _OUTCOME_WORDS = {Outcome.PASSED: "passed", Outcome.FAILED: "failed", Outcome.CANCELLED: "was cancelled"}
@@ -88,15 +88,15 @@ class SingleTestFlow(QObject):
         )
         preparation: Preparation | None = None
         if oauth is not None:
-            from outmail_gui.ui.oauth_test_step import with_oauth_step
+            from outmail_gui.ui.oauth.probe_step import with_oauth_step
 
             request, preparation = with_oauth_step(request, record.id, oauth, self._testing.token_managers)
         if record.is_smtp and not request.tls_required and request.wants_auth:
-            from outmail_gui.ui.insecure_auth_dialog import InsecureAuthDialog
+            from outmail_gui.ui.connection_test.insecure_auth_dialog import InsecureAuthDialog
 
             allow_insecure = InsecureAuthDialog.ask(w, request.host, request.port)
             request = replace(request, allow_insecure_auth=allow_insecure)
-        from outmail_gui.ui.test_worker import ProbeRun
+        from outmail_gui.ui.connection_test.worker import ProbeRun
 
         form.clear_highlight()
         self._make_room(panel)
@@ -153,7 +153,7 @@ class SingleTestFlow(QObject):
         running.run.deleteLater()
         record = running.record
         panel = self._testing.panel()
-        from outmail_gui.ui.test_panel import field_label
+        from outmail_gui.ui.connection_test.panel import field_label
 
         password_test = record.is_smtp and not running.oauth
         offer_oauth = password_test and _failed_at_auth(report) and _explain_password(report)
@@ -201,7 +201,7 @@ class SingleTestFlow(QObject):
             return
         w = self._window
         record = w.details.form().record()
-        from outmail_gui.ui.send_test_dialog import SendTestDialog
+        from outmail_gui.ui.connection_test.send_dialog import SendTestDialog
 
         needed = record.sent_from_analyst or record.reply_to_forwarding_analyst
         from outmail_gui.store.partitions import PartitionAdmin
@@ -226,11 +226,11 @@ class SingleTestFlow(QObject):
         if current is None or not session.current_is_saved():
             w.show_status("Save the server first: a trusted certificate is saved with the server.")
             return
-        from outmail_gui.ui.trust_dialog import TrustCertificateDialog
+        from outmail_gui.ui.connection_test.trust_dialog import TrustCertificateDialog
 
         if not TrustCertificateDialog.ask(w, current.name, current.server, cert, current.trusted_cert_sha256):
             return
-        from outmail_gui.ui.dialogs import ErrorDialog
+        from outmail_gui.ui.shared.dialogs import ErrorDialog
 
         try:
             stored = w.repository.get(current.id)

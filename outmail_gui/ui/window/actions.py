@@ -7,7 +7,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenuBar, QToolBar
 
 from outmail_gui.domain.record import Record, field_names
-from outmail_gui.ui.icons import StatusIcon, icon
+from outmail_gui.ui.shared.icons import StatusIcon, icon
 
 _Key = QKeySequence.StandardKey
 

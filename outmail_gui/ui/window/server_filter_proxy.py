@@ -19,7 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
-from outmail_gui.ui.server_table_model import ServerTableModel
+from outmail_gui.ui.window.server_table_model import ServerTableModel
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 

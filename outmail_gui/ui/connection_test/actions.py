@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QProgressBar, QPushButton, QToolBar
 
-from outmail_gui.ui.icons import StatusIcon, icon
+from outmail_gui.ui.shared.icons import StatusIcon, icon
 
 
 class ConnectionTestActions:

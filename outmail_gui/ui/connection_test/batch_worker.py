@@ -7,7 +7,7 @@ hundreds of milliseconds (measured: 150-400 ms with 64-256 threads). In a child 
 compete only with each other. The child only talks to the network: it never opens the
 database; the window stores the results it reports.
 
-Protocol, one JSON object per line (no Qt here; ``python -m outmail_gui.ui.test_all_worker``):
+Protocol, one JSON object per line (no Qt here; ``python -m outmail_gui.ui.connection_test.batch_worker``):
 
   stdin   {"type": "config", "max_concurrent": N}   first line
           {"type": "item", "id": ID, "request": {...}}  a ProbeRequest (password included)
@@ -35,7 +35,7 @@ from outmail_gui.probe.report import ProbeReport, Step, StepStatus
 from outmail_gui.probe.request import ProbeRequest, Security
 from outmail_gui.probe.runner import run_probe
 from outmail_gui.store.history import HistoryEntry, Outcome
-from outmail_gui.ui.test_summary import entry_for
+from outmail_gui.ui.connection_test.summary import entry_for
 
 MAX_CONCURRENT = 256
 

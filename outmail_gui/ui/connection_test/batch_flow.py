@@ -17,11 +17,11 @@ from outmail_gui.domain.settings import ServerSettings
 from outmail_gui.store.errors import StoreError
 from outmail_gui.store.history import HistoryEntry, Outcome
 from outmail_gui.store.oauth_settings import OAuthSettingsStore
-from outmail_gui.ui.icons import StatusIcon
+from outmail_gui.ui.shared.icons import StatusIcon
 
 if TYPE_CHECKING:
-    from outmail_gui.ui.test_all import ProbeBatch
-    from outmail_gui.ui.test_controller import WindowTesting
+    from outmail_gui.ui.connection_test.batch import ProbeBatch
+    from outmail_gui.ui.connection_test.controller import WindowTesting
 
 TEST_ALL_TIMEOUT_CAP_S = 30
 
@@ -57,7 +57,7 @@ class TestAllFlow(QObject):
             w.show_status("There is no active server to test.")
             return
         from outmail_gui.probe.request import ProbeRequest
-        from outmail_gui.ui.test_all import BatchItem, ProbeBatch
+        from outmail_gui.ui.connection_test.batch import BatchItem, ProbeBatch
 
         secrets = w.secrets
         oauth_of = self._oauth_settings_of(records)
@@ -67,7 +67,7 @@ class TestAllFlow(QObject):
             request = ProbeRequest.from_settings(record, "", timeout_s=timeout)
             oauth = oauth_of.get(record.id)
             if oauth is not None:
-                from outmail_gui.ui.oauth_test_step import with_oauth_step
+                from outmail_gui.ui.oauth.probe_step import with_oauth_step
 
                 # The token is fetched (refreshed) on the batch's helper thread, just before the test.
                 request, preparation = with_oauth_step(request, record.id, oauth, self._testing.token_managers)

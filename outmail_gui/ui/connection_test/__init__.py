@@ -1,0 +1,1 @@
+"""The connection test: panel, single and Test-all flows, workers, results and history."""

@@ -1,0 +1,1 @@
+"""Partitions and routing: the Partition Settings dialog, its questions and the Routing view."""

@@ -1,0 +1,1 @@
+"""Dialogs and icons the whole window shares."""

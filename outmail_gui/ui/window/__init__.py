@@ -1,0 +1,1 @@
+"""The main window, its server list, start-up and import/export."""
