@@ -21,10 +21,8 @@ from outmail_gui.domain.fields import field_info
 from outmail_gui.domain.settings import Protocol, ServerSettings, convert_to_smtp, fields_for, new_server
 from outmail_gui.store import backups
 from outmail_gui.store.repository import ServerRepository
-from outmail_gui.store.secrets import (
-    SecretStore,
-    SecretStoreError,
-)
+from outmail_gui.store.secret_writes import SecretWrites
+from outmail_gui.store.secrets import SecretStore, SecretStoreError
 from outmail_gui.store.transfer import (
     DUPLICATE_POLICIES,
     MAX_BYTES,
@@ -170,7 +168,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         with store_errors():
             record = new_server(protocol, **changes).cleaned()
             _check(repo, record, args)
-        saved = _save_with_password(repo, record, password, previous=None)
+        saved = _save_with_password(repo, record, password, remove=False)
     return _report(args, f"Added {saved.name!r} ({saved.protocol.label}).", saved)
 
 
@@ -182,16 +180,9 @@ def cmd_edit(args: argparse.Namespace) -> int:
             record = current.with_changes(**changes).cleaned()
             _check(repo, record, args)
         password = password_from(args)
-        secrets = secret_store()
         unchanged = record == current and password is None and not args.no_password
-        if record == current and password is None:
-            saved = current  # nothing to change: no new revision
-        else:
-            previous = _current_password(secrets, current.id) if password is not None else None
-            saved = _save_with_password(repo, record, password, previous=previous)
-    if args.no_password:
-        with store_errors():
-            secrets.delete_password(saved.id)
+        # Nothing to change: no new revision.
+        saved = current if unchanged else _save_with_password(repo, record, password, remove=args.no_password)
     if unchanged and not changes:
         return _report(args, f"Nothing changed: no setting to change was given for {saved.name!r}.", saved)
     if unchanged:
@@ -353,32 +344,22 @@ def _check(repo: ServerRepository, record: ServerSettings, args: argparse.Namesp
 
 
 def _save_with_password(
-    repo: ServerRepository, record: ServerSettings, password: str | None, previous: str | None
+    repo: ServerRepository, record: ServerSettings, password: str | None, *, remove: bool
 ) -> ServerSettings:
-    """Password first (nothing is saved if the keyring fails), then the record; undo on failure."""
-    secrets: SecretStore | None = None
-    if password is not None:
-        secrets = secret_store()
-        with store_errors():
-            secrets.set_password(record.id, password)
-    try:
-        with store_errors():
-            return repo.save(record)
-    except BaseException:
-        if secrets is not None:
-            try:
-                if previous is None:
-                    secrets.delete_password(record.id)
-                else:
-                    secrets.set_password(record.id, previous)
-            except SecretStoreError:
-                pass  # the save error is the one to report
-        raise
+    """Save the record and its password (or remove it) as one: both are kept, or neither.
 
-
-def _current_password(secrets: SecretStore, server_id: str) -> str | None:
-    with store_errors():
-        return secrets.get_password(server_id)
+    The keyring is written under the database's write lock after the revision check, so a
+    save that loses a conflict never touches it (see :mod:`outmail_gui.store.secret_writes`).
+    """
+    writes: SecretWrites | None = None
+    if password is not None or remove:
+        writes = SecretWrites(secret_store())
+        if password is not None:
+            writes.set(record.id, password)
+        else:
+            writes.delete(record.id)
+    with store_errors(), repo.transaction(writes):
+        return repo.save(record)
 
 
 def _password_state(secrets: SecretStore, server_id: str) -> tuple[bool | None, str | None]:

@@ -13,6 +13,8 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
+from outmail_gui.paths import database_path
+from outmail_gui.store import backups as bk
 from outmail_gui.store.errors import DatabaseCorruptError, StoreBusyError, StoreEnvironmentError, StoreError
 
 BUSY_TIMEOUT_MS = 5000
@@ -81,6 +83,26 @@ def translate(exc: sqlite3.Error, path: Path, backups: list[Path] | None = None)
     if code in (_SQLITE_IOERR, _SQLITE_NOMEM) or "disk i/o" in text:
         return StoreEnvironmentError(f"Reading or writing {where} failed ({exc}). Check the disk and try again.")
     return None
+
+
+@contextlib.contextmanager
+def store_errors(data_dir: Path) -> Iterator[None]:
+    """The one place SQLite's environment errors (busy, full, damaged, ...) become StoreError subclasses.
+
+    Anything :func:`translate` does not recognise is a bug of ours and passes unchanged.
+    """
+    try:
+        yield
+    except sqlite3.Error as exc:
+        error = store_error(exc, data_dir)
+        if error is None:
+            raise
+        raise error from None
+
+
+def store_error(exc: sqlite3.Error, data_dir: Path) -> StoreError | None:
+    """:func:`translate` for the database of ``data_dir``, offering its backups when it is damaged."""
+    return translate(exc, database_path(data_dir), bk.list_backups(data_dir))
 
 
 def corrupt_message(path: Path, detail: str, backups: list[Path]) -> str:

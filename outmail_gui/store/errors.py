@@ -52,6 +52,11 @@ class StoreEnvironmentError(StoreError):
 class NotFoundError(StoreError):
     """The record does not exist (any more)."""
 
+    @classmethod
+    def server_gone(cls) -> NotFoundError:
+        """The one message for a server deleted since it was read (by any window or command)."""
+        return cls("This email server no longer exists; it may have been deleted in another window or command.")
+
 
 class RevisionConflictError(StoreError):
     """Someone else saved or deleted the record since it was read.

@@ -10,13 +10,18 @@ import contextlib
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Self
+from typing import Protocol, Self
 
-from outmail_gui.store import backups as bk
-from outmail_gui.store.connection import immediate, translate
+from outmail_gui.store.connection import immediate, store_errors
 
-if TYPE_CHECKING:  # the repository imports the schema, which imports the extensions' migrations
-    from outmail_gui.store.repository import ServerRepository
+
+class SharedConnection(Protocol):
+    """What an extension needs of the repository (a protocol, so the store has no import cycle)."""
+
+    path: Path
+    data_dir: Path
+
+    def connection(self) -> sqlite3.Connection: ...
 
 
 class RepositoryExtension:
@@ -26,20 +31,15 @@ class RepositoryExtension:
         self._data_dir = data_dir
 
     @classmethod
-    def of(cls, repository: ServerRepository) -> Self:
+    def of(cls, repository: SharedConnection) -> Self:
         """This store on ``repository``'s connection, so both share its transactions."""
-        return cls(repository._conn, repository.path, repository.data_dir)
+        return cls(repository.connection(), repository.path, repository.data_dir)
 
     @contextlib.contextmanager
     def _errors(self) -> Iterator[None]:
         """SQLite's environment errors (busy, full, damaged) as StoreError subclasses."""
-        try:
+        with store_errors(self._data_dir):
             yield
-        except sqlite3.Error as exc:
-            error = translate(exc, self._path, bk.list_backups(self._data_dir))
-            if error is None:
-                raise
-            raise error from None
 
     @contextlib.contextmanager
     def _tx(self) -> Iterator[None]:

@@ -10,32 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from outmail_gui.domain.record import Record
 from outmail_gui.store.extension import RepositoryExtension
 
-if TYPE_CHECKING:  # schema.py imports MIGRATION from here; the repository imports the schema
-    pass
-
 KEEP_PER_SERVER = 200
 MAX_SUMMARY = 500
-
-# The schema step that adds the table (appended to schema.MIGRATIONS as its own step).
-MIGRATION: tuple[str, ...] = (
-    """
-    CREATE TABLE test_history (
-        id INTEGER PRIMARY KEY,
-        server_id TEXT NOT NULL REFERENCES servers(id) ON DELETE CASCADE,
-        started_at TEXT NOT NULL,
-        outcome TEXT NOT NULL CHECK (outcome IN ('passed', 'failed', 'cancelled')),
-        failed_step TEXT,
-        summary TEXT NOT NULL,
-        duration_ms INTEGER NOT NULL CHECK (duration_ms >= 0)
-    ) STRICT
-    """,
-    "CREATE INDEX test_history_server ON test_history(server_id, started_at, id)",
-)
 
 _COLUMNS = "id, server_id, started_at, outcome, failed_step, summary, duration_ms"
 T = TypeVar("T")

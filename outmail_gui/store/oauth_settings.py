@@ -10,32 +10,12 @@ settings can be saved together.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from outmail_gui.domain.oauth import GrantType, OAuthSettings, validate_oauth
 from outmail_gui.domain.rules import errors
 from outmail_gui.store.errors import NotFoundError, ValidationFailed
 from outmail_gui.store.extension import RepositoryExtension
 
-if TYPE_CHECKING:  # schema.py imports MIGRATION from here; the repository imports the schema
-    pass
-
-_GRANTS = ", ".join(f"'{g.value}'" for g in GrantType)
-MIGRATION: tuple[str, ...] = (
-    f"""
-    CREATE TABLE server_oauth (
-        server_id TEXT NOT NULL PRIMARY KEY REFERENCES servers(id) ON DELETE CASCADE,
-        enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
-        tenant TEXT NOT NULL,
-        client_id TEXT NOT NULL,
-        grant_type TEXT NOT NULL CHECK (grant_type IN ({_GRANTS})),
-        mailbox TEXT NOT NULL,
-        credential_expires_on TEXT CHECK (  -- the client secret's expiry date; never the secret itself
-            credential_expires_on IS NULL OR date(credential_expires_on) = credential_expires_on
-        )
-    ) STRICT
-    """,
-)
 _COLUMNS = "enabled, tenant, client_id, grant_type, mailbox, credential_expires_on"
 
 
@@ -63,7 +43,7 @@ class OAuthSettingsStore(RepositoryExtension):
         expires = settings.client_secret_expires.isoformat() if settings.client_secret_expires else None
         with self._tx():
             if self._conn.execute("SELECT 1 FROM servers WHERE id = ?", (server_id,)).fetchone() is None:
-                raise NotFoundError("This email server no longer exists; it may have been deleted in another window.")
+                raise NotFoundError.server_gone()
             self._conn.execute(
                 f"INSERT INTO server_oauth (server_id, {_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT(server_id) DO UPDATE SET enabled = excluded.enabled, tenant = excluded.tenant, "

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from outmail_gui.paths import database_path
 from outmail_gui.store import backups as bk
-from outmail_gui.store import schema
-from outmail_gui.store.connection import BUSY_TIMEOUT_MS, configure, connect, corrupt_message, immediate, translate
+from outmail_gui.store import migrations
+from outmail_gui.store.connection import BUSY_TIMEOUT_MS, configure, connect, corrupt_message, immediate, store_error
 from outmail_gui.store.errors import DatabaseCorruptError, SchemaTooNewError, StoreEnvironmentError, StoreError
 
 
@@ -94,7 +94,7 @@ def _prepare(
     integrity: IntegrityCheck | None = None,
 ) -> str | None:
     version = user_version(conn)
-    supported = schema.schema_version()
+    supported = migrations.schema_version()
     if version > supported:
         raise SchemaTooNewError(
             f"The settings database {path} was written by a newer version of Outmail "
@@ -134,7 +134,7 @@ def user_version(conn: sqlite3.Connection) -> int:
 
 def migrate(conn: sqlite3.Connection, data_dir: Path, version: int) -> None:
     """Apply the missing steps, each in its own transaction, after backing up existing data."""
-    target = schema.schema_version()
+    target = migrations.schema_version()
     if version > 0:
         try:
             bk.make_backup(conn, data_dir, f"before-v{target}")
@@ -147,7 +147,7 @@ def migrate(conn: sqlite3.Connection, data_dir: Path, version: int) -> None:
         with immediate(conn):
             if user_version(conn) > step:  # another instance got here first
                 continue
-            for statement in schema.MIGRATIONS[step]:
+            for statement in migrations.MIGRATIONS[step]:
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {step + 1}")
 
@@ -163,6 +163,7 @@ def _refuse_emptied_file(data_dir: Path, path: Path) -> None:
 
 
 def _as_store_error(exc: sqlite3.Error, data_dir: Path) -> StoreError:
-    path = database_path(data_dir)
-    error = translate(exc, path, bk.list_backups(data_dir))
-    return error or StoreError(f"The settings database {path} could not be opened: {exc}")
+    """Opening's errors: the environment's as :func:`store_errors` names them, any other as "could not be opened"."""
+    return store_error(exc, data_dir) or StoreError(
+        f"The settings database {database_path(data_dir)} could not be opened: {exc}"
+    )

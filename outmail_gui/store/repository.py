@@ -23,7 +23,7 @@ from outmail_gui.domain.settings import ServerSettings
 from outmail_gui.paths import database_path
 from outmail_gui.store import backups as bk
 from outmail_gui.store import rows
-from outmail_gui.store.connection import immediate, translate
+from outmail_gui.store.connection import immediate, store_errors
 from outmail_gui.store.errors import (
     DuplicateNameError,
     NotFoundError,
@@ -33,6 +33,7 @@ from outmail_gui.store.errors import (
     ValidationFailed,
 )
 from outmail_gui.store.opening import IntegrityCheck, daily_backup_if_due, open_database
+from outmail_gui.store.secret_writes import SecretWrites, with_secrets
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -45,13 +46,8 @@ def _translated(method: Callable[Concatenate[ServerRepository, P], R]) -> Callab
     """Turn SQLite's environment errors (busy, full, damaged) into StoreError subclasses."""
 
     def wrapper(self: ServerRepository, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        try:
+        with store_errors(self.data_dir):
             return method(self, *args, **kwargs)
-        except sqlite3.Error as exc:
-            error = translate(exc, self.path, bk.list_backups(self.data_dir))
-            if error is None:
-                raise
-            raise error from None
 
     functools.update_wrapper(wrapper, method)
     return wrapper
@@ -105,6 +101,13 @@ class ServerRepository:
         """Backups of the database in ``data_dir``, newest first."""
         return bk.list_backups(Path(data_dir))
 
+    def connection(self) -> sqlite3.Connection:
+        """The open connection, for the stores kept beside the servers (``RepositoryExtension``).
+
+        They share it so that their writes join this repository's transactions.
+        """
+        return self._conn
+
     def close(self) -> None:
         self._conn.close()
 
@@ -114,17 +117,20 @@ class ServerRepository:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self.close()
 
+    def transaction(self, secrets: SecretWrites | None = None) -> contextlib.AbstractContextManager[ServerRepository]:
+        """Group several writes into one all-or-nothing transaction (import, a server with its OAuth settings).
+
+        ``secrets``: keyring entries that belong to these writes, applied under the write lock
+        just before the commit and put back if it fails (see :mod:`store.secret_writes`).
+        """
+        if secrets is not None and self._conn.in_transaction:
+            raise ValueError("keyring writes belong to the outermost transaction, which commits")
+        return with_secrets(self._transaction, secrets)
+
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[ServerRepository]:
-        """Group several writes into one all-or-nothing transaction (used by import)."""
-        try:
-            with immediate(self._conn):
-                yield self
-        except sqlite3.Error as exc:
-            error = translate(exc, self.path, bk.list_backups(self.data_dir))
-            if error is None:
-                raise
-            raise error from None
+    def _transaction(self) -> Iterator[ServerRepository]:
+        with store_errors(self.data_dir), immediate(self._conn):
+            yield self
 
     # --- servers -----------------------------------------------------------------------
 
@@ -150,7 +156,7 @@ class ServerRepository:
     def get(self, server_id: str) -> ServerSettings:
         record = self._find(server_id)
         if record is None:
-            raise NotFoundError("This email server no longer exists; it may have been deleted in another window.")
+            raise NotFoundError.server_gone()
         return record
 
     @_translated
@@ -202,7 +208,7 @@ class ServerRepository:
         with immediate(self._conn):
             stored = self._find(server_id)
             if stored is None:
-                raise NotFoundError("This email server no longer exists; it may have been deleted in another window.")
+                raise NotFoundError.server_gone()
             if expected_revision is not None and stored.revision != expected_revision:
                 raise RevisionConflictError(
                     f"{stored.name!r} was changed elsewhere (another Outmail window or command) since you "
@@ -218,7 +224,7 @@ class ServerRepository:
         with immediate(self._conn):
             stored = self._find(server_id)
             if stored is None:
-                raise NotFoundError("This email server no longer exists; it may have been deleted in another window.")
+                raise NotFoundError.server_gone()
             if stored.is_default:
                 return stored
             self._clear_default(except_id=server_id)

@@ -26,6 +26,7 @@ from outmail_gui.domain.settings import ServerSettings, settings_from_dict
 from outmail_gui.store import transfer_oauth, transfer_partitions
 from outmail_gui.store.errors import StoreError, ValidationFailed
 from outmail_gui.store.repository import ServerRepository
+from outmail_gui.store.secret_writes import SecretWrites
 from outmail_gui.store.secrets import SecretStore
 
 FORMAT = "outmail-servers"
@@ -267,24 +268,19 @@ def apply_import(
     """Write the plan in one transaction; passwords go to the keyring just before the commit.
 
     If anything fails (a rule, the database, the keyring) nothing stays imported: the
-    transaction is rolled back and passwords already written are put back as they were.
+    transaction is rolled back and passwords already written are put back as they were;
+    any that cannot be put back are named in the error (:class:`SecretLeftoverError`).
     """
     if on_duplicate not in DUPLICATE_POLICIES:
         raise ValueError(f"on_duplicate must be one of {', '.join(DUPLICATE_POLICIES)}")
     if plan.password_count and secrets is None:
         raise ImportRefused("The file contains passwords, but no keyring is available to receive them.")
-    undo: list[tuple[str, str | None]] = []
-    try:
-        with repo.transaction():
-            result, to_store = _write_records(repo, plan, on_duplicate)
-            if secrets is not None:
-                for record_id, password in to_store:
-                    undo.append((record_id, secrets.get_password(record_id)))
-                    secrets.set_password(record_id, password)
-    except BaseException:
-        if secrets is not None:
-            _restore_passwords(secrets, undo)
-        raise
+    writes = SecretWrites(secrets) if secrets is not None else None
+    with repo.transaction(writes):
+        result, to_store = _write_records(repo, plan, on_duplicate)
+        if writes is not None:
+            for record_id, password in to_store:
+                writes.set(record_id, password)
     return dataclasses.replace(result, passwords=len(to_store))
 
 
@@ -347,17 +343,6 @@ def unique_name(name: str, taken: set[str]) -> str:
         if normalized_name(candidate) not in taken:
             return candidate
         number += 1
-
-
-def _restore_passwords(secrets: SecretStore, undo: list[tuple[str, str | None]]) -> None:
-    for record_id, previous in reversed(undo):
-        try:
-            if previous is None:
-                secrets.delete_password(record_id)
-            else:
-                secrets.set_password(record_id, previous)
-        except Exception:  # best effort: the original failure is what gets reported
-            continue
 
 
 def _clause(text: str) -> str:

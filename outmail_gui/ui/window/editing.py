@@ -14,6 +14,7 @@ from outmail_gui.domain.rules import RuleContext, normalized_name
 from outmail_gui.domain.settings import Protocol, ServerSettings, convert_to_smtp, new_id, new_server
 from outmail_gui.store.errors import NotFoundError, RevisionConflictError, StoreError, ValidationFailed
 from outmail_gui.store.oauth_settings import OAuthSettingsStore
+from outmail_gui.store.secret_writes import SecretWrites
 from outmail_gui.store.secrets import SecretStoreError
 
 if TYPE_CHECKING:
@@ -156,8 +157,11 @@ class EditSession:
         if not self.can_save():
             return True  # nothing to save
         record = form.record()
+        writes = self._password_writes(record.id, form.password())
         try:
-            with w.repository.transaction():  # the server and its OAuth 2.0 settings, all or nothing
+            # The server, its OAuth 2.0 settings and its password, all or nothing (only a keyring
+            # failure lets the settings be saved alone, and says so).
+            with w.repository.transaction(writes):
                 saved = w.repository.save(record)
                 if saved.is_smtp:
                     OAuthSettingsStore.of(w.repository).save(saved.id, form.oauth_settings())
@@ -174,7 +178,7 @@ class EditSession:
 
             ErrorDialog.show(w, "Not saved", exc.message)
             return False
-        keyring_error = self._store_password(saved.id, form.password())
+        keyring_error = self._password_outcome(writes)
         self._loaded = saved
         self._converted = False
         form.mark_saved(saved)
@@ -190,20 +194,27 @@ class EditSession:
         w.update_actions()
         return True
 
-    def _store_password(self, server_id: str, password: str | None) -> str:
-        """Put a typed password in the keyring; the keyring's message if it failed."""
+    def _password_writes(self, server_id: str, password: str | None) -> SecretWrites | None:
+        """The keyring change a typed password asks for (``""``: remove it), made with the save."""
         if password is None:
-            return ""
-        secrets = self._window.secrets
-        try:
-            if password:
-                secrets.set_password(server_id, password)
-            else:
-                secrets.delete_password(server_id)
-        except SecretStoreError as exc:
-            return exc.message
+            return None
+        writes = SecretWrites(self._window.secrets)
         if password:
-            self._form().show_keyring_message(f"Password saved in the {secrets.backend_info().name}.", error=False)
+            writes.set(server_id, password, required=False)
+        else:
+            writes.delete(server_id, required=False)
+        return writes
+
+    def _password_outcome(self, writes: SecretWrites | None) -> str:
+        """The keyring's message if the password could not be stored, else ""."""
+        if writes is None:
+            return ""
+        if writes.failures:
+            return writes.failures[0][1].message
+        if writes.stores_a_value():
+            self._form().show_keyring_message(
+                f"Password saved in the {self._window.secrets.backend_info().name}.", error=False
+            )
         return ""
 
     def _on_conflict(self, exc: RevisionConflictError) -> None:

@@ -220,22 +220,22 @@ def test_edit_conflict_exits_1_and_keeps_the_other_change(
     data: Path, memory_keyring: type[MemoryKeyring], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     add(data, "Main", "--password-stdin", stdin="original")
-    original_save = ServerRepository.save
+    original_transaction = ServerRepository.transaction
 
-    def racing_save(self: ServerRepository, record: Any) -> Any:
-        with ServerRepository.open(self.data_dir) as other:
+    def racing_transaction(self: ServerRepository, secrets: Any = None) -> Any:
+        with ServerRepository.open(self.data_dir) as other:  # another command saves first
             theirs = other.find_by_name("Main")
             assert theirs is not None
-            original_save(other, theirs.with_changes(login_id="theirs"))
-        return original_save(self, record)
+            other.save(theirs.with_changes(login_id="theirs"))
+        return original_transaction(self, secrets)
 
-    monkeypatch.setattr(ServerRepository, "save", racing_save)
+    monkeypatch.setattr(ServerRepository, "transaction", racing_transaction)
     result = run_servers(data, "edit", "Main", "--port", "2525", "--password-stdin", stdin="mine")
     monkeypatch.undo()
     assert_failed(result, 1, "'Main' was changed elsewhere")
     shown = show(data, "Main")
     assert (shown["login_id"], shown["port"]) == ("theirs", 25)
-    assert list(memory_keyring.passwords.values()) == ["original"]  # the new password was taken back
+    assert list(memory_keyring.passwords.values()) == ["original"]  # the losing save never touched it
 
 
 def test_delete_removes_the_password(data: Path, memory_keyring: type[MemoryKeyring]) -> None:

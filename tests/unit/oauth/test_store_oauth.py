@@ -61,7 +61,7 @@ def test_refuses_invalid_settings_and_unknown_servers(repo: ServerRepository) ->
 
 
 def test_no_column_can_hold_a_secret_or_token(repo: ServerRepository) -> None:
-    columns = [r[1] for r in repo._conn.execute("PRAGMA table_info(server_oauth)")]
+    columns = [r[1] for r in repo.connection().execute("PRAGMA table_info(server_oauth)")]
     assert not [c for c in columns if "secret" in c or "token" in c or "pass" in c]
 
 

@@ -67,7 +67,7 @@ def _bump(repo: ServerRepository, record: ServerSettings, index: int) -> None:
 
 def _child(data_dir: Path, first: int) -> None:
     repo = ServerRepository.open(data_dir)
-    repo._conn.execute("PRAGMA wal_autocheckpoint = 8")  # checkpoints often, so kills hit them too
+    repo.connection().execute("PRAGMA wal_autocheckpoint = 8")  # checkpoints often, so kills hit them too
     order = sorted(repo.list_servers(), key=lambda r: int(r.name.split("-")[0][3:]))
     ids = [r.id for r in order]
     _say("open")

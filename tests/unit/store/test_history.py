@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from outmail_gui.paths import database_path
-from outmail_gui.store import history, schema
+from outmail_gui.store import history, migrations
 from outmail_gui.store.history import HistoryEntry, HistoryStore, Outcome
+from outmail_gui.store.migrations import v003_test_history
 from outmail_gui.store.repository import ServerRepository
 from tests.unit.store.records import smtp
 
@@ -31,13 +32,13 @@ def entry(server_id: str, minutes: int, outcome: Outcome = Outcome.PASSED, **cha
 
 
 def test_the_history_table_is_its_own_migration_step() -> None:
-    assert history.MIGRATION in schema.MIGRATIONS
-    assert schema.MIGRATIONS.index(history.MIGRATION) > 0  # a later step, never folded into the first
+    assert v003_test_history.STATEMENTS in migrations.MIGRATIONS
+    assert migrations.MIGRATIONS.index(v003_test_history.STATEMENTS) == 2  # a later step, never folded into the first
 
 
 def test_an_old_database_is_upgraded_and_keeps_its_servers(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    step = schema.MIGRATIONS.index(history.MIGRATION)
-    monkeypatch.setattr(schema, "MIGRATIONS", tuple(schema.MIGRATIONS[:step]))
+    step = migrations.MIGRATIONS.index(v003_test_history.STATEMENTS)
+    monkeypatch.setattr(migrations, "MIGRATIONS", tuple(migrations.MIGRATIONS[:step]))
     with ServerRepository.open(data_dir) as old:
         saved = old.save(smtp("Old"))
     monkeypatch.undo()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from outmail_gui.paths import database_path
-from outmail_gui.store import backups, schema
+from outmail_gui.store import backups, migrations
 from outmail_gui.store.errors import DatabaseCorruptError, SchemaTooNewError, StoreError
 from outmail_gui.store.opening import IntegrityCheck
 from outmail_gui.store.repository import ServerRepository
@@ -40,7 +40,7 @@ def digest(path: Path) -> str:
 def fill(data_dir: Path, count: int = 60) -> list[str]:
     with ServerRepository.open(data_dir) as repo:
         names = [repo.save(smtp(f"server {n:03}", login_id="user-" + "x" * 200)).name for n in range(count)]
-        repo._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        repo.connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return names
 
 
@@ -59,7 +59,7 @@ def test_a_newer_schema_is_refused_and_left_untouched(data_dir: Path, open_store
     before = digest(path)
     with pytest.raises(SchemaTooNewError) as info:
         open_store(data_dir)
-    assert info.value.found == 99 and info.value.supported == schema.schema_version()
+    assert info.value.found == 99 and info.value.supported == migrations.schema_version()
     assert "newer version of Outmail" in info.value.message and "not changed" in info.value.message
     assert digest(path) == before
     assert not path.with_name(path.name + "-wal").exists()
@@ -176,11 +176,11 @@ def test_migration_backs_up_first_and_applies_each_step_in_one_transaction(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     names = fill(data_dir, 3)
-    current = schema.schema_version()
+    current = migrations.schema_version()
     step = ("ALTER TABLE servers ADD COLUMN notes TEXT NOT NULL DEFAULT ''",)
-    monkeypatch.setattr(schema, "MIGRATIONS", (*schema.MIGRATIONS, step))
+    monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS, step))
     with ServerRepository.open(data_dir) as repo:
-        assert repo._conn.execute("PRAGMA user_version").fetchone()[0] == current + 1
+        assert repo.connection().execute("PRAGMA user_version").fetchone()[0] == current + 1
         assert [s.name for s in repo.list_servers()] == names
     (before,) = [p for p in backups.list_backups(data_dir) if f"before-v{current + 1}" in p.name]
     conn = sqlite3.connect(before)
@@ -193,15 +193,15 @@ def test_migration_backs_up_first_and_applies_each_step_in_one_transaction(
 
 def test_a_failing_migration_changes_nothing(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     names = fill(data_dir, 3)
-    current = schema.schema_version()
+    current = migrations.schema_version()
     step = ("ALTER TABLE servers ADD COLUMN notes TEXT", "THIS IS NOT SQL")
-    monkeypatch.setattr(schema, "MIGRATIONS", (*schema.MIGRATIONS, step))
+    monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS, step))
     with pytest.raises(StoreError, match="could not be opened"):
         ServerRepository.open(data_dir)
     monkeypatch.undo()
     with ServerRepository.open(data_dir) as repo:
-        assert repo._conn.execute("PRAGMA user_version").fetchone()[0] == current
-        columns = [r[1] for r in repo._conn.execute("PRAGMA table_info(servers)")]
+        assert repo.connection().execute("PRAGMA user_version").fetchone()[0] == current
+        columns = [r[1] for r in repo.connection().execute("PRAGMA table_info(servers)")]
         assert "notes" not in columns
         assert [s.name for s in repo.list_servers()] == names
     assert [p for p in backups.list_backups(data_dir) if f"before-v{current + 1}" in p.name]

@@ -163,11 +163,11 @@ def test_busy_database_is_a_store_error_not_a_crash(admin: PartitionAdmin, repo:
     other = sqlite3.connect(repo.path, timeout=0)
     try:
         other.execute("BEGIN IMMEDIATE")
-        repo._conn.execute("PRAGMA busy_timeout = 50")
+        repo.connection().execute("PRAGMA busy_timeout = 50")
         with pytest.raises(StoreBusyError):
             admin.add("Sales")
     finally:
         other.rollback()
         other.close()
-        repo._conn.execute(f"PRAGMA busy_timeout = {connection.BUSY_TIMEOUT_MS}")
+        repo.connection().execute(f"PRAGMA busy_timeout = {connection.BUSY_TIMEOUT_MS}")
     assert admin.add("Sales").name == "Sales"

@@ -31,7 +31,7 @@ def test_revisions_must_be_positive(repo: ServerRepository, table: str) -> None:
     admin.add("Sales")
     admin.save_analyst(Analyst("ann"))
     with pytest.raises(sqlite3.IntegrityError):
-        repo._conn.execute(f"UPDATE {table} SET revision = 0")
+        repo.connection().execute(f"UPDATE {table} SET revision = 0")
 
 
 def test_a_partition_in_use_cannot_vanish_under_a_server(repo: ServerRepository) -> None:
@@ -39,4 +39,4 @@ def test_a_partition_in_use_cannot_vanish_under_a_server(repo: ServerRepository)
     admin.add("Sales")
     repo.save(smtp("S", partition="Sales"))
     with pytest.raises(sqlite3.IntegrityError):
-        repo._conn.execute("DELETE FROM partitions")
+        repo.connection().execute("DELETE FROM partitions")

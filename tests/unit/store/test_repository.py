@@ -22,9 +22,9 @@ from outmail_gui.store.errors import (
     StoreEnvironmentError,
     ValidationFailed,
 )
+from outmail_gui.store.migrations import schema_version
 from outmail_gui.store.partitions import PartitionAdmin
 from outmail_gui.store.repository import ServerRepository
-from outmail_gui.store.schema import schema_version
 from tests.unit.store.records import mapi, smtp
 
 
@@ -39,7 +39,7 @@ def raw(data_dir: Path) -> Iterator[sqlite3.Connection]:
 
 def test_open_creates_a_durable_wal_database(repo: ServerRepository, data_dir: Path) -> None:
     assert repo.path == database_path(data_dir) and repo.path.exists()
-    conn = repo._conn
+    conn = repo.connection()
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
@@ -48,9 +48,9 @@ def test_open_creates_a_durable_wal_database(repo: ServerRepository, data_dir: P
 
 
 def test_no_password_column_anywhere(repo: ServerRepository) -> None:
-    tables = [r[0] for r in repo._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    tables = [r[0] for r in repo.connection().execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
     for table in tables:
-        columns = [r[1] for r in repo._conn.execute(f"PRAGMA table_info({table})")]
+        columns = [r[1] for r in repo.connection().execute(f"PRAGMA table_info({table})")]
         assert not [c for c in columns if "pass" in c.lower() or "secret" in c.lower()]
 
 
@@ -316,14 +316,14 @@ def test_busy_database_gives_a_clear_error(data_dir: Path, monkeypatch: pytest.M
 
 
 def test_read_only_database_gives_a_clear_error(repo: ServerRepository) -> None:
-    repo._conn.execute("PRAGMA query_only = 1")
+    repo.connection().execute("PRAGMA query_only = 1")
     with pytest.raises(StoreEnvironmentError, match="read-only"):
         repo.save(smtp())
 
 
 def test_full_disk_gives_a_clear_error(repo: ServerRepository) -> None:
-    pages = repo._conn.execute("PRAGMA page_count").fetchone()[0]
-    repo._conn.execute(f"PRAGMA max_page_count = {pages}")
+    pages = repo.connection().execute("PRAGMA page_count").fetchone()[0]
+    repo.connection().execute(f"PRAGMA max_page_count = {pages}")
     with pytest.raises(StoreEnvironmentError, match="disk is full"):
         for number in range(200):
             repo.save(smtp(f"server {number}", login_id="x" * 300))
@@ -342,4 +342,4 @@ def test_close_is_idempotent_and_context_manager_closes(data_dir: Path) -> None:
         pass
     repo.close()
     with pytest.raises(sqlite3.ProgrammingError):
-        repo._conn.execute("SELECT 1")
+        repo.connection().execute("SELECT 1")

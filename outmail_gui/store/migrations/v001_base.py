@@ -1,18 +1,8 @@
-"""Schema versions: ``MIGRATIONS[n]`` takes a database from version n to n+1.
-
-Each step is a list of single statements (never ``executescript``, which would commit the
-surrounding transaction); the runner applies one step per transaction and sets
-``PRAGMA user_version`` inside it, so a crash leaves either the old or the new version.
-"""
+"""Version 1: app settings, partitions, analysts and servers."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from outmail_gui.store.history import MIGRATION as TEST_HISTORY_MIGRATION
-from outmail_gui.store.oauth_settings import MIGRATION as OAUTH_MIGRATION
-
-_V1: tuple[str, ...] = (
+STATEMENTS: tuple[str, ...] = (
     """
     CREATE TABLE app_settings (
         key TEXT NOT NULL PRIMARY KEY,
@@ -72,10 +62,3 @@ _V1: tuple[str, ...] = (
     "CREATE INDEX servers_partition ON servers(partition)",
     "CREATE INDEX analyst_partitions_partition ON analyst_partitions(partition)",
 )
-
-MIGRATIONS: Sequence[Sequence[str]] = (_V1, OAUTH_MIGRATION, TEST_HISTORY_MIGRATION)
-
-
-def schema_version() -> int:
-    """The version this build writes (the number of migrations it knows)."""
-    return len(MIGRATIONS)
