@@ -115,7 +115,7 @@ def test_start_up_leaves_the_test_engine_keyring_and_oauth_for_later(tmp_path: P
         "outmail_gui.store.transfer",
         "outmail_gui.ui.connection_test.single_flow",
         "outmail_gui.ui.connection_test.batch_flow",
-        "outmail_gui.ui.oauth.probe_step",
+        "outmail_gui.ui.connection_test.oauth_step",
     )
     assert not sorted(m for m in loaded if m.startswith(deferred))
     assert "outmail_gui.ui.window.main_window" in loaded

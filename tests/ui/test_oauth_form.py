@@ -16,8 +16,8 @@ from outmail_gui.domain.rules import Severity
 from outmail_gui.store.oauth_settings import OAuthSettingsStore
 from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.secrets import SecretStore
-from outmail_gui.ui.form.messages import IssueLabel
 from outmail_gui.ui.oauth.token_dialog import OAuthTokenDialog
+from outmail_gui.ui.shared.messages import IssueLabel
 from outmail_gui.ui.window.server_table_model import Column
 from tests.support.keyrings import MemoryKeyring
 from tests.ui.conftest import WindowFactory, smtp

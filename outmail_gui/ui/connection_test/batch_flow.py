@@ -21,7 +21,7 @@ from outmail_gui.ui.shared.icons import StatusIcon
 
 if TYPE_CHECKING:
     from outmail_gui.ui.connection_test.batch import ProbeBatch
-    from outmail_gui.ui.connection_test.controller import WindowTesting
+    from outmail_gui.ui.connection_test.context import TestingContext
 
 TEST_ALL_TIMEOUT_CAP_S = 30
 
@@ -31,10 +31,10 @@ class TestAllFlow(QObject):
 
     __test__ = False  # a Qt object, not a pytest test class
 
-    def __init__(self, testing: WindowTesting) -> None:
-        super().__init__(testing)
+    def __init__(self, testing: TestingContext) -> None:
+        super().__init__(testing.widget)
         self._testing = testing
-        self._window = testing.window
+        self._window = testing.host
         self._actions = testing.actions
         self._batch: ProbeBatch | None = None
         self._entries: list[HistoryEntry] = []
@@ -67,7 +67,7 @@ class TestAllFlow(QObject):
             request = ProbeRequest.from_settings(record, "", timeout_s=timeout)
             oauth = oauth_of.get(record.id)
             if oauth is not None:
-                from outmail_gui.ui.oauth.probe_step import with_oauth_step
+                from outmail_gui.ui.connection_test.oauth_step import with_oauth_step
 
                 # The token is fetched (refreshed) on the batch's helper thread, just before the test.
                 request, preparation = with_oauth_step(request, record.id, oauth, self._testing.token_managers)
@@ -77,7 +77,7 @@ class TestAllFlow(QObject):
                 items.append(BatchItem(record.id, request, lookup))
             w.model.set_last_test(record.id, "Queued…", StatusIcon.INFO)
         items.sort(key=lambda item: item.preparation is not None)  # token requests never hold up the others
-        batch = ProbeBatch(items, parent=self._testing)
+        batch = ProbeBatch(items, parent=self)
         batch.item_started.connect(self._on_item_started)
         batch.item_finished.connect(self._on_item_finished)
         batch.progress.connect(self._on_progress)
@@ -143,4 +143,4 @@ class TestAllFlow(QObject):
         if cancelled:
             text = "Test all was cancelled. " + text + f", {counts[Outcome.CANCELLED]} cancelled"
         self._window.show_status(f"{problem} {text}." if problem else text + ".")
-        self._testing.batch_finished.emit(cancelled)
+        self._testing.batch_done(cancelled)

@@ -12,17 +12,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMainWindow
 
 from outmail_gui.domain.settings import ServerSettings
 from outmail_gui.ui.connection_test.actions import ConnectionTestActions
 from outmail_gui.ui.connection_test.results import ResultHistory
 
 if TYPE_CHECKING:
+    from outmail_gui.probe.report import ProbeReport
     from outmail_gui.ui.connection_test.batch_flow import TestAllFlow
+    from outmail_gui.ui.connection_test.host import TestingHost
+    from outmail_gui.ui.connection_test.oauth_step import TokenManagers
     from outmail_gui.ui.connection_test.panel import ConnectionTestPanel
     from outmail_gui.ui.connection_test.single_flow import SingleTestFlow
-    from outmail_gui.ui.oauth.probe_step import TokenManagers
-    from outmail_gui.ui.window.main_window import MainWindow
 
 
 class WindowTesting(QObject):
@@ -31,18 +33,20 @@ class WindowTesting(QObject):
     test_finished = Signal(object)  # ProbeReport, after it is shown and stored
     batch_finished = Signal(bool)  # Test all ended (True: cancelled), after the results are stored
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, widget: QMainWindow, host: TestingHost) -> None:
+        """``widget``: the window (parent of the actions and dialogs); ``host``: what is read of it."""
+        super().__init__(widget)
         self.setObjectName("window_testing")
-        self.window = window
-        self.results = ResultHistory(window)
-        self.history = self.results.history
-        self.actions = ConnectionTestActions(window)
+        self._widget = widget
+        self._host = host
+        self._results = ResultHistory(host, widget)
+        self.history = self._results.history
+        self._actions = ConnectionTestActions(widget)
         self._token_managers: TokenManagers | None = None
         self._single: SingleTestFlow | None = None
         self._batch: TestAllFlow | None = None
         self._panel: ConnectionTestPanel | None = None
-        a = self.actions
+        a = self._actions
         self.test_action, self.send_action, self.history_action = a.test, a.send, a.history
         self.test_all_action, self.cancel_all_action = a.test_all, a.cancel_all
         self.progress, self.cancel_all_button = a.progress, a.cancel_all_button
@@ -53,16 +57,39 @@ class WindowTesting(QObject):
         a.cancel_all_button.clicked.connect(self.cancel_all)
         a.history.triggered.connect(self.show_history)
         self.update_actions()
-        window.details.details_shown.connect(self._on_details_shown)
+
+    # ----- what the flows read (see connection_test.host.TestingContext)
+
+    @property
+    def host(self) -> TestingHost:
+        return self._host
+
+    @property
+    def widget(self) -> QMainWindow:
+        return self._widget
+
+    @property
+    def results(self) -> ResultHistory:
+        return self._results
+
+    @property
+    def actions(self) -> ConnectionTestActions:
+        return self._actions
+
+    def test_done(self, report: ProbeReport) -> None:
+        self.test_finished.emit(report)
+
+    def batch_done(self, cancelled: bool) -> None:
+        self.batch_finished.emit(cancelled)
 
     # ----- the flows, made on first use (their modules are not needed for the first paint)
 
     @property
     def token_managers(self) -> TokenManagers:
         if self._token_managers is None:
-            from outmail_gui.ui.oauth.probe_step import TokenManagers
+            from outmail_gui.ui.connection_test.oauth_step import TokenManagers
 
-            self._token_managers = TokenManagers(self.window.repository.data_dir, self.window.secrets)
+            self._token_managers = TokenManagers(self._host.repository.data_dir, self._host.secrets)
         return self._token_managers
 
     @property
@@ -114,7 +141,7 @@ class WindowTesting(QObject):
     def panel(self) -> ConnectionTestPanel:
         """The details' test panel, connected on first use."""
         if self._panel is None:
-            panel = self.window.details.test_panel()
+            panel = self._host.details.test_panel()
             panel.test_requested.connect(lambda: self.test_current())
             panel.send_requested.connect(self.single.send_test_message)
             panel.cancel_requested.connect(self.cancel)
@@ -122,13 +149,13 @@ class WindowTesting(QObject):
             panel.oauth_requested.connect(self.single.switch_to_oauth)
             panel.history_requested.connect(self.show_history)
             # Saving a new server makes its history available (the form turns clean on save).
-            self.window.details.form().dirty_changed.connect(lambda _dirty: self.update_actions())
+            self._host.details.form().dirty_changed.connect(lambda _dirty: self.update_actions())
             self._panel = panel
             self.update_actions()
         return self._panel
 
     def update_actions(self) -> None:
-        open_ = self.window.session.is_open()
+        open_ = self._host.session.is_open()
         record = self._shown()
         single = self._single is not None and self._single.is_running()
         a = self.actions
@@ -156,10 +183,10 @@ class WindowTesting(QObject):
     # ----- internals
 
     def _shown(self) -> ServerSettings | None:
-        session = self.window.session
+        session = self._host.session
         return session.current() if session.is_open() else None
 
-    def _on_details_shown(self) -> None:
+    def on_details_shown(self) -> None:
         """Another server (or none) is displayed: a test of the previous one is cancelled."""
         shown = self._shown()
         running_id = self._single.running_server_id() if self._single is not None else None

@@ -16,8 +16,10 @@ from outmail_gui.ui.connection_test.summary import last_test_text
 from outmail_gui.ui.shared.icons import StatusIcon
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
     from outmail_gui.ui.connection_test.history_view import HistoryDialog
-    from outmail_gui.ui.window.main_window import MainWindow
+    from outmail_gui.ui.connection_test.host import TestingHost
 
 OUTCOME_ICONS = {
     Outcome.PASSED: StatusIcon.YES,
@@ -29,8 +31,9 @@ OUTCOME_ICONS = {
 class ResultHistory:
     """The window's test history: stores results and shows them (column, history view)."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: TestingHost, parent: QWidget) -> None:
         self._window = window
+        self._parent = parent  # of the history view
         self.history = HistoryStore.of(window.repository)
         self._dialog: HistoryDialog | None = None
 
@@ -67,7 +70,7 @@ class ResultHistory:
         from outmail_gui.ui.connection_test.history_view import HistoryDialog
 
         if self._dialog is None:
-            self._dialog = HistoryDialog(self._window)
+            self._dialog = HistoryDialog(self._parent)
             self._dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self._fill(server_id)
         if self._dialog.isVisible():

@@ -12,7 +12,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QCheckBox, QPushButton, QSplitter
+from PySide6.QtWidgets import QCheckBox, QPushButton
 
 from outmail_gui.domain.settings import ServerSettings
 from outmail_gui.store.errors import StoreError
@@ -22,12 +22,10 @@ from outmail_gui.ui.connection_test.summary import entry_for, outcome_of
 
 if TYPE_CHECKING:
     from outmail_gui.probe.report import ProbeReport
-    from outmail_gui.ui.connection_test.controller import WindowTesting
-    from outmail_gui.ui.connection_test.panel import ConnectionTestPanel
+    from outmail_gui.ui.connection_test.context import TestingContext
     from outmail_gui.ui.connection_test.send_dialog import SendTestChoice
     from outmail_gui.ui.connection_test.worker import Preparation, ProbeRun
 
-PANEL_HEIGHT = 340  # px the test panel gets while a test is shown
 _OUTCOME_WORDS = {Outcome.PASSED: "passed", Outcome.FAILED: "failed", Outcome.CANCELLED: "was cancelled"}
 
 
@@ -46,10 +44,10 @@ class _Running:
 class SingleTestFlow(QObject):
     """The displayed server's test, one at a time; the panel shows it, the store keeps it."""
 
-    def __init__(self, testing: WindowTesting) -> None:
-        super().__init__(testing)
+    def __init__(self, testing: TestingContext) -> None:
+        super().__init__(testing.widget)
         self._testing = testing
-        self._window = testing.window
+        self._window = testing.host
         self._running: _Running | None = None
         self._recipient = ""
         self._analyst_email = ""
@@ -88,21 +86,21 @@ class SingleTestFlow(QObject):
         )
         preparation: Preparation | None = None
         if oauth is not None:
-            from outmail_gui.ui.oauth.probe_step import with_oauth_step
+            from outmail_gui.ui.connection_test.oauth_step import with_oauth_step
 
             request, preparation = with_oauth_step(request, record.id, oauth, self._testing.token_managers)
         if record.is_smtp and not request.tls_required and request.wants_auth:
             from outmail_gui.ui.connection_test.insecure_auth_dialog import InsecureAuthDialog
 
-            allow_insecure = InsecureAuthDialog.ask(w, request.host, request.port)
+            allow_insecure = InsecureAuthDialog.ask(self._testing.widget, request.host, request.port)
             request = replace(request, allow_insecure_auth=allow_insecure)
         from outmail_gui.ui.connection_test.worker import ProbeRun
 
         form.clear_highlight()
-        self._make_room(panel)
+        self._window.details.show_test()
         what = "Sending a test message through" if send else "Testing"
         panel.start(f"{what} {record.server.strip() or '(no server)'} port {record.port}")
-        run = ProbeRun(request, self._testing, preparation)
+        run = ProbeRun(request, self, preparation)
         run.step_started.connect(panel.step_started)
         run.step_finished.connect(panel.step_finished)
         run.finished.connect(self._on_finished)
@@ -117,15 +115,6 @@ class SingleTestFlow(QObject):
         self._testing.update_actions()
         w.show_status(f"{what} {_name_of(record)}… Cancel stops the test.")
         run.start()
-
-    def _make_room(self, panel: ConnectionTestPanel) -> None:
-        """Give the steps enough height to be read, taking it from the form above."""
-        splitter = self._window.details.findChild(QSplitter, "details_splitter")
-        if splitter is None or panel.height() >= PANEL_HEIGHT:
-            return
-        total = sum(splitter.sizes())
-        if total > 2 * PANEL_HEIGHT:
-            splitter.setSizes([total - PANEL_HEIGHT, PANEL_HEIGHT])
 
     def _password_for(self, record: ServerSettings, typed: str | None) -> str | None:
         """The typed password, else the stored one; None (and a message) when the keyring failed."""
@@ -169,7 +158,7 @@ class SingleTestFlow(QObject):
             )
         self._testing.update_actions()
         self._window.show_status(f"The test of {_name_of(record)} {_OUTCOME_WORDS[outcome_of(report)]}.")
-        self._testing.test_finished.emit(report)
+        self._testing.test_done(report)
 
     def abandon(self) -> None:
         """Stop the test without showing or storing its result (another server shown, quitting)."""
@@ -207,7 +196,9 @@ class SingleTestFlow(QObject):
         from outmail_gui.store.partitions import PartitionAdmin
 
         analysts = [(a.display_name or a.login, a.email) for a in PartitionAdmin.of(w.repository).analysts()]
-        choice = SendTestDialog.ask(w, _name_of(record), needed, analysts, self._recipient, self._analyst_email)
+        choice = SendTestDialog.ask(
+            self._testing.widget, _name_of(record), needed, analysts, self._recipient, self._analyst_email
+        )
         if choice is None:
             return
         self._recipient, self._analyst_email = choice.to_address, choice.analyst_email or self._analyst_email
@@ -228,7 +219,9 @@ class SingleTestFlow(QObject):
             return
         from outmail_gui.ui.connection_test.trust_dialog import TrustCertificateDialog
 
-        if not TrustCertificateDialog.ask(w, current.name, current.server, cert, current.trusted_cert_sha256):
+        if not TrustCertificateDialog.ask(
+            self._testing.widget, current.name, current.server, cert, current.trusted_cert_sha256
+        ):
             return
         from outmail_gui.ui.shared.dialogs import ErrorDialog
 
@@ -236,7 +229,7 @@ class SingleTestFlow(QObject):
             stored = w.repository.get(current.id)
             w.repository.save(stored.with_changes(trusted_cert_sha256=cert.sha256))
         except StoreError as exc:
-            ErrorDialog.show(w, "Certificate not trusted", exc.message)
+            ErrorDialog.show(self._testing.widget, "Certificate not trusted", exc.message)
             return
         w.reload_from_store()
         session.store_changed()  # shows the saved record (with its fingerprint) in the form

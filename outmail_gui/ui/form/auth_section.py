@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QCheckBox, QGridLayout, QVBoxLayout, QWidget
 
 from outmail_gui.domain.settings import AUTH_METHODS_DISPLAY_ORDER, AuthMethod
 from outmail_gui.ui.form.editors import CheckEditor, FieldEditor
-from outmail_gui.ui.form.messages import IssueLabel
+from outmail_gui.ui.shared.messages import IssueLabel
 
 _METHOD_COLUMNS = 2
 _METHOD_INDENT = 22

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QStyle, QVBoxLayout, QWidget
 
-from outmail_gui.ui.form.messages import ICON_SIZE
+from outmail_gui.ui.shared.messages import ICON_SIZE
 
 
 class Banner(QFrame):

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBox
 
 from outmail_gui.domain.oauth import OAuthSettings
 from outmail_gui.ui.form.editors import FieldEditor
-from outmail_gui.ui.form.messages import IssueLabel
+from outmail_gui.ui.shared.messages import IssueLabel
 
 if TYPE_CHECKING:  # MSAL loads only when a token is needed, not at window start
     from outmail_gui.oauth import TokenManager

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from outmail_gui.domain.encodings import PAGER_ENCODINGS, encode_pager_text, is_known_encoding
 from outmail_gui.domain.rules import Severity
 from outmail_gui.ui.form.editors import ChoiceEditor
-from outmail_gui.ui.form.messages import IssueLabel
+from outmail_gui.ui.shared.messages import IssueLabel
 
 SAMPLE_PAGER_TEXT = "Call 42: Müller – 5 €"
 PREVIEW_BYTES = 32  # enough for the sample in any single-byte or UTF-8 charset; longer ones end in "…"

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QToolButton, QVBoxLayout, 
 
 from outmail_gui.domain.rules import Severity
 from outmail_gui.ui.form.editors import FieldEditor, show_read_only
-from outmail_gui.ui.form.messages import IssueLabel
+from outmail_gui.ui.shared.messages import IssueLabel
 
 _INSECURE_WORDS = ("insecure", "not secure", "plain text", "plaintext", "unencrypted")
 

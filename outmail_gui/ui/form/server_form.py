@@ -41,9 +41,9 @@ from outmail_gui.ui.form.auth_section import MethodsEditor
 from outmail_gui.ui.form.banners import Banner
 from outmail_gui.ui.form.editors import DisplayEditor, FieldEditor
 from outmail_gui.ui.form.field_widgets import FieldRow, Mnemonics, PartitionEditor, build_row
-from outmail_gui.ui.form.messages import IssueLabel
 from outmail_gui.ui.form.oauth_field import OAuthEditor
 from outmail_gui.ui.form.password_field import PasswordEditor
+from outmail_gui.ui.shared.messages import IssueLabel
 
 if TYPE_CHECKING:  # MSAL loads only when a token is needed, not at window start
     from outmail_gui.oauth import TokenManager

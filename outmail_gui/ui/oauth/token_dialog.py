@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
 from outmail_gui.domain.oauth import GrantType, OAuthSettings, validate_oauth
 from outmail_gui.domain.rules import Issue, Severity
 from outmail_gui.oauth import AccessToken, DeviceCodePrompt, OAuthError, TokenManager, TokenStatus
-from outmail_gui.ui.form.messages import IssueLabel
 from outmail_gui.ui.oauth.authorize_worker import AuthorizeJob
+from outmail_gui.ui.shared.messages import IssueLabel
 
 _NO_DATE = QDate(2000, 1, 1)
 

@@ -6,11 +6,11 @@ which servers open read-only: those in a partition the current analyst may not a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QMenu
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu
 
 if TYPE_CHECKING:
     from outmail_gui.domain.settings import ServerSettings
@@ -18,7 +18,20 @@ if TYPE_CHECKING:
     from outmail_gui.store.repository import ServerRepository
     from outmail_gui.store.routing_inputs import RoutingInputs
     from outmail_gui.ui.partitions.routing_view import RoutingView
-    from outmail_gui.ui.window.main_window import MainWindow
+
+
+class PartitionHost(Protocol):
+    """The window as the partition features see it (not the whole ``MainWindow``: no import cycle)."""
+
+    analyst: str | None  # the login whose partitions are offered; None offers every partition
+    requested_analyst: str | None  # --analyst as given
+
+    @property
+    def repository(self) -> ServerRepository: ...
+    def allowed_partitions(self) -> list[str]: ...
+    def is_shut_down(self) -> bool: ...
+    def open_server(self, server_id: str) -> None: ...
+    def store_written(self) -> None: ...
 
 
 def resolve_analyst(repository: ServerRepository, analyst: str | None) -> str | None:
@@ -51,10 +64,15 @@ class PartitionFeatures(QObject):
     is built the first time the dock is shown, the partition store on first use.
     """
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: QMainWindow, host: PartitionHost) -> None:
+        """``window``: where the action, dock and label go; ``host``: what is read and asked of it.
+
+        The window connects its list model's changes to :meth:`schedule_refresh`.
+        """
         super().__init__(window)
         self.setObjectName("partition_features")
-        self._window = window
+        self._main = window
+        self._window = host
         self._admin: PartitionAdmin | None = None
         self._view: RoutingView | None = None
         self._pending = False
@@ -82,9 +100,6 @@ class PartitionFeatures(QObject):
         self.analyst_label.setContentsMargins(16, 0, 4, 0)  # apart from the server count beside it
         window.statusBar().addPermanentWidget(self.analyst_label)
         self._add_to_menus()
-        model = window.model
-        for signal in (model.modelReset, model.dataChanged, model.rowsInserted, model.rowsRemoved):
-            signal.connect(self._schedule_refresh)
         self.refresh()
 
     @property
@@ -110,11 +125,11 @@ class PartitionFeatures(QObject):
         return view
 
     def _add_to_menus(self) -> None:
-        bar = self._window.menuBar()
+        bar = self._main.menuBar()
         file_menu = bar.findChild(QMenu, "file_menu")
         view_menu = bar.findChild(QMenu, "view_menu")
         if file_menu is not None:
-            quit_action = self._window.findChild(QAction, "quit")
+            quit_action = self._main.findChild(QAction, "quit")
             if quit_action is not None:
                 file_menu.insertAction(quit_action, self.settings_action)
                 file_menu.insertSeparator(quit_action)
@@ -183,7 +198,7 @@ class PartitionFeatures(QObject):
         if visible:
             self.refresh()
 
-    def _schedule_refresh(self, *_args: object) -> None:
+    def schedule_refresh(self, *_args: object) -> None:
         if not self._pending:
             self._pending = True
             QTimer.singleShot(0, self, self.refresh)
@@ -207,18 +222,13 @@ class PartitionFeatures(QObject):
 
     def open_server(self, server_id: str) -> None:
         """A routing row was selected: show its server in the details (asking about unsaved edits)."""
-        window = self._window
-        record = window.model.find(server_id)
-        if record is None:
-            return
-        window.select_server(server_id)
-        window.session.show_server(record)
+        self._window.open_server(server_id)
 
     def open_settings(self) -> None:
         from outmail_gui.ui.partitions.settings_dialog import PartitionSettingsDialog
 
         window = self._window
-        dialog = PartitionSettingsDialog(window.repository, self.admin, window)
+        dialog = PartitionSettingsDialog(window.repository, self.admin, self._main)
         dialog.changed.connect(self.after_settings_changed)
         dialog.exec()
         dialog.deleteLater()
@@ -228,7 +238,5 @@ class PartitionFeatures(QObject):
         window = self._window
         # The first analysts set up (or the last removed) switch access control on (off) at once.
         window.analyst = resolve_analyst(window.repository, window.requested_analyst)
-        window.reload_from_store()
-        window.session.store_changed()
-        window.update_actions()
+        window.store_written()
         self.refresh()

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from outmail_gui.ui.connection_test.panel import ConnectionTestPanel
     from outmail_gui.ui.form.server_form import ServerFormWidget
 
+TEST_PANEL_HEIGHT = 340  # px the test panel gets while a test is shown
 IDLE_FORM_HEIGHT = 10_000  # px asked for the form at first; the splitter scales it to what there is
 PLACEHOLDER_TEXT = (
     "Select a server in the list to see its details, or add one with New SMTP server (Ctrl+N).\n\n"
@@ -64,6 +65,16 @@ class DetailsPanel(QStackedWidget):
         self.form()
         assert self._test_panel is not None
         return self._test_panel
+
+    def show_test(self) -> None:
+        """Give the test's steps enough height to be read, taking it from the form above."""
+        splitter = self.findChild(QSplitter, "details_splitter")
+        panel = self.test_panel()
+        if splitter is None or panel.height() >= TEST_PANEL_HEIGHT:
+            return
+        total = sum(splitter.sizes())
+        if total > 2 * TEST_PANEL_HEIGHT:
+            splitter.setSizes([total - TEST_PANEL_HEIGHT, TEST_PANEL_HEIGHT])
 
     def has_form(self) -> bool:
         return self._form is not None

@@ -8,6 +8,7 @@ transaction) on the GUI thread.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from typing import Protocol as Interface
 
 from outmail_gui.domain.record import replace
 from outmail_gui.domain.rules import RuleContext, normalized_name
@@ -18,13 +19,47 @@ from outmail_gui.store.secret_writes import SecretWrites
 from outmail_gui.store.secrets import SecretStoreError
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QStatusBar, QWidget
+
     from outmail_gui.oauth import TokenManager
+    from outmail_gui.store.repository import ServerRepository
+    from outmail_gui.store.secrets import SecretStore
     from outmail_gui.ui.form.server_form import ServerFormWidget
-    from outmail_gui.ui.window.main_window import MainWindow
+    from outmail_gui.ui.partitions.features import PartitionFeatures
+    from outmail_gui.ui.window.details_panel import DetailsPanel
+    from outmail_gui.ui.window.server_table_model import ServerTableModel
+
+
+class EditingHost(Interface):
+    """The window as the editing session sees it (not the whole ``MainWindow``: no import cycle)."""
+
+    @property
+    def repository(self) -> ServerRepository: ...
+    @property
+    def secrets(self) -> SecretStore: ...
+    @property
+    def details(self) -> DetailsPanel: ...
+    @property
+    def model(self) -> ServerTableModel: ...
+    @property
+    def partition_features(self) -> PartitionFeatures: ...
+    def allowed_partitions(self) -> list[str]: ...
+    def rule_analyst(self) -> str | None: ...
+    def mapi_mail_server(self) -> str: ...
+    def select_server(self, server_id: str, *, scroll: bool = True) -> bool: ...
+    def clear_selection(self) -> None: ...
+    def focus_list(self) -> None: ...
+    def reload_from_store(self) -> None: ...
+    def sync_with_store(self) -> bool: ...
+    def update_actions(self) -> None: ...
+    def show_status(self, message: str, timeout_ms: int = 0) -> None: ...
+    def statusBar(self) -> QStatusBar: ...
 
 
 class EditSession:
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, parent: QWidget, window: EditingHost) -> None:
+        """``parent``: of the session's dialogs; ``window``: what the session reads and asks of the window."""
+        self._parent = parent
         self._window = window
         self._loaded: ServerSettings | None = None  # as last loaded or saved
         self._converted = False  # a MAPI record converted to SMTP, not saved yet
@@ -101,7 +136,7 @@ class EditSession:
         self._converted = False
         w.details.show_placeholder()
         w.clear_selection()
-        w.list_view.setFocus()
+        w.focus_list()
         w.update_actions()
         w.show_status("Details closed. You can add a new server now.", 5000)
         return True
@@ -116,7 +151,7 @@ class EditSession:
             return True
         from outmail_gui.ui.shared.dialogs import UnsavedChangesDialog, UnsavedChoice
 
-        choice = UnsavedChangesDialog.ask(self._window, self.display_name(), reason)
+        choice = UnsavedChangesDialog.ask(self._parent, self.display_name(), reason)
         if choice is UnsavedChoice.SAVE:
             return self.save()
         if choice is UnsavedChoice.DISCARD and revert_on_discard:
@@ -176,7 +211,7 @@ class EditSession:
         except StoreError as exc:
             from outmail_gui.ui.shared.dialogs import ErrorDialog
 
-            ErrorDialog.show(w, "Not saved", exc.message)
+            ErrorDialog.show(self._parent, "Not saved", exc.message)
             return False
         keyring_error = self._password_outcome(writes)
         self._loaded = saved
@@ -222,7 +257,7 @@ class EditSession:
 
         w = self._window
         w.reload_from_store()
-        choice = RevisionConflictDialog.ask(w, exc.message, can_reload=exc.current is not None)
+        choice = RevisionConflictDialog.ask(self._parent, exc.message, can_reload=exc.current is not None)
         if choice is ConflictChoice.RELOAD and exc.current is not None:
             self._load(exc.current)
             w.select_server(exc.current.id)
@@ -241,16 +276,16 @@ class EditSession:
         record = self._loaded if self.current_is_saved() else None
         if record is None or self._read_only:
             return
-        if not ConfirmDeleteDialog.ask(w, record.name):
+        if not ConfirmDeleteDialog.ask(self._parent, record.name):
             return
         try:
             w.repository.delete(record.id, expected_revision=record.revision)
         except (RevisionConflictError, NotFoundError) as exc:
             w.reload_from_store()
-            ErrorDialog.show(w, "Not deleted", exc.message)
+            ErrorDialog.show(self._parent, "Not deleted", exc.message)
             return
         except StoreError as exc:
-            ErrorDialog.show(w, "Not deleted", exc.message)
+            ErrorDialog.show(self._parent, "Not deleted", exc.message)
             return
         from outmail_gui.oauth.server_secrets import remove_server_secrets
 

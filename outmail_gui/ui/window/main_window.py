@@ -92,11 +92,12 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self._reason_label, 1)
         self.statusBar().addPermanentWidget(self._count_label)
 
-        self.session = EditSession(self)
+        self.session = EditSession(self, self)
         self._connect()
         from outmail_gui.ui.connection_test.controller import WindowTesting
 
-        self.testing = WindowTesting(self)  # Test connection (F5), Test all, history
+        self.testing = WindowTesting(self, self)  # Test connection (F5), Test all, history
+        self.details.details_shown.connect(self.testing.on_details_shown)
         self._fallback_new = QShortcut(QKeySequence("Ctrl+N"), self)
         self._fallback_new.activated.connect(self._explain_new_disabled)
         self._fallback_save = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
@@ -106,7 +107,10 @@ class MainWindow(QMainWindow):
         self.reload_from_store()
         from outmail_gui.ui.partitions.features import PartitionFeatures
 
-        self.partition_features = PartitionFeatures(self)  # Partition Settings, Routing dock, analyst
+        self.partition_features = PartitionFeatures(self, self)  # Partition Settings, Routing dock, analyst
+        model = self.model
+        for signal in (model.modelReset, model.dataChanged, model.rowsInserted, model.rowsRemoved):
+            signal.connect(self.partition_features.schedule_refresh)
         self.update_actions()
 
     # ----- building
@@ -215,10 +219,21 @@ class MainWindow(QMainWindow):
         version = self.repository.data_version()
         if version == self._data_version:
             return False
+        self.store_written()
+        return True
+
+    def store_written(self) -> None:
+        """The store was written (here or by another instance): the list, the details and the actions follow."""
         self.reload_from_store()
         self.session.store_changed()
         self.update_actions()
-        return True
+
+    def open_server(self, server_id: str) -> None:
+        """Select ``server_id`` and show it in the details (asking about unsaved edits)."""
+        record = self.model.find(server_id)
+        if record is not None:
+            self.select_server(server_id)
+            self.session.show_server(record)
 
     def mapi_mail_server(self) -> str:
         return self._mapi_mail_server
@@ -326,6 +341,9 @@ class MainWindow(QMainWindow):
     def show_status(self, message: str, timeout_ms: int = 0) -> None:
         self.statusBar().showMessage(message, timeout_ms)
 
+    def focus_list(self) -> None:
+        self.list_view.setFocus()
+
     def focus_filter(self) -> None:
         self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.filter_edit.selectAll()
@@ -341,12 +359,12 @@ class MainWindow(QMainWindow):
     def _import(self) -> None:
         from outmail_gui.ui.window.transfer_flow import import_servers
 
-        import_servers(self)
+        import_servers(self, self)
 
     def _export(self) -> None:
         from outmail_gui.ui.window.transfer_flow import export_servers
 
-        export_servers(self)
+        export_servers(self, self)
 
     # ----- window state and events
 

@@ -7,7 +7,7 @@ only when the user accepts it, otherwise the servers are imported without them.
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from outmail_gui.domain.rules import normalized_name
 from outmail_gui.store import transfer
@@ -23,33 +23,60 @@ from outmail_gui.ui.shared.dialogs import (
 )
 
 if TYPE_CHECKING:
-    from outmail_gui.ui.window.main_window import MainWindow
+    from PySide6.QtWidgets import QWidget
+
+    from outmail_gui.store.repository import ServerRepository
+    from outmail_gui.store.secrets import SecretStore
 
 
-def import_servers(window: MainWindow) -> bool:
-    """Ask for a file and import it; True when something was imported."""
+class _Leaving(Protocol):
+    def confirm_leave(self, reason: str, *, revert_on_discard: bool = False) -> bool: ...
+
+
+class _Names(Protocol):
+    def names(self) -> list[str]: ...
+
+
+class TransferHost(Protocol):
+    """The window as Import and Export see it (not the whole ``MainWindow``: no import cycle)."""
+
+    @property
+    def repository(self) -> ServerRepository: ...
+    @property
+    def secrets(self) -> SecretStore: ...
+    @property
+    def session(self) -> _Leaving: ...
+    @property
+    def model(self) -> _Names: ...
+    def reload_from_store(self) -> None: ...
+    def store_written(self) -> None: ...
+    def show_status(self, message: str, timeout_ms: int = 0) -> None: ...
+
+
+def import_servers(parent: QWidget, window: TransferHost) -> bool:
+    """Ask for a file and import it; True when something was imported. ``parent``: of the dialogs."""
     if not window.session.confirm_leave("importing", revert_on_discard=True):
         return False
-    path = ImportFileDialog.ask(window)
+    path = ImportFileDialog.ask(parent)
     if path is None:
         return False
     try:
         plan = transfer.read_import(path, accept_passwords=True)
     except StoreError as exc:
-        ErrorDialog.show(window, "Not imported", exc.message)
+        ErrorDialog.show(parent, "Not imported", exc.message)
         return False
     dropped = 0
     if plan.password_count:
         keyring = window.secrets.backend_info()
         usable = keyring.secure or keyring.name != "no keyring"
-        if not usable or not AcceptPasswordsDialog.ask(window, plan.password_count, str(keyring)):
+        if not usable or not AcceptPasswordsDialog.ask(parent, plan.password_count, str(keyring)):
             dropped = plan.password_count
             plan = dataclasses.replace(plan, items=tuple(transfer.ImportItem(i.record) for i in plan.items))
     existing = {normalized_name(name) for name in window.model.names()}
     duplicates = [i.record.name for i in plan.items if normalized_name(i.record.name) in existing]
     policy = DuplicatePolicy.SKIP
     if duplicates:
-        chosen = ImportDuplicatesDialog.ask(window, duplicates)
+        chosen = ImportDuplicatesDialog.ask(parent, duplicates)
         if chosen is None:
             window.show_status("Import cancelled; nothing was changed.")
             return False
@@ -59,30 +86,28 @@ def import_servers(window: MainWindow) -> bool:
             window.repository, plan, policy.value, window.secrets if plan.password_count else None
         )
     except (StoreError, SecretStoreError) as exc:
-        ErrorDialog.show(window, "Not imported", exc.message)
+        ErrorDialog.show(parent, "Not imported", exc.message)
         window.reload_from_store()
         return False
-    window.reload_from_store()
-    window.session.store_changed()
-    window.update_actions()
+    window.store_written()
     note = f" {dropped} password(s) in the file were not imported." if dropped else ""
     window.show_status(_summary(result, path.name) + note)
     return bool(result.added or result.replaced or result.renamed)
 
 
-def export_servers(window: MainWindow) -> bool:
-    path = ExportFileDialog.ask(window)
+def export_servers(parent: QWidget, window: TransferHost) -> bool:
+    path = ExportFileDialog.ask(parent)
     if path is None:
         return False
     try:
         transfer.write_export(window.repository, path)
     except StoreError as exc:
-        ErrorDialog.show(window, "Not exported", exc.message)
+        ErrorDialog.show(parent, "Not exported", exc.message)
         return False
     except OSError as exc:
-        ErrorDialog.show(window, "Not exported", f"Cannot write {path}: {exc.strerror or exc}.")
+        ErrorDialog.show(parent, "Not exported", f"Cannot write {path}: {exc.strerror or exc}.")
         return False
-    window.show_status(f"Exported {window.model.rowCount()} server(s) to {path} (without passwords).")
+    window.show_status(f"Exported {len(window.model.names())} server(s) to {path} (without passwords).")
     return True
 
 

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from outmail_gui.domain.rules import NO_AUTHENTICATION, Severity
 from outmail_gui.domain.settings import AUTH_METHODS_DISPLAY_ORDER, AuthMethod, Protocol, new_server
 from outmail_gui.ui.form import ServerFormWidget
-from outmail_gui.ui.form.messages import IssueLabel
+from outmail_gui.ui.shared.messages import IssueLabel
 from tests.ui.form.helpers import child, load
 from tests.ui.helpers import click
 

@@ -9,7 +9,7 @@ from outmail_gui.domain.rules import MAPI_NEEDS_MAIL_SERVER, MAPI_UNSUPPORTED, R
 from outmail_gui.domain.settings import Protocol, new_server
 from outmail_gui.ui.form import ServerFormWidget
 from outmail_gui.ui.form.banners import Banner
-from outmail_gui.ui.form.messages import IssueLabel
+from outmail_gui.ui.shared.messages import IssueLabel
 from tests.ui.form.helpers import child, load, valid_smtp
 from tests.ui.helpers import click
 

@@ -10,7 +10,7 @@ from outmail_gui.domain.oauth import OAuthSettings
 from outmail_gui.domain.rules import RuleContext
 from outmail_gui.domain.settings import AuthMethod
 from outmail_gui.ui.form import ServerFormWidget
-from outmail_gui.ui.form.messages import IssueLabel
+from outmail_gui.ui.shared.messages import IssueLabel
 from tests.ui.form.helpers import child, load, valid_smtp
 from tests.ui.helpers import click
 

@@ -9,8 +9,8 @@ from pytestqt.qtbot import QtBot
 from outmail_gui.domain.encodings import PAGER_ENCODINGS
 from outmail_gui.domain.rules import Severity
 from outmail_gui.ui.form import ServerFormWidget
-from outmail_gui.ui.form.messages import IssueLabel
 from outmail_gui.ui.form.pager_field import hex_bytes, pager_preview
+from outmail_gui.ui.shared.messages import IssueLabel
 from tests.ui.form.helpers import child, load, valid_smtp
 
 

@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 from outmail_gui.domain.rules import Severity
 from outmail_gui.domain.settings import Protocol, new_server
 from outmail_gui.ui.form import ServerFormWidget
-from outmail_gui.ui.form.messages import IssueLabel
+from outmail_gui.ui.shared.messages import IssueLabel
 from tests.ui.form.helpers import child, focused, load, valid_smtp
 
 

@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 from outmail_gui.domain.rules import RuleContext, Severity
 from outmail_gui.domain.settings import Protocol, new_server
 from outmail_gui.ui.form import ServerFormWidget
-from outmail_gui.ui.form.messages import IssueLabel
+from outmail_gui.ui.shared.messages import IssueLabel
 from tests.ui.form.helpers import child, load, select_all_and_type, valid_smtp
 from tests.ui.helpers import click
 
