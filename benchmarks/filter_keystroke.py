@@ -20,7 +20,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 # Typed, then erased with Backspace, each round: narrowing, widening, no match, host names, addresses.
 WORDS = ("relay 0", "ams", "smtp01", "noreply12@", "zzz")
@@ -34,7 +33,7 @@ def main() -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     with tempfile.TemporaryDirectory(prefix="outmail-filter-") as tmp:
         os.environ["XDG_CONFIG_HOME"] = str(Path(tmp) / "config")
-        from startup import populate
+        from benchmarks.startup import populate
 
         data_dir = Path(tmp) / "data"
         data_dir.mkdir()

@@ -102,6 +102,6 @@ def failing() -> KeyringBackend:
 
 def plaintext() -> KeyringBackend:
     """keyrings.alt's plain-text file keyring (test-only dependency; never chosen by the app)."""
-    from keyrings.alt.file import PlaintextKeyring  # type: ignore[import-untyped]
+    from keyrings.alt.file import PlaintextKeyring
 
     return cast(KeyringBackend, PlaintextKeyring())

@@ -33,7 +33,7 @@ from authlib.oauth2.rfc8628 import DeviceAuthorizationEndpoint, DeviceCodeGrant,
 from authlib.oidc.core import OpenIDCode
 from authlib.oidc.core.grants.util import create_response_mode_response
 from joserfc import jwt
-from joserfc.jwk import KeySet, RSAKey
+from joserfc.jwk import KeySet, KeySetSerialization, RSAKey
 from requests.structures import CaseInsensitiveDict
 
 from tests.support.smtp_servers import TlsMaterial
@@ -55,7 +55,7 @@ class User:
 
 
 @dataclasses.dataclass
-class Client(ClientMixin):  # type: ignore[misc]
+class Client(ClientMixin):
     """An app registration. ``secret`` None: a public client (delegated grants only)."""
 
     client_id: str
@@ -126,7 +126,7 @@ class AuthCode:
         return None
 
 
-class _Request(OAuth2Request):  # type: ignore[misc]
+class _Request(OAuth2Request):
     def __init__(
         self, method: str, uri: str, headers: CaseInsensitiveDict[str], query: dict[str, str], form: dict[str, str]
     ):
@@ -144,7 +144,7 @@ class _Request(OAuth2Request):  # type: ignore[misc]
         return self._form
 
 
-class _Server(AuthorizationServer):  # type: ignore[misc]
+class _Server(AuthorizationServer):
     def __init__(self, owner: OAuthTestServer) -> None:
         super().__init__()
         self.owner = owner
@@ -168,7 +168,7 @@ class _Server(AuthorizationServer):  # type: ignore[misc]
         return status, body, headers
 
 
-class _AuthCodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
+class _AuthCodeGrant(grants.AuthorizationCodeGrant):
     TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = ["none"]
 
     def save_authorization_code(self, code: str, request: Any) -> None:
@@ -187,7 +187,7 @@ class _AuthCodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
         )
 
     def query_authorization_code(self, code: str, client: Client) -> AuthCode | None:
-        item = self.server.owner.codes.get(code)
+        item: AuthCode | None = self.server.owner.codes.get(code)
         if item and item.client_id == client.client_id and item.expires_at > time.time():
             return item
         return None
@@ -199,7 +199,7 @@ class _AuthCodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
         return authorization_code.user
 
 
-class _OpenIDCode(OpenIDCode):  # type: ignore[misc]
+class _OpenIDCode(OpenIDCode):
     def __init__(self, owner: OAuthTestServer) -> None:
         super().__init__(require_nonce=False)
         self.owner = owner
@@ -223,11 +223,11 @@ class _OpenIDCode(OpenIDCode):  # type: ignore[misc]
         return self.owner.user_claims(user)
 
 
-class _ClientCredentialsGrant(grants.ClientCredentialsGrant):  # type: ignore[misc]
+class _ClientCredentialsGrant(grants.ClientCredentialsGrant):
     TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = ["client_secret_post", "client_secret_basic"]
 
 
-class _RefreshGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
+class _RefreshGrant(grants.RefreshTokenGrant):
     TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = ["none"]
     INCLUDE_NEW_REFRESH_TOKEN = True
 
@@ -237,7 +237,8 @@ class _RefreshGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
         return self.server.owner.refresh_tokens.get(refresh_token)
 
     def authenticate_user(self, credential: Any) -> User:
-        return credential[1]
+        user: User = credential[1]
+        return user
 
     def revoke_old_credential(self, credential: Any) -> None:
         for rt, value in list(self.server.owner.refresh_tokens.items()):
@@ -246,7 +247,7 @@ class _RefreshGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
         self.server.owner.refresh_count += 1
 
 
-class _RefreshCredential(tuple):  # type: ignore[type-arg]
+class _RefreshCredential(tuple[Any, ...]):
     def get_scope(self) -> str:
         return str(self[2])
 
@@ -260,13 +261,14 @@ class _RefreshCredential(tuple):  # type: ignore[type-arg]
         return False
 
 
-class _DeviceEndpoint(DeviceAuthorizationEndpoint):  # type: ignore[misc]
+class _DeviceEndpoint(DeviceAuthorizationEndpoint):
     INTERVAL = 1
     EXPIRES_IN = 60
     CLIENT_AUTH_METHODS: ClassVar[list[str]] = ["none"]
 
     def get_verification_uri(self) -> str:
-        return self.server.owner.base_url + "/devicelogin"
+        base_url: str = self.server.owner.base_url
+        return base_url + "/devicelogin"
 
     def save_device_credential(self, client_id: str, scope: str, data: dict[str, Any]) -> None:
         self.server.owner.device_codes[data["device_code"]] = DeviceCredentialDict(
@@ -274,14 +276,15 @@ class _DeviceEndpoint(DeviceAuthorizationEndpoint):  # type: ignore[misc]
         )
 
 
-class _DeviceGrant(DeviceCodeGrant):  # type: ignore[misc]
+class _DeviceGrant(DeviceCodeGrant):
     TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = ["none"]
 
     def query_device_credential(self, device_code: str) -> Any:
         return self.server.owner.device_codes.get(device_code)
 
     def query_user_grant(self, user_code: str) -> tuple[User, bool] | None:
-        return self.server.owner.device_approvals.get(user_code)
+        approval: tuple[User, bool] | None = self.server.owner.device_approvals.get(user_code)
+        return approval
 
     def should_slow_down(self, credential: Any) -> bool:
         return False
@@ -470,7 +473,8 @@ class OAuthTestServer:
                 ("error_description", "AADSTS65001: The user or administrator has not consented to use the app."),
                 ("state", request.args.get("state", "")),
             ]
-            return create_response_mode_response(redirect_uri, params, mode)  # type: ignore[no-any-return]
+            answer: tuple[int, Any, Any] = create_response_mode_response(redirect_uri, params, mode)
+            return answer
         user = self.add_user(self.browser_user) if self.browser_user else None
         try:
             grant = self.auth.get_consent_grant(request, end_user=user)
@@ -480,7 +484,8 @@ class OAuthTestServer:
         if status == 302 and mode == "form_post":
             location = dict(headers)["Location"]
             params = parse_qsl(urlsplit(location).query)
-            return create_response_mode_response(redirect_uri, params, mode)  # type: ignore[no-any-return]
+            posted: tuple[int, Any, Any] = create_response_mode_response(redirect_uri, params, mode)
+            return posted
         return status, body, headers
 
     def __enter__(self) -> OAuthTestServer:
@@ -591,8 +596,10 @@ class FakeBrowser:
         return True
 
 
-def read_jwks(server: OAuthTestServer) -> dict[str, Any]:
+def read_jwks(server: OAuthTestServer) -> KeySetSerialization:
     """The published keys, fetched over HTTPS the way a resource server does."""
     with requests.Session() as session:
         session.trust_env = False
-        return dict(session.get(server.jwks_uri, verify=str(server.tls.ca_file), timeout=10).json())
+        published = session.get(server.jwks_uri, verify=str(server.tls.ca_file), timeout=10).json()
+    assert isinstance(published, dict) and isinstance(published.get("keys"), list), published
+    return KeySetSerialization(keys=published["keys"])

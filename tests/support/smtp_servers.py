@@ -6,6 +6,7 @@ Importable helpers (the GUI tests reuse them). Every server stops and joins its 
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import dataclasses
 import datetime as dt
@@ -169,6 +170,8 @@ class RecordingHandler:
             if not isinstance(negotiate, bytes):
                 return AuthResult(success=False, handled=False)
             challenge = ctx.step(negotiate)
+            if challenge is None:  # not an NTLM NEGOTIATE message
+                return AuthResult(success=False, handled=False)
             authenticate = await server.challenge_auth(challenge)
             if not isinstance(authenticate, bytes):
                 return AuthResult(success=False, handled=False)
@@ -212,7 +215,7 @@ class _EphemeralController(Controller):
         return _CountingSMTP(self.handler, **self.SMTP_kwargs)
 
     def _trigger_server(self) -> None:
-        assert self.server is not None
+        assert isinstance(self.server, asyncio.Server)
         self.port = self.server.sockets[0].getsockname()[1]
         super()._trigger_server()
 

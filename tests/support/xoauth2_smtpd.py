@@ -10,6 +10,7 @@ aiosmtpd's 512-byte command and 1,001-byte line limits are raised: real tokens a
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import collections
@@ -18,7 +19,7 @@ import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, ClassVar
+from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
@@ -56,7 +57,7 @@ class XOAuth2Handler:
 
     @classmethod
     def for_server(cls, idp: OAuthTestServer, **options: Any) -> XOAuth2Handler:
-        return cls(issuer=idp.issuer, keys=KeySet.import_key_set(read_jwks(idp)), **options)  # type: ignore[arg-type]
+        return cls(issuer=idp.issuer, keys=KeySet.import_key_set(read_jwks(idp)), **options)
 
     def authenticator(self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
         """PLAIN/LOGIN: Exchange Online without basic auth rejects every password."""
@@ -123,8 +124,11 @@ class XOAuth2Handler:
 
 class _LargeTokenSMTP(SMTP):
     command_size_limit = BIG_LIMIT
-    command_size_limits: ClassVar[collections.defaultdict[str, int]] = collections.defaultdict(lambda: BIG_LIMIT)
     line_length_limit = BIG_LIMIT
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.command_size_limits = collections.defaultdict(lambda: BIG_LIMIT)
 
 
 class _Controller(Controller):
@@ -132,7 +136,7 @@ class _Controller(Controller):
         return _LargeTokenSMTP(self.handler, **self.SMTP_kwargs)
 
     def _trigger_server(self) -> None:
-        assert self.server is not None
+        assert isinstance(self.server, asyncio.Server)
         self.port = self.server.sockets[0].getsockname()[1]
         super()._trigger_server()
 

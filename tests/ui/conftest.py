@@ -2,12 +2,14 @@
 
 * Every test fails if it leaves a visible top-level window, a running QTimer or a running
   QThread behind (checked after pytest-qt has closed the widgets it was given).
-* No real modal dialog may open: each dialog's ``ask()`` fails the test unless the test
-  replaces it (``answer_dialog``).
+* No real modal dialog may open: each dialog's ``ask()`` (``MODAL_DIALOGS``, the one list)
+  fails the test unless the test replaces it (``answer_dialog``).
+* Real loopback SMTP servers for the connection-test tests (``smtp_server``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,11 +25,18 @@ from pytestqt.qtbot import QtBot
 from outmail_gui.domain.settings import ServerSettings, new_server
 from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.secrets import SecretStore
+from outmail_gui.ui.connection_test import insecure_auth_dialog, send_dialog, trust_dialog
+from outmail_gui.ui.connection_test import panel as test_panel
+from outmail_gui.ui.oauth import token_dialog
+from outmail_gui.ui.partitions import questions as partition_questions
 from outmail_gui.ui.shared import dialogs
 from outmail_gui.ui.window.main_window import MainWindow
 from outmail_gui.ui.window.window_state import WindowStateStore
+from tests.support.smtp_servers import RecordingHandler, RunningSmtpServer, TlsMaterial, aiosmtpd_server, make_tls
+from tests.ui.connection_helpers import PASSWORD, USER
 
-_DIALOGS = (
+# Every class of the window with a modal ``ask()`` (tests/ui/test_dialogs.py checks that none is missing).
+MODAL_DIALOGS: tuple[type, ...] = (
     dialogs.UnsavedChangesDialog,
     dialogs.ConfirmDeleteDialog,
     dialogs.RevisionConflictDialog,
@@ -36,6 +45,14 @@ _DIALOGS = (
     dialogs.RestoreBackupDialog,
     dialogs.ImportFileDialog,
     dialogs.ExportFileDialog,
+    insecure_auth_dialog.InsecureAuthDialog,
+    trust_dialog.TrustCertificateDialog,
+    send_dialog.SendTestDialog,
+    test_panel.ReportFileDialog,
+    token_dialog.OAuthTokenDialog,
+    partition_questions.PartitionNameDialog,
+    partition_questions.ReassignServersDialog,
+    partition_questions.ConfirmDialog,
 )
 
 
@@ -82,7 +99,7 @@ def no_leftovers(qapp: QApplication) -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def no_real_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
     """A modal dialog would block the test run: every ``ask`` must be replaced by the test."""
-    for cls in _DIALOGS:
+    for cls in MODAL_DIALOGS:
 
         def refuse(*args: Any, _name: str = cls.__name__, **kwargs: Any) -> Any:
             pytest.fail(f"unexpected {_name}.ask{args[1:]!r}: replace it with answer_dialog()")
@@ -195,3 +212,24 @@ def _discard_edits(window: Any) -> None:
     """At teardown, leave without the unsaved-changes question (tests check it on purpose elsewhere)."""
     if isinstance(window, MainWindow):
         window.shut_down()
+
+
+@pytest.fixture
+def handler() -> RecordingHandler:
+    return RecordingHandler({USER: PASSWORD})
+
+
+@pytest.fixture
+def tls_material(tmp_path: Path) -> TlsMaterial:
+    return make_tls(tmp_path / "tls")
+
+
+@pytest.fixture
+def smtp_server(handler: RecordingHandler) -> Iterator[Callable[..., RunningSmtpServer]]:
+    """``smtp_server(tls=None, mode="none", ...)``: aiosmtpd servers on loopback, all stopped at teardown."""
+    with contextlib.ExitStack() as stack:
+
+        def start(tls: TlsMaterial | None = None, mode: str = "none", **kwargs: Any) -> RunningSmtpServer:
+            return stack.enter_context(aiosmtpd_server(handler, tls, mode=mode, **kwargs))
+
+        yield start

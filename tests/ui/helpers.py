@@ -14,6 +14,10 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QStyle,
     QStyleOptionButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTreeWidget,
+    QTreeWidgetItem,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
@@ -28,6 +32,18 @@ def child(parent: QObject, cls: type[T], name: str) -> T:
     found = parent.findChildren(cls, name)
     assert len(found) == 1, f"expected one {cls.__name__} named {name!r}, found {len(found)}"
     return found[0]
+
+
+def tree_item(tree: QTreeWidget, row: int) -> QTreeWidgetItem:
+    item = tree.topLevelItem(row)
+    assert item is not None, f"{tree.objectName()} has no row {row}"
+    return item
+
+
+def table_item(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
+    item = table.item(row, column)
+    assert item is not None, f"{table.objectName()} has no item at ({row}, {column})"
+    return item
 
 
 def action(window: MainWindow, name: str) -> QAction:

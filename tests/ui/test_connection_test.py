@@ -16,33 +16,23 @@ from outmail_gui.probe.report import ProbeReport
 from outmail_gui.store.history import HistoryStore, Outcome
 from outmail_gui.store.partitions import PartitionAdmin
 from outmail_gui.store.repository import ServerRepository
-from outmail_gui.ui.connection_test.panel import COL_DETAIL, COL_RESULT, COL_STEP, ReportFileDialog
+from outmail_gui.ui.connection_test.panel import COL_DETAIL, ReportFileDialog
 from outmail_gui.ui.window.server_table_model import Column
 from tests.support.smtp_servers import RecordingHandler, RunningSmtpServer
 from tests.ui.conftest import DialogAnswers, WindowFactory
-from tests.ui.helpers import action, child, click, spin
-from tests.ui.test_connection_test_helpers import (  # noqa: F401 - fixtures
+from tests.ui.connection_helpers import (
     closed_port,
     connect_button,
-    handler_fixture,
-    no_real_test_dialogs_fixture,
     open_server,
     panel,
     plain_record,
     silent_listener,
-    smtp_server_fixture,
+    step_rows,
     wait_idle,
 )
+from tests.ui.helpers import action, child, click, spin, tree_item
 
 SmtpFactory = Callable[..., RunningSmtpServer]
-
-
-def step_rows(window: object) -> list[tuple[str, str]]:
-    tree = panel(window).steps  # type: ignore[arg-type]
-    return [
-        (tree.topLevelItem(i).text(COL_STEP), tree.topLevelItem(i).text(COL_RESULT))
-        for i in range(tree.topLevelItemCount())
-    ]
 
 
 def test_f5_shows_each_step_then_the_result_and_stores_it(
@@ -65,7 +55,7 @@ def test_f5_shows_each_step_then_the_result_and_stores_it(
     assert [name for name, _ in seen] == [name for name, _ in rows]
     assert seen[0] == ("Resolve", "Running…")
     tree = panel(window).steps
-    assert "Use SSL is off" in tree.topLevelItem(4).text(COL_DETAIL)
+    assert "Use SSL is off" in tree_item(tree, 4).text(COL_DETAIL)
     result = child(window, QLabel, "test_result")
     assert result.text().startswith("Passed: Server reachable: no encryption")
     assert not panel(window).busy.isVisible() and not panel(window).cancel_button.isVisible()

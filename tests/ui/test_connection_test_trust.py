@@ -8,37 +8,38 @@ from pathlib import Path
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
+from outmail_gui.probe.report import ProbeReport
 from outmail_gui.probe.tls import normalize_fingerprint
 from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.secrets import SecretStore
 from outmail_gui.ui.connection_test.insecure_auth_dialog import InsecureAuthDialog
 from outmail_gui.ui.connection_test.panel import ZERO_WIDTH_SPACE, breakable
 from outmail_gui.ui.connection_test.trust_dialog import TrustCertificateDialog
+from outmail_gui.ui.window.main_window import MainWindow
 from tests.support.smtp_servers import RecordingHandler, RunningSmtpServer, TlsMaterial, cert_sha256, make_tls
 from tests.ui.conftest import DialogAnswers, WindowFactory
-from tests.ui.helpers import child, click, line, replace_text
-from tests.ui.test_connection_test_helpers import (  # noqa: F401 - fixtures
+from tests.ui.connection_helpers import (
     PASSWORD,
     USER,
+    certificate,
     connect_button,
-    handler_fixture,
-    no_real_test_dialogs_fixture,
+    failed_step,
     open_server,
     panel,
     plain_record,
-    smtp_server_fixture,
-    tls_material_fixture,
     wait_idle,
 )
+from tests.ui.helpers import child, click, line, replace_text
 
 SmtpFactory = Callable[..., RunningSmtpServer]
 NO_NTLM = ("NTLM", "MSN", "XOAUTH2")  # NTLM needs a credential file; the others are enough here
 
 
-def run_test(qtbot: QtBot, window: object) -> object:
-    with qtbot.waitSignal(window.testing.test_finished, timeout=8000) as blocker:  # type: ignore[attr-defined]
-        click(qtbot, connect_button(window))  # type: ignore[arg-type]
-    return blocker.args[0]
+def run_test(qtbot: QtBot, window: MainWindow) -> ProbeReport:
+    with qtbot.waitSignal(window.testing.test_finished, timeout=8000) as blocker:
+        click(qtbot, connect_button(window))
+    report: ProbeReport = blocker.args[0]
+    return report
 
 
 def test_trust_round_trip_untrusted_then_trusted_then_a_different_certificate_fails(
@@ -57,10 +58,10 @@ def test_trust_round_trip_untrusted_then_trusted_then_a_different_certificate_fa
 
     # 1. Untrusted: fails at TLS before AUTH, shows the certificate and offers to trust it.
     report = run_test(qtbot, window)
-    assert report.failed_step.name == "tls" and not report.tls.certificate.verified  # type: ignore[attr-defined]
+    assert failed_step(report).name == "tls" and not certificate(report).verified
     test_panel = panel(window)
     assert test_panel.trust_button.isVisible()
-    assert cert_sha256(tls_material) == normalize_fingerprint(report.tls.certificate.sha256)  # type: ignore[attr-defined]
+    assert cert_sha256(tls_material) == normalize_fingerprint(certificate(report).sha256)
     assert "SHA-256:" in test_panel.report_text() and "issuer:" in test_panel.report_text()
 
     # 2. Trusted: the fingerprint is saved with this server only, and the test passes with it.
@@ -78,8 +79,8 @@ def test_trust_round_trip_untrusted_then_trusted_then_a_different_certificate_fa
     other = make_tls(tmp_path / "other")
     server.controller.SMTP_kwargs["tls_context"].load_cert_chain(str(other.cert_file), str(other.key_file))
     report = run_test(qtbot, window)
-    assert report.failed_step.name == "tls"  # type: ignore[attr-defined]
-    assert "differs from the one accepted" in report.failed_step.detail  # type: ignore[attr-defined]
+    assert failed_step(report).name == "tls"
+    assert "differs from the one accepted" in failed_step(report).detail
     assert test_panel.trust_button.isVisible()
     assert repo.get(record.id).trusted_cert_sha256 == stored.trusted_cert_sha256
     # Offering it again names the previously trusted fingerprint, so the dialog can warn.
@@ -134,7 +135,7 @@ def test_insecure_auth_accepted_sends_the_stored_password(
     asked = answer_dialog(InsecureAuthDialog, True)
     report = run_test(qtbot, window)
     assert asked == [("127.0.0.1", server.port)]
-    assert report.ok, report.to_json()  # type: ignore[attr-defined]
+    assert report.ok, report.to_json()
     assert handler.authenticated and handler.authenticated[0][1] == USER
     assert PASSWORD not in panel(window).report_text()
     wait_idle(qtbot, window)
@@ -156,8 +157,8 @@ def test_insecure_auth_declined_stops_before_auth(
     open_server(window, record)
     answer_dialog(InsecureAuthDialog, False)
     report = run_test(qtbot, window)
-    assert report.failed_step.name == "auth"  # type: ignore[attr-defined]
-    assert "Stopped before AUTH" in report.failed_step.detail  # type: ignore[attr-defined]
+    assert failed_step(report).name == "auth"
+    assert "Stopped before AUTH" in failed_step(report).detail
     assert handler.auth_commands == [] and handler.authenticated == []
     use_ssl_message = child(window.details.form(), QLabel, "use_ssl_message")
     assert use_ssl_message.isVisible() and "select Use SSL" in use_ssl_message.text()
@@ -181,7 +182,7 @@ def test_a_typed_wrong_password_is_used_and_stops_at_the_first_refusal(
     replace_text(qtbot, line(window, "password"), "wrong")
     answer_dialog(InsecureAuthDialog, True)
     report = run_test(qtbot, window)
-    assert report.failed_step.name == "auth" and report.auth.attempts == 1  # type: ignore[attr-defined]
+    assert failed_step(report).name == "auth" and report.auth.attempts == 1
     assert handler.authenticated == []
     password_message = child(window.details.form(), QLabel, "password_message")
     assert password_message.isVisible() and "rejected the Login ID or Password" in password_message.text()
@@ -218,7 +219,7 @@ def test_a_failed_tls_test_never_widens_the_details_or_squeezes_the_list(
     report = run_test(qtbot, window)
     qtbot.wait(10)
 
-    assert report.failed_step.name == "tls"  # type: ignore[attr-defined]
+    assert failed_step(report).name == "tls"
     test_panel = panel(window)
     for label in (test_panel.hint, test_panel.result):
         assert label.minimumSizeHint().width() < 300, label.text()

@@ -12,12 +12,7 @@ from outmail_gui.probe.report import ProbeReport, Step, StepStatus
 from outmail_gui.probe.request import ProbeRequest, Security
 from outmail_gui.ui.connection_test.worker import ProbeRun
 from tests.support.smtp_servers import RunningSmtpServer
-from tests.ui.test_connection_test_helpers import (  # noqa: F401 - fixtures
-    handler_fixture,
-    no_real_test_dialogs_fixture,
-    silent_listener,
-    smtp_server_fixture,
-)
+from tests.ui.connection_helpers import silent_listener
 
 
 def plain_request(port: int, timeout_s: float = 5.0) -> ProbeRequest:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import pkgutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,6 +14,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QAbstractButton, QApplication, QDialogButtonBox, QMessageBox
 
 from outmail_gui.ui.shared import dialogs
+from tests.ui.conftest import MODAL_DIALOGS
 
 _REAL: dict[type, Any] = {
     cls: cls.__dict__["ask"]
@@ -112,3 +116,16 @@ def test_accept_passwords_and_restore_backup(qapp: QApplication) -> None:
     _answer_with(_named("restore_backup"), seen)
     assert dialogs.RestoreBackupDialog.ask(None, "damaged", Path("outmail-20250101.sqlite3")) is True
     assert not isinstance(QApplication.activeModalWidget(), QDialogButtonBox)
+
+
+def test_every_modal_ask_is_stubbed_for_the_other_tests() -> None:
+    """tests/ui/conftest.py's one list of modal dialogs names every class of the window with an ``ask()``."""
+    import outmail_gui.ui
+
+    asking: set[type] = set()
+    for module_info in pkgutil.walk_packages(outmail_gui.ui.__path__, "outmail_gui.ui."):
+        module = importlib.import_module(module_info.name)
+        for value in vars(module).values():
+            if inspect.isclass(value) and value.__module__ == module.__name__ and "ask" in value.__dict__:
+                asking.add(value)
+    assert asking == set(MODAL_DIALOGS), sorted(cls.__qualname__ for cls in asking ^ set(MODAL_DIALOGS))

@@ -14,17 +14,8 @@ from outmail_gui.ui.shared import dialogs
 from outmail_gui.ui.window.server_table_model import Column
 from tests.support.smtp_servers import RunningSmtpServer
 from tests.ui.conftest import DialogAnswers, WindowFactory
-from tests.ui.helpers import action, child, click, line, replace_text
-from tests.ui.test_connection_test_helpers import (  # noqa: F401 - fixtures
-    closed_port,
-    handler_fixture,
-    no_real_test_dialogs_fixture,
-    open_server,
-    panel,
-    plain_record,
-    smtp_server_fixture,
-    wait_idle,
-)
+from tests.ui.connection_helpers import open_server, panel, plain_record, wait_idle
+from tests.ui.helpers import action, child, click, line, replace_text, table_item
 
 SmtpFactory = Callable[..., RunningSmtpServer]
 EARLIER = dt.datetime(2026, 1, 5, 8, 30, tzinfo=dt.UTC)
@@ -64,10 +55,10 @@ def test_each_finished_test_is_added_and_the_history_view_lists_them_newest_firs
     assert history.isVisible() and history.windowTitle() == "Test history — Relay"
     table = child(history, QTableWidget, "test_history_table")
     assert table.rowCount() == 3
-    assert [table.item(r, 1).text() for r in range(3)] == ["Passed", "Passed", "Failed"]
-    assert table.item(2, 2).text() == "Connect" and table.item(2, 4).text() == "day 0"
-    assert table.item(0, 4).text().startswith("Server reachable")
-    assert table.item(0, 1).icon() is not None and not table.item(0, 1).icon().isNull()
+    assert [table_item(table, r, 1).text() for r in range(3)] == ["Passed", "Passed", "Failed"]
+    assert table_item(table, 2, 2).text() == "Connect" and table_item(table, 2, 4).text() == "day 0"
+    assert table_item(table, 0, 4).text().startswith("Server reachable")
+    assert table_item(table, 0, 1).icon() is not None and not table_item(table, 0, 1).icon().isNull()
     # The open view follows new results of its server.
     with qtbot.waitSignal(window.testing.test_finished, timeout=8000):
         window.testing.test_current()

@@ -27,7 +27,7 @@ from outmail_gui.store.history import HistoryStore, Outcome
 from outmail_gui.store.oauth_settings import OAuthSettingsStore
 from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.secrets import SecretStore
-from outmail_gui.ui.connection_test.panel import COL_RESULT, COL_STEP, ZERO_WIDTH_SPACE, ReportFileDialog
+from outmail_gui.ui.connection_test.panel import ZERO_WIDTH_SPACE, ReportFileDialog
 from outmail_gui.ui.oauth.token_dialog import OAuthTokenDialog
 from outmail_gui.ui.window.server_table_model import Column
 from tests.support.keyrings import MemoryKeyring
@@ -36,14 +36,8 @@ from tests.support.oauth_server import OAuthTestServer
 from tests.support.smtp_servers import TlsMaterial, cert_sha256
 from tests.support.xoauth2_smtpd import RunningXOAuth2Server, XOAuth2Handler, xoauth2_server
 from tests.ui.conftest import DialogAnswers, WindowFactory
+from tests.ui.connection_helpers import connect_button, open_server, panel, step_rows, wait_idle
 from tests.ui.helpers import child, click
-from tests.ui.test_connection_test_helpers import (  # noqa: F401 - fixtures
-    connect_button,
-    no_real_test_dialogs_fixture,
-    open_server,
-    panel,
-    wait_idle,
-)
 
 SECRET = "app-secret-value"
 _TOKEN = re.compile(rb"auth=Bearer ([^\x01]+)")
@@ -63,14 +57,6 @@ def trust_the_test_idp(monkeypatch: pytest.MonkeyPatch, tls: TlsMaterial) -> Non
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls.ca_file))
     for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
         monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture(autouse=True)
-def no_real_token_dialog(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*args: Any, **kwargs: Any) -> Any:
-        pytest.fail(f"unexpected OAuthTokenDialog.ask{args[1:]!r}")
-
-    monkeypatch.setattr(OAuthTokenDialog, "ask", classmethod(refuse))
 
 
 @pytest.fixture
@@ -118,14 +104,6 @@ def run_test(qtbot: QtBot, window: Any) -> ProbeReport:
         click(qtbot, connect_button(window))
     report: ProbeReport = blocker.args[0]
     return report
-
-
-def step_rows(window: Any) -> list[tuple[str, str]]:
-    tree = panel(window).steps
-    return [
-        (tree.topLevelItem(i).text(COL_STEP), tree.topLevelItem(i).text(COL_RESULT))
-        for i in range(tree.topLevelItemCount())
-    ]
 
 
 def test_client_credentials_token_passes_with_xoauth2_and_never_shows(

@@ -4,7 +4,8 @@ cancellable), token status, Forget, and the client secret going to the keyring o
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import webbrowser
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -32,8 +33,13 @@ def manager(tmp_path: Path, tls: TlsMaterial) -> Iterator[TokenManager]:
     MemoryKeyring.reset()
 
 
-def open_dialog(qtbot: QtBot, manager: TokenManager, settings: OAuthSettings, **options: object) -> OAuthTokenDialog:
-    dialog = OAuthTokenDialog(manager, "srv-ui", "Exchange Online", settings, today=TODAY, **options)  # type: ignore[arg-type]
+def open_dialog(
+    qtbot: QtBot,
+    manager: TokenManager,
+    settings: OAuthSettings,
+    open_browser: Callable[[str], bool] = webbrowser.open,
+) -> OAuthTokenDialog:
+    dialog = OAuthTokenDialog(manager, "srv-ui", "Exchange Online", settings, open_browser=open_browser, today=TODAY)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog

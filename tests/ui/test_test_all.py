@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QProgressBar
 from pytestqt.qtbot import QtBot
 
@@ -23,17 +23,8 @@ from outmail_gui.ui.connection_test.batch_worker import request_from_json, reque
 from outmail_gui.ui.window.server_table_model import Column
 from tests.support.smtp_servers import RecordingHandler, RunningSmtpServer
 from tests.ui.conftest import WindowFactory
+from tests.ui.connection_helpers import PASSWORD, USER, closed_port, plain_record, silent_listener
 from tests.ui.helpers import child, click_toolbar
-from tests.ui.test_connection_test_helpers import (  # noqa: F401 - fixtures
-    PASSWORD,
-    USER,
-    closed_port,
-    handler_fixture,
-    no_real_test_dialogs_fixture,
-    plain_record,
-    silent_listener,
-    smtp_server_fixture,
-)
 
 SmtpFactory = Callable[..., RunningSmtpServer]
 
@@ -95,7 +86,8 @@ def test_dozens_of_mixed_servers_finish_in_about_one_time_out(qtbot: QtBot, smtp
         expected = {"ok": (Outcome.PASSED, None), "silent": (Outcome.FAILED, "greeting")}
         outcome, step = expected.get(kind, (Outcome.FAILED, "connect"))
         assert (entry.outcome, entry.failed_step) == (outcome, step), entry
-    assert results["silent0"].duration_ms >= 1400  # type: ignore[union-attr]
+    waited = results["silent0"]
+    assert waited is not None and waited.duration_ms >= 1400
 
 
 def test_the_pool_is_bounded(qtbot: QtBot) -> None:
@@ -189,10 +181,10 @@ def test_test_all_in_the_window_shows_live_status_and_stores_every_result(
         statuses: dict[str, list[str]] = {}
         model = window.model
 
-        def watch(top: object, _bottom: object, _roles: object = None) -> None:
-            if top.column() == Column.LAST_TEST:  # type: ignore[attr-defined]
-                record = model.record_at(top.row())  # type: ignore[attr-defined]
-                statuses.setdefault(record.name, []).append(str(top.data()))  # type: ignore[attr-defined]
+        def watch(top: QModelIndex, _bottom: QModelIndex, _roles: object = None) -> None:
+            if top.column() == Column.LAST_TEST:
+                record = model.record_at(top.row())
+                statuses.setdefault(record.name, []).append(str(top.data()))
 
         model.dataChanged.connect(watch)
         progress = child(window, QProgressBar, "test_all_progress")

@@ -50,7 +50,9 @@ def test_closing_details_discard_drops_the_edit(
     window = make_window()
     _edit_relay(qtbot, window)
     answer_dialog(UnsavedChangesDialog, UnsavedChoice.DISCARD)
-    click(qtbot, window.details.close_button)  # the Close button beside Save
+    close = window.details.close_button  # the Close button beside Save
+    assert close is not None
+    click(qtbot, close)
     assert not window.details.is_showing_details()
     relay = repo.find_by_name("Relay")
     assert relay is not None and relay.server == "relay.example.com"

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
+    QLabel,
     QLineEdit,
     QSplitter,
     QTableView,
@@ -67,7 +68,7 @@ def test_list_columns_and_status_text(make_window: WindowFactory, repo: ServerRe
     assert model.index(relay, Column.DEFAULT).data() == "Default"
     assert model.index(spare, Column.ACTIVE).data() == "No"
     assert model.index(relay, Column.LAST_TEST).data() == ""
-    assert child(window, QWidget, "server_count").text() == "2 server(s)"
+    assert child(window, QLabel, "server_count").text() == "2 server(s)"
 
 
 def test_ctrl_f_focuses_the_filter_and_typing_filters(
@@ -84,7 +85,7 @@ def test_ctrl_f_focuses_the_filter_and_typing_filters(
     qtbot.keyClicks(filter_edit, "ALERTS@")
     assert window.proxy.rowCount() == 1
     assert row_of(window, "Delta") == 0
-    assert child(window, QWidget, "server_count").text() == "1 of 4 server(s) shown"
+    assert child(window, QLabel, "server_count").text() == "1 of 4 server(s) shown"
     filter_edit.clear()
     qtbot.keyClicks(filter_edit, "relay")
     assert [window.proxy.index(r, 0).data() for r in range(window.proxy.rowCount())] == ["Alpha relay"]
@@ -160,7 +161,9 @@ def test_tab_order_follows_the_visual_order(qtbot: QtBot, make_window: WindowFac
     for _ in range(200):
         if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.isVisible():
             chain.append(widget.objectName())
-        widget = widget.nextInFocusChain()
+        following = widget.nextInFocusChain()
+        assert following is not None
+        widget = following
         if widget is start:
             break
     expected = ["filter", "server_list", "name", "server", "port", "login_id", "password", "save_button"]

@@ -11,6 +11,7 @@ from outmail_gui.domain.oauth import GrantType
 from outmail_gui.domain.settings import AuthMethod
 from outmail_gui.oauth import OAuthCancelled, OAuthError, TokenManager
 from outmail_gui.oauth.errors import CONSENT_MISSING, GRANT_REVOKED, SECRET_WRONG
+from outmail_gui.oauth.tokens import DeviceCodePrompt
 from outmail_gui.probe import ProbeRequest, Security, run_probe
 from outmail_gui.probe.report import ProbeReport
 from tests.integration.oauth.conftest import settings_for
@@ -62,11 +63,11 @@ def test_client_credentials_end_to_end(idp: OAuthTestServer, manager: TokenManag
 def test_device_code_end_to_end(idp: OAuthTestServer, manager: TokenManager, tls: TlsMaterial) -> None:
     client = idp.add_client()
     settings = settings_for(idp, client.client_id, GrantType.DEVICE_CODE)
-    prompts = []
+    prompts: list[DeviceCodePrompt] = []
 
-    def approve(prompt: object) -> None:
+    def approve(prompt: DeviceCodePrompt) -> None:
         prompts.append(prompt)
-        idp.approve_device_code(prompts[0].user_code, MAILBOX)  # type: ignore[attr-defined]
+        idp.approve_device_code(prompt.user_code, MAILBOX)
 
     token = manager.authorize("srv-dc", settings, on_device_code=approve)
     assert prompts[0].verification_uri.endswith("/devicelogin")

@@ -67,9 +67,16 @@ def test_bdat_message_arrives_intact(postfix: Mta, tls: TlsMaterial, chunk_size:
     msg_id = next(line.split("<", 1)[1].split(">", 1)[0] for line in [_message_id(postfix, to)])
     msg = delivered(postfix, msg_id)
     assert msg["Disposition-Notification-To"] == "helpdesk@example.test"
-    body = base64.b64decode(msg.get_payload())
+    body = base64.b64decode(_payload(msg))
     assert body == "Störung #42: Server down — bitte prüfen ✓".encode()
     assert_no_secret(report.to_json())
+
+
+def _payload(msg: email.message.Message) -> str:
+    """The body of a single-part message, as stored."""
+    payload = msg.get_payload()
+    assert isinstance(payload, str), "expected a single-part message"
+    return payload
 
 
 def _message_id(postfix: Mta, to: str, timeout: float = 8.0) -> str:
@@ -94,7 +101,7 @@ def test_data_message_arrives_intact_when_chunking_is_off(postfix: Mta, tls: Tls
     msg = delivered(postfix, _message_id(postfix, to).split("<", 1)[1].rstrip(">"))
     expected = build_test_message(req).body
     # mbox stores LF line ends and separates messages with an empty line
-    assert msg.get_payload().encode().replace(b"\n", b"\r\n").rstrip(b"\r\n") == expected.rstrip(b"\r\n")
+    assert _payload(msg).encode().replace(b"\n", b"\r\n").rstrip(b"\r\n") == expected.rstrip(b"\r\n")
     assert expected.startswith(b"This is a test message from Outmail")
 
 

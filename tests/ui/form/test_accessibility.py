@@ -63,7 +63,8 @@ def test_labels_have_buddies_and_mnemonics_are_unique(form: ServerFormWidget, pr
     boxes = [b for b in buttons if isinstance(b, QCheckBox)]
     assert all(mnemonic(box.text()) for box in boxes), [box.text() for box in boxes]
     visible_buttons = [b for b in buttons if b.isVisibleTo(form)]
-    keys = [mnemonic(w.text()) for w in [*labels, *visible_buttons] if mnemonic(w.text())]
+    keyed_widgets: list[QLabel | QAbstractButton] = [*labels, *visible_buttons]
+    keys = [key for w in keyed_widgets if (key := mnemonic(w.text()))]
     assert len(keys) == len(set(keys)), keys
     assert not set(keys) & MENU_KEYS, sorted(set(keys) & MENU_KEYS)
     assert "password_visibility" in {b.objectName() for b in buttons}

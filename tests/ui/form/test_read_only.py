@@ -84,7 +84,8 @@ def test_read_only_text_fields_look_read_only_until_editable_again(form: ServerF
     texts = [child(form, QLineEdit, n) for n in ("name", "server", "login_id", "outgoing_email_id", "password")]
     spins = [child(form, QSpinBox, n) for n in ("port", "connection_timeout_s")]
 
-    for widget in [*texts, *spins]:
+    fields: list[QLineEdit | QSpinBox] = [*texts, *spins]
+    for widget in fields:
         assert widget.isReadOnly(), widget.objectName()
         assert _base_is_window(widget), widget.objectName()
         assert widget.property("readOnlyLook") is True, widget.objectName()
@@ -92,6 +93,6 @@ def test_read_only_text_fields_look_read_only_until_editable_again(form: ServerF
 
     load(form, valid_smtp())
 
-    for widget in [*texts, *spins]:
+    for widget in fields:
         assert not widget.isReadOnly(), widget.objectName()
         assert not _base_is_window(widget), widget.objectName()

@@ -11,7 +11,7 @@ from outmail_gui.ui.form import ServerFormWidget
 from tests.ui.form.helpers import load
 
 # Lone surrogates cannot live in a QString; everything else (control characters too) must survive.
-TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=30)
+TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=30)
 PARTITIONS = ("EU", "US", "Asia")
 
 

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import msal_extensions
 import pytest
 from msal_extensions.persistence import PersistenceDecryptionError, PersistenceNotFound
 
-from outmail_gui.oauth import cache
 from outmail_gui.oauth.cache import CACHE_KEY_ENTRY, KeyringFilePersistence, build_persistence, open_token_cache
 from outmail_gui.oauth.keyring_blob import KeyringBlob
 from outmail_gui.store.secrets import SecretStore
@@ -60,7 +60,7 @@ def test_platform_choice(tmp_path: Path, keys: KeyringBlob, monkeypatch: pytest.
         built.append(location)
         return object()
 
-    monkeypatch.setattr(cache.msal_extensions, "build_encrypted_persistence", fake_build)
+    monkeypatch.setattr(msal_extensions, "build_encrypted_persistence", fake_build)
     assert isinstance(build_persistence(tmp_path / "x.bin", keys, platform="linux"), KeyringFilePersistence)
     for platform in ("win32", "darwin"):
         build_persistence(tmp_path / "x.bin", keys, platform=platform)

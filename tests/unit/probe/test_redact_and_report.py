@@ -9,7 +9,7 @@ import pytest
 
 from outmail_gui.domain.settings import AuthMethod, Protocol, new_server
 from outmail_gui.probe import ProbeReport, ProbeRequest, Security, Step, StepStatus
-from outmail_gui.probe.hints import for_reply, plain_greeting_on_tls_port
+from outmail_gui.probe.hints import Hint, for_reply, plain_greeting_on_tls_port
 from outmail_gui.probe.message import build_test_message, dot_stuff
 from outmail_gui.probe.redact import REDACTED, Redactor
 from outmail_gui.probe.render import text_report
@@ -33,15 +33,21 @@ def test_plain_latin1_and_utf16_forms_are_redacted() -> None:
     assert Redactor(["", "ab"])("250 ab") == "250 ab"  # too short to scrub safely; never sent in clear anyway
 
 
+def _hint(code: int, text: str) -> Hint:
+    hint = for_reply(code, text)
+    assert hint is not None, f"no hint for {code} {text}"
+    return hint
+
+
 def test_hints_for_microsoft_and_standard_codes() -> None:
-    assert for_reply(535, "5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled").field == (
+    assert _hint(535, "5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled").field == (
         "auth_methods"
     )
-    assert "OAuth 2.0" in for_reply(535, "5.7.30 Basic authentication is not supported").text
-    assert for_reply(504, "5.7.4 Unrecognized authentication type").field == "auth_methods"
-    assert for_reply(530, "5.7.57 Client not authenticated").field == "login_id"
-    assert for_reply(535, "5.7.8 bad").field == "password"
-    assert for_reply(530, "Must issue a STARTTLS command first").field == "use_ssl"
+    assert "OAuth 2.0" in _hint(535, "5.7.30 Basic authentication is not supported").text
+    assert _hint(504, "5.7.4 Unrecognized authentication type").field == "auth_methods"
+    assert _hint(530, "5.7.57 Client not authenticated").field == "login_id"
+    assert _hint(535, "5.7.8 bad").field == "password"
+    assert _hint(530, "Must issue a STARTTLS command first").field == "use_ssl"
     assert for_reply(250, "ok") is None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,8 +19,8 @@ from tests.unit.store.records import smtp
 T0 = dt.datetime(2026, 11, 28, 9, 0, tzinfo=dt.UTC)
 
 
-def entry(server_id: str, minutes: int, outcome: Outcome = Outcome.PASSED, **changes: object) -> HistoryEntry:
-    values: dict[str, object] = {
+def entry(server_id: str, minutes: int, outcome: Outcome = Outcome.PASSED, **changes: Any) -> HistoryEntry:
+    values: dict[str, Any] = {
         "server_id": server_id,
         "started_at": T0 + dt.timedelta(minutes=minutes),
         "outcome": outcome,
@@ -28,7 +29,7 @@ def entry(server_id: str, minutes: int, outcome: Outcome = Outcome.PASSED, **cha
         "failed_step": "tls" if outcome is Outcome.FAILED else None,
     }
     values.update(changes)
-    return HistoryEntry(**values)  # type: ignore[arg-type]
+    return HistoryEntry(**values)
 
 
 def test_the_history_table_is_its_own_migration_step() -> None:
