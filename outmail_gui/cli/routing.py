@@ -16,6 +16,7 @@ from typing import Any
 
 from outmail_gui.cli.errors import EXIT_OK
 from outmail_gui.domain.analysts import Analyst, find_analyst
+from outmail_gui.domain.names import normalized_name
 from outmail_gui.domain.routing import Route, outcome_text, route_table
 from outmail_gui.domain.settings import ServerSettings
 
@@ -48,7 +49,7 @@ class RoutingReport:
                 "login": self.analyst.login,
                 "display_name": self.analyst.display_name,
                 "email": self.analyst.email,
-                "partitions": sorted(self.analyst.partitions, key=str.casefold),
+                "partitions": sorted(self.analyst.partitions, key=normalized_name),
             }
         return {
             "analyst_login": self.login,

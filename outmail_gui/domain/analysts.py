@@ -11,7 +11,8 @@ import email.utils
 from collections.abc import Iterable
 
 from outmail_gui.domain.addresses import address_problem, has_control_characters
-from outmail_gui.domain.rules import MAX_NAME_LENGTH, MAX_TEXT_LENGTH, Issue, Severity, normalized_name
+from outmail_gui.domain.names import name_problem, normalized_name, same_name
+from outmail_gui.domain.rules import MAX_TEXT_LENGTH, Issue, Severity
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -42,14 +43,12 @@ class Analyst:
         """Whether this analyst may use ``partition`` (no partition is open to everyone)."""
         if partition is None:
             return True
-        key = normalized_name(partition)
-        return any(normalized_name(p) == key for p in self.partitions)
+        return any(same_name(p, partition) for p in self.partitions)
 
 
 def find_analyst(login: str, analysts: Iterable[Analyst]) -> Analyst | None:
-    """The analyst whose login matches ``login`` case-insensitively, or ``None``."""
-    key = normalized_name(login)
-    return next((a for a in analysts if normalized_name(a.login) == key), None)
+    """The analyst whose login is the same name as ``login`` (the one name rule), or ``None``."""
+    return next((a for a in analysts if same_name(a.login, login)), None)
 
 
 def analyst_issues(analyst: Analyst, others: Iterable[Analyst], *, renaming: str | None = None) -> list[Issue]:
@@ -60,16 +59,14 @@ def analyst_issues(analyst: Analyst, others: Iterable[Analyst], *, renaming: str
     """
     out: list[Issue] = []
     login = analyst.login.strip()
-    if not login:
-        out.append(Issue("login", Severity.ERROR, "Enter the analyst's login name."))
-    elif has_control_characters(analyst.login) or any(c.isspace() for c in login):
-        out.append(Issue("login", Severity.ERROR, "A login name cannot contain spaces or control characters."))
-    elif len(login) > MAX_NAME_LENGTH:
-        out.append(Issue("login", Severity.ERROR, f"The login name is longer than {MAX_NAME_LENGTH} characters."))
+    problem = name_problem(analyst.login, "the login name", "Enter the analyst's login name.")
+    if problem is None and any(c.isspace() for c in login):
+        problem = "A login name cannot contain spaces or control characters."
+    if problem:
+        out.append(Issue("login", Severity.ERROR, problem))
     else:
         key = normalized_name(login)
-        skip = normalized_name(renaming) if renaming is not None else None
-        clash = next((o for o in others if normalized_name(o.login) == key and key != skip), None)
+        clash = next((o for o in others if normalized_name(o.login) == key and not same_name(key, renaming)), None)
         if clash is not None:
             message = f"The login name must be unique: {clash.login!r} already exists."
             out.append(Issue("login", Severity.ERROR, message))

@@ -2,22 +2,22 @@
 
 The dialog, the store and the importer ask :func:`partition_name_problem`; like
 :mod:`outmail_gui.domain.rules` it never raises and returns a sentence or ``None``.
-Names are compared trimmed and case-insensitively, as the store's ``COLLATE NOCASE`` does.
+Names are stored and compared as every name is (:mod:`outmail_gui.domain.names`): the store's
+unique ``name_key`` column holds the same key.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from outmail_gui.domain.addresses import has_control_characters
-from outmail_gui.domain.rules import MAX_NAME_LENGTH, normalized_name
+from outmail_gui.domain.names import clean_name, name_problem, normalized_name, same_name
 
 NO_PARTITION_LABEL = "(no partition)"
 
 
 def clean_partition_name(name: str) -> str:
-    """The name as it is stored: surrounding blanks removed."""
-    return name.strip()
+    """The name as it is stored (:func:`~outmail_gui.domain.names.clean_name`)."""
+    return clean_name(name)
 
 
 def partition_name_problem(name: str, existing: Iterable[str], *, renaming: str | None = None) -> str | None:
@@ -26,26 +26,19 @@ def partition_name_problem(name: str, existing: Iterable[str], *, renaming: str 
     ``existing`` are the current partition names; ``renaming`` is the name being changed,
     which may keep its own name (even with a different case).
     """
-    text = clean_partition_name(name)
-    if not text:
-        return "Enter a name for the partition."
-    if has_control_characters(name):
-        return "Line breaks and other control characters are not allowed in a partition name."
-    if len(text) > MAX_NAME_LENGTH:
-        return f"The partition name is longer than {MAX_NAME_LENGTH} characters."
-    key = normalized_name(text)
-    skip = normalized_name(renaming) if renaming is not None else None
+    problem = name_problem(name, "the partition name", "Enter a name for the partition.")
+    if problem:
+        return problem
+    key = normalized_name(name)
     for other in existing:
-        other_key = normalized_name(other)
-        if other_key == key and other_key != skip:
+        if normalized_name(other) == key and not same_name(other, renaming):
             return f"The partition name must be unique: {clean_partition_name(other)!r} already exists."
     return None
 
 
 def find_partition(name: str, existing: Iterable[str]) -> str | None:
-    """The stored spelling of ``name`` among ``existing`` (case-insensitive), or ``None``."""
-    key = normalized_name(name)
-    return next((p for p in existing if normalized_name(p) == key), None)
+    """The stored spelling of ``name`` among ``existing`` (same name by the one name rule), or ``None``."""
+    return next((p for p in existing if same_name(p, name)), None)
 
 
 def partition_label(partition: str | None) -> str:

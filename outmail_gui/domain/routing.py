@@ -20,8 +20,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from outmail_gui.domain.analysts import Analyst
+from outmail_gui.domain.names import normalized_name, same_name
 from outmail_gui.domain.partitions import partition_label
-from outmail_gui.domain.rules import Severity, normalized_name
+from outmail_gui.domain.rules import Severity
 from outmail_gui.domain.settings import ServerSettings
 
 
@@ -223,9 +224,7 @@ def _names(servers: Iterable[ServerSettings]) -> str:
 def _in_partition(server: ServerSettings, partition: str | None, partitioning_enabled: bool) -> bool:
     if not partitioning_enabled:
         return True  # partitions do not apply: every server is a candidate for every email
-    if partition is None or server.partition is None:
-        return partition is None and server.partition is None
-    return normalized_name(server.partition) == normalized_name(partition)
+    return same_name(server.partition, partition)
 
 
 def _where(partition: str | None) -> str:

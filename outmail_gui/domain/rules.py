@@ -11,11 +11,12 @@ from collections.abc import Iterable, Sequence
 
 from outmail_gui.domain.addresses import address_problem, has_control_characters, host_problem, is_exchange_365
 from outmail_gui.domain.encodings import is_known_encoding
+from outmail_gui.domain.names import MAX_NAME_LENGTH as MAX_NAME_LENGTH
+from outmail_gui.domain.names import name_problem, normalized_name, same_name
 from outmail_gui.domain.record import Record
 from outmail_gui.domain.settings import ServerSettings
 
 MAX_TIMEOUT_S = 3600
-MAX_NAME_LENGTH = 100
 MAX_TEXT_LENGTH = 320  # longest valid e-mail address; generous for host names and logins
 
 
@@ -59,11 +60,6 @@ def exchange_needs_ssl(host: str) -> str:
     return EXCHANGE_NEEDS_SSL.format(host=host.strip().rstrip(".") or host.strip())
 
 
-def normalized_name(name: str) -> str:
-    """The form in which names are compared for uniqueness (trimmed, case-insensitive)."""
-    return name.strip().casefold()
-
-
 def validate(record: ServerSettings, context: RuleContext | None = None) -> list[Issue]:
     ctx = context or RuleContext()
     issues: list[Issue] = []
@@ -105,12 +101,10 @@ def _text_issues(record: ServerSettings) -> list[Issue]:
 
 
 def _name_issues(record: ServerSettings, others: Sequence[ServerSettings]) -> list[Issue]:
-    name = record.name.strip()
-    if not name:
-        return [Issue("name", Severity.ERROR, "Enter a name for this email server.")]
-    if len(name) > MAX_NAME_LENGTH:
-        return [Issue("name", Severity.ERROR, f"The name is longer than {MAX_NAME_LENGTH} characters.")]
-    key = normalized_name(name)
+    problem = name_problem(record.name, "the name", "Enter a name for this email server.")
+    if problem:
+        return [Issue("name", Severity.ERROR, problem)]
+    key = normalized_name(record.name)
     for other in others:
         if other.id != record.id and normalized_name(other.name) == key:
             return [Issue("name", Severity.ERROR, f"The name must be unique: {other.name.strip()!r} already exists.")]
@@ -164,10 +158,14 @@ def _routing_issues(record: ServerSettings, ctx: RuleContext) -> list[Issue]:
                     )
                 )
     if record.partition:
-        if ctx.partitions is not None and record.partition not in ctx.partitions:
+        if ctx.partitions is not None and not any(same_name(record.partition, p) for p in ctx.partitions):
             out.append(Issue("partition", Severity.ERROR, f"There is no partition named {record.partition!r}."))
         if record.active:
-            rivals = [o.name for o in ctx.others if o.id != record.id and o.active and o.partition == record.partition]
+            rivals = [
+                o.name
+                for o in ctx.others
+                if o.id != record.id and o.active and same_name(o.partition, record.partition)
+            ]
             if rivals:
                 out.append(
                     Issue(

@@ -15,6 +15,7 @@ from outmail_gui.domain.addresses import clean_host
 from outmail_gui.domain.methods import AUTH_METHODS_DISPLAY_ORDER as AUTH_METHODS_DISPLAY_ORDER
 from outmail_gui.domain.methods import AuthMethod as AuthMethod
 from outmail_gui.domain.methods import Protocol as Protocol
+from outmail_gui.domain.names import clean_name
 from outmail_gui.domain.record import Record, as_dict, field_names, field_types, replace
 
 DEFAULT_SMTP_PORT = 25
@@ -78,13 +79,14 @@ class ServerSettings(Record, frozen=True):
         """The record as it is stored: the one place values are tidied, once, for every caller.
 
         Name, server, login ID, Outgoing Email ID and partition lose surrounding blanks (an
-        empty partition becomes ``None``); an IPv6 literal is stored without brackets, so
+        empty partition becomes ``None``); names are NFC-normalised (:func:`clean_name`); an
+        IPv6 literal is stored without brackets, so
         ``[::1]`` and ``::1`` are the same server. Passwords are not part of the record and
         are never trimmed. Returns ``self`` when nothing changes.
         """
-        partition = self.partition.strip() if self.partition is not None else None
+        partition = clean_name(self.partition) if self.partition is not None else None
         changes: dict[str, Any] = {
-            "name": self.name.strip(),
+            "name": clean_name(self.name),
             "server": clean_host(self.server),
             "login_id": self.login_id.strip(),
             "outgoing_email_id": self.outgoing_email_id.strip(),

@@ -110,11 +110,10 @@ def _prepare(
         found = bk.list_backups(data_dir)
         raise DatabaseCorruptError(corrupt_message(path, "; ".join(problems[:3]), found), path, found)
     configure(conn)
-    if version < supported:
-        migrate(conn, data_dir, version)
+    notices = migrate(conn, data_dir, version) if version < supported else []
     if version > 0 and daily_backup:
-        return daily_backup_if_due(conn, data_dir)
-    return None
+        notices.append(daily_backup_if_due(conn, data_dir) or "")
+    return " ".join(n for n in notices if n) or None
 
 
 def daily_backup_if_due(conn: sqlite3.Connection, data_dir: Path) -> str | None:
@@ -132,8 +131,11 @@ def user_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-def migrate(conn: sqlite3.Connection, data_dir: Path, version: int) -> None:
-    """Apply the missing steps, each in its own transaction, after backing up existing data."""
+def migrate(conn: sqlite3.Connection, data_dir: Path, version: int) -> list[str]:
+    """Apply the missing steps, each in its own transaction, after backing up existing data.
+
+    Returns sentences on what the steps changed that a user should know (names renamed).
+    """
     target = migrations.schema_version()
     if version > 0:
         try:
@@ -143,13 +145,22 @@ def migrate(conn: sqlite3.Connection, data_dir: Path, version: int) -> None:
                 f"The settings database must be upgraded, but the backup made first failed ({exc}); "
                 "nothing was changed."
             ) from None
+    changes: list[str] = []
     for step in range(version, target):
         with immediate(conn):
             if user_version(conn) > step:  # another instance got here first
                 continue
-            for statement in migrations.MIGRATIONS[step]:
-                conn.execute(statement)
+            migration = migrations.MIGRATIONS[step]
+            if callable(migration):
+                changes += migration(conn)
+            else:
+                for statement in migration:
+                    conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {step + 1}")
+    if not changes:
+        return []
+    shown = "; ".join(changes[:5]) + (f"; and {len(changes) - 5} more" if len(changes) > 5 else "")
+    return [f"While upgrading the settings database, names were changed so that no two look the same: {shown}."]
 
 
 def _refuse_emptied_file(data_dir: Path, path: Path) -> None:

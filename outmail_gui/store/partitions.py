@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Final
 
 from outmail_gui.domain import analysts as analyst_rules
 from outmail_gui.domain.analysts import Analyst, find_analyst
+from outmail_gui.domain.names import clean_name, normalized_name
 from outmail_gui.domain.partitions import clean_partition_name, find_partition, partition_name_problem
 from outmail_gui.domain.rules import Issue, Severity, errors
 from outmail_gui.store.errors import (
@@ -69,7 +70,7 @@ class PartitionAdmin(RepositoryExtension):
 
     def partitions(self) -> list[PartitionInfo]:
         with self._errors():
-            rows = self._conn.execute("SELECT name, revision FROM partitions ORDER BY name COLLATE NOCASE").fetchall()
+            rows = self._conn.execute("SELECT name, revision FROM partitions ORDER BY name_key").fetchall()
             return [self._info(name, revision) for name, revision in rows]
 
     def partition(self, name: str) -> PartitionInfo:
@@ -83,7 +84,9 @@ class PartitionAdmin(RepositoryExtension):
             problem = partition_name_problem(name, names)
             if problem:
                 raise self._name_error(problem, taken=find_partition(text, names) is not None)
-            self._conn.execute("INSERT INTO partitions (name, revision) VALUES (?, 1)", (text,))
+            self._conn.execute(
+                "INSERT INTO partitions (name, name_key, revision) VALUES (?, ?, 1)", (text, normalized_name(text))
+            )
             return self._info(text, 1)
 
     def rename(self, old: str, new: str, expected_revision: int | None = None) -> PartitionInfo:
@@ -101,7 +104,8 @@ class PartitionAdmin(RepositoryExtension):
             self._touch_users(current.name)
             # ON UPDATE CASCADE carries the new name into servers and analyst_partitions.
             self._conn.execute(
-                "UPDATE partitions SET name = ?, revision = revision + 1 WHERE name = ?", (text, current.name)
+                "UPDATE partitions SET name = ?, name_key = ?, revision = revision + 1 WHERE name = ?",
+                (text, normalized_name(text), current.name),
             )
             return self._require(text)
 
@@ -126,23 +130,28 @@ class PartitionAdmin(RepositoryExtension):
                     )
                 target = self._target(current, move_servers_to)
                 self._conn.execute(
-                    "UPDATE servers SET partition = ?, revision = revision + 1 WHERE partition = ? COLLATE NOCASE",
+                    "UPDATE servers SET partition = ?, revision = revision + 1 WHERE partition = ?",
                     (target, current.name),
                 )
             self._conn.execute(
                 "UPDATE analysts SET revision = revision + 1 WHERE login IN "
-                "(SELECT login FROM analyst_partitions WHERE partition = ? COLLATE NOCASE)",
+                "(SELECT login FROM analyst_partitions WHERE partition = ?)",
                 (current.name,),
             )
             self._conn.execute("DELETE FROM partitions WHERE name = ?", (current.name,))
             return current.servers
+
+    def stored_name(self, name: str) -> str | None:
+        """How the partition that is the same name as ``name`` is spelled in the store, or ``None``."""
+        row = self._conn.execute("SELECT name FROM partitions WHERE name_key = ?", (normalized_name(name),)).fetchone()
+        return None if row is None else str(row[0])
 
     # --- analysts ----------------------------------------------------------------------
 
     def analysts(self) -> list[Analyst]:
         with self._errors():
             rows = self._conn.execute(
-                "SELECT login, display_name, email, revision FROM analysts ORDER BY login COLLATE NOCASE"
+                "SELECT login, display_name, email, revision FROM analysts ORDER BY login_key"
             ).fetchall()
             return [self._analyst(*row) for row in rows]
 
@@ -173,19 +182,20 @@ class PartitionAdmin(RepositoryExtension):
                 taken = find_analyst(analyst.login, others) is not None
                 raise (DuplicateNameError if taken else ValidationFailed)(blocking)
             grants = self._existing_partitions(analyst.partitions)
-            login = analyst.login.strip()
-            values = (login, analyst.display_name.strip(), analyst.email.strip())
+            login = clean_name(analyst.login)
+            values = (login, normalized_name(login), analyst.display_name.strip(), analyst.email.strip())
             if stored is None:
                 self._conn.execute(
-                    "INSERT INTO analysts (login, display_name, email, revision) VALUES (?, ?, ?, 1)", values
+                    "INSERT INTO analysts (login, login_key, display_name, email, revision) VALUES (?, ?, ?, ?, 1)",
+                    values,
                 )
             else:
                 self._conn.execute(
-                    "UPDATE analysts SET login = ?, display_name = ?, email = ?, revision = revision + 1 "
-                    "WHERE login = ? COLLATE NOCASE",
+                    "UPDATE analysts SET login = ?, login_key = ?, display_name = ?, email = ?, "
+                    "revision = revision + 1 WHERE login = ?",
                     (*values, stored.login),
                 )
-            self._conn.execute("DELETE FROM analyst_partitions WHERE login = ? COLLATE NOCASE", (login,))
+            self._conn.execute("DELETE FROM analyst_partitions WHERE login = ?", (login,))
             self._conn.executemany(
                 "INSERT INTO analyst_partitions (login, partition) VALUES (?, ?)", [(login, p) for p in grants]
             )
@@ -199,7 +209,7 @@ class PartitionAdmin(RepositoryExtension):
             if stored is None:
                 raise NotFoundError(f"There is no analyst with login {login!r}; it may have been deleted elsewhere.")
             self._check_analyst_revision(stored, expected_revision, "deleted")
-            self._conn.execute("DELETE FROM analysts WHERE login = ? COLLATE NOCASE", (stored.login,))
+            self._conn.execute("DELETE FROM analysts WHERE login = ?", (stored.login,))
 
     # --- internals ---------------------------------------------------------------------
 
@@ -208,16 +218,19 @@ class PartitionAdmin(RepositoryExtension):
 
     def _info(self, name: str, revision: int) -> PartitionInfo:
         servers = self._conn.execute(
-            "SELECT name FROM servers WHERE partition = ? COLLATE NOCASE ORDER BY name_key", (name,)
+            "SELECT name FROM servers WHERE partition = ? ORDER BY name_key", (name,)
         ).fetchall()
         analysts = self._conn.execute(
-            "SELECT login FROM analyst_partitions WHERE partition = ? COLLATE NOCASE ORDER BY login COLLATE NOCASE",
+            "SELECT a.login FROM analyst_partitions ap JOIN analysts a ON a.login = ap.login "
+            "WHERE ap.partition = ? ORDER BY a.login_key",
             (name,),
         ).fetchall()
         return PartitionInfo(name, int(revision), tuple(r[0] for r in servers), tuple(r[0] for r in analysts))
 
     def _require(self, name: str) -> PartitionInfo:
-        row = self._conn.execute("SELECT name, revision FROM partitions WHERE name = ?", (name.strip(),)).fetchone()
+        row = self._conn.execute(
+            "SELECT name, revision FROM partitions WHERE name_key = ?", (normalized_name(name),)
+        ).fetchone()
         if row is None:
             raise NotFoundError(f"There is no partition named {name.strip()!r}; it may have been deleted elsewhere.")
         return self._info(row[0], row[1])
@@ -241,19 +254,19 @@ class PartitionAdmin(RepositoryExtension):
     def _target(self, current: PartitionInfo, target: str | None) -> str | None:
         if target is None:
             return None
-        row = self._conn.execute("SELECT name FROM partitions WHERE name = ?", (target.strip(),)).fetchone()
-        if row is None:
+        stored = self.stored_name(target)
+        if stored is None:
             raise NotFoundError(f"There is no partition named {target.strip()!r} to move the servers to.")
-        if row[0] == current.name:
+        if stored == current.name:
             raise ValidationFailed([_partition_issue("The servers cannot be moved to the partition being deleted.")])
-        return str(row[0])
+        return stored
 
     def _touch_users(self, name: str) -> None:
         """Bump the revisions of the servers and analysts that use ``name``."""
-        self._conn.execute("UPDATE servers SET revision = revision + 1 WHERE partition = ? COLLATE NOCASE", (name,))
+        self._conn.execute("UPDATE servers SET revision = revision + 1 WHERE partition = ?", (name,))
         self._conn.execute(
             "UPDATE analysts SET revision = revision + 1 WHERE login IN "
-            "(SELECT login FROM analyst_partitions WHERE partition = ? COLLATE NOCASE)",
+            "(SELECT login FROM analyst_partitions WHERE partition = ?)",
             (name,),
         )
 
@@ -263,23 +276,21 @@ class PartitionAdmin(RepositoryExtension):
 
     def _existing_partitions(self, names: frozenset[str]) -> list[str]:
         found: list[str] = []
-        for name in sorted(names, key=str.casefold):
-            row = self._conn.execute("SELECT name FROM partitions WHERE name = ?", (name.strip(),)).fetchone()
-            if row is None:
+        for name in sorted(names, key=normalized_name):
+            stored = self.stored_name(name)
+            if stored is None:
                 raise ValidationFailed([_partition_issue(f"There is no partition named {name.strip()!r}.")])
-            if row[0] not in found:
-                found.append(row[0])
+            if stored not in found:
+                found.append(stored)
         return found
 
     def _analyst(self, login: str, display_name: str, email: str, revision: int) -> Analyst:
-        grants = self._conn.execute(
-            "SELECT partition FROM analyst_partitions WHERE login = ? COLLATE NOCASE", (login,)
-        ).fetchall()
+        grants = self._conn.execute("SELECT partition FROM analyst_partitions WHERE login = ?", (login,)).fetchall()
         return Analyst(login, display_name, email, frozenset(r[0] for r in grants), int(revision))
 
     def _find_analyst(self, login: str) -> Analyst | None:
         row = self._conn.execute(
-            "SELECT login, display_name, email, revision FROM analysts WHERE login = ? COLLATE NOCASE", (login.strip(),)
+            "SELECT login, display_name, email, revision FROM analysts WHERE login_key = ?", (normalized_name(login),)
         ).fetchone()
         return self._analyst(*row) if row else None
 

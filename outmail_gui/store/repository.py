@@ -18,7 +18,8 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 from outmail_gui.domain import rules
 from outmail_gui.domain.addresses import has_control_characters
-from outmail_gui.domain.rules import Issue, RuleContext, Severity, normalized_name
+from outmail_gui.domain.names import normalized_name
+from outmail_gui.domain.rules import Issue, RuleContext, Severity
 from outmail_gui.domain.settings import ServerSettings
 from outmail_gui.paths import database_path
 from outmail_gui.store import backups as bk
@@ -142,8 +143,9 @@ class ServerRepository:
     def list_server_rows(self) -> list[rows.ServerListRow]:
         """What the window's list shows of every server (cheap: no full record is built).
 
-        In name order: case-insensitive name, then id (``name_key`` is the trimmed, case-folded
-        name, and stored names are trimmed; SQLite orders text as Python orders str).
+        In name order: the names' comparison key, then id (``name_key`` is
+        :func:`~outmail_gui.domain.names.normalized_name` of the stored name; SQLite orders
+        text as Python orders str).
         """
         return rows.list_rows(self._conn)
 
@@ -173,6 +175,7 @@ class ServerRepository:
         """
         record = record.cleaned()
         with immediate(self._conn):
+            record = self._stored_partition_spelling(record)
             # A stale copy is reported as the conflict it is, before rules it may break only
             # because of the other change (a renamed partition, a taken name).
             stored = self._find(record.id)
@@ -276,7 +279,7 @@ class ServerRepository:
 
     @_translated
     def list_partitions(self) -> list[str]:
-        return [r[0] for r in self._conn.execute("SELECT name FROM partitions ORDER BY name COLLATE NOCASE")]
+        return [r[0] for r in self._conn.execute("SELECT name FROM partitions ORDER BY name_key")]
 
     def add_partition(self, name: str) -> None:
         """Add a partition; the name is checked by the domain's partition rules (via PartitionAdmin)."""
@@ -299,8 +302,8 @@ class ServerRepository:
     def partitions_for_analyst(self, login: str) -> list[str]:
         cur = self._conn.execute(
             "SELECT p.name FROM analyst_partitions ap JOIN partitions p ON p.name = ap.partition "
-            "WHERE ap.login = ? ORDER BY p.name COLLATE NOCASE",
-            (login,),
+            "JOIN analysts a ON a.login = ap.login WHERE a.login_key = ? ORDER BY p.name_key",
+            (normalized_name(login),),
         )
         return [r[0] for r in cur]
 
@@ -309,6 +312,15 @@ class ServerRepository:
     def _find(self, server_id: str) -> ServerSettings | None:
         row = self._conn.execute(rows.SELECT + " WHERE id = ?", (server_id,)).fetchone()
         return rows.from_row(row) if row else None
+
+    def _stored_partition_spelling(self, record: ServerSettings) -> ServerSettings:
+        """``record`` with its partition spelled as stored (``hr`` names partition ``HR``), if it exists."""
+        if record.partition is None:
+            return record
+        from outmail_gui.store.partitions import PartitionAdmin
+
+        stored = PartitionAdmin.of(self).stored_name(record.partition)
+        return record.with_changes(partition=stored) if stored and stored != record.partition else record
 
     def _clear_default(self, except_id: str) -> None:
         # The previous default changes too: its revision grows so a stale copy cannot re-claim it.

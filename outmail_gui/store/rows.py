@@ -7,8 +7,8 @@ import itertools
 import sqlite3
 from typing import Any, NamedTuple
 
+from outmail_gui.domain.names import normalized_name
 from outmail_gui.domain.record import field_names, field_types
-from outmail_gui.domain.rules import normalized_name
 from outmail_gui.domain.settings import AuthMethod, Protocol, ServerSettings
 
 FIELDS: tuple[str, ...] = field_names(ServerSettings)

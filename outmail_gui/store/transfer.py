@@ -20,8 +20,10 @@ from outmail_gui.domain import record as records
 from outmail_gui.domain import rules
 from outmail_gui.domain.addresses import has_control_characters
 from outmail_gui.domain.analysts import Analyst
+from outmail_gui.domain.names import clean_name, name_problem, normalized_name, unique_name
 from outmail_gui.domain.oauth import OAuthSettings
-from outmail_gui.domain.rules import RuleContext, normalized_name
+from outmail_gui.domain.partitions import find_partition
+from outmail_gui.domain.rules import RuleContext
 from outmail_gui.domain.settings import ServerSettings, settings_from_dict
 from outmail_gui.store import transfer_oauth, transfer_partitions
 from outmail_gui.store.errors import StoreError, ValidationFailed
@@ -232,11 +234,11 @@ def _read_partitions(value: Any, source: str) -> tuple[str, ...]:
         raise ImportRefused(f"{source}: partitions must be a list of names.")
     names: list[str] = []
     for raw in value:
-        name = raw.strip()
-        if not name or has_control_characters(name) or len(name) > rules.MAX_NAME_LENGTH:
-            raise ImportRefused(f"{source}: {raw!r} is not a valid partition name.")
-        if name.casefold() not in {n.casefold() for n in names}:
-            names.append(name)
+        problem = name_problem(raw, "a partition name", "it is empty")
+        if problem:
+            raise ImportRefused(f"{source}: {raw!r} is not a valid partition name ({_clause(problem)}).")
+        if find_partition(raw, names) is None:
+            names.append(clean_name(raw))
     return tuple(names)
 
 
@@ -287,9 +289,9 @@ def apply_import(
 def _write_records(
     repo: ServerRepository, plan: ImportPlan, on_duplicate: OnDuplicate
 ) -> tuple[ImportResult, list[tuple[str, str]]]:
-    existing_partitions = {p.casefold() for p in repo.list_partitions()}
+    existing_partitions = repo.list_partitions()
     for partition in plan.partitions:
-        if partition.casefold() not in existing_partitions:
+        if find_partition(partition, existing_partitions) is None:
             repo.add_partition(partition)
     if plan.mapi_mail_server and not repo.mapi_mail_server():
         repo.set_mapi_mail_server(plan.mapi_mail_server)
@@ -332,17 +334,6 @@ def _write_records(
             to_store.append((saved.id, item.password))
     result = ImportResult(tuple(added), tuple(replaced), tuple(renamed), tuple(skipped))
     return result, to_store
-
-
-def unique_name(name: str, taken: set[str]) -> str:
-    """``name (2)``, ``name (3)``, ... : the first that is free (compared as the rules compare)."""
-    number = 2
-    while True:
-        suffix = f" ({number})"
-        candidate = name[: rules.MAX_NAME_LENGTH - len(suffix)].rstrip() + suffix
-        if normalized_name(candidate) not in taken:
-            return candidate
-        number += 1
 
 
 def _clause(text: str) -> str:

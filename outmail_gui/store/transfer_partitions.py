@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from outmail_gui.domain.analysts import Analyst, analyst_issues, find_analyst
+from outmail_gui.domain.names import clean_name, normalized_name
 from outmail_gui.domain.partitions import find_partition
 from outmail_gui.domain.rules import errors
 from outmail_gui.store.partitions import PartitionAdmin
@@ -48,7 +49,7 @@ def export_analysts(repo: ServerRepository) -> list[dict[str, Any]]:
             "login": a.login,
             "display_name": a.display_name,
             "email": a.email,
-            "partitions": sorted(a.partitions, key=str.casefold),
+            "partitions": sorted(a.partitions, key=normalized_name),
         }
         for a in PartitionAdmin.of(repo).analysts()
     ]
@@ -100,7 +101,7 @@ def _read_analyst(number: int, entry: Any, partitions: Sequence[str]) -> Analyst
         if stored is None:
             raise ValueError(f"{where}: partition {name.strip()!r} is not in the file's list of partitions")
         names.add(stored)
-    return Analyst(texts["login"].strip(), texts["display_name"].strip(), texts["email"].strip(), frozenset(names))
+    return Analyst(clean_name(texts["login"]), texts["display_name"].strip(), texts["email"].strip(), frozenset(names))
 
 
 def apply(repo: ServerRepository, analysts: Iterable[Analyst], partitioning: bool | None, *, replace: bool) -> None:

@@ -26,7 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from outmail_gui.domain.analysts import Analyst, analyst_issues
+from outmail_gui.domain.analysts import Analyst, analyst_issues, find_analyst
+from outmail_gui.domain.names import same_name
+from outmail_gui.domain.partitions import find_partition
 from outmail_gui.domain.rules import Severity
 from outmail_gui.store.errors import StoreError
 from outmail_gui.store.partitions import PartitionInfo
@@ -171,7 +173,7 @@ class PartitionSettingsDialog(QDialog):
             item.setData(_DATA, info.name)
             item.setToolTip("Servers: " + (", ".join(info.servers) or "none"))
             self.partition_list.addItem(item)
-            if info.name.casefold() == current_partition.casefold():
+            if same_name(info.name, current_partition):
                 self.partition_list.setCurrentItem(item)
         self.analyst_list.blockSignals(True)
         self.analyst_list.clear()
@@ -180,7 +182,7 @@ class PartitionSettingsDialog(QDialog):
             item.setData(_DATA, analyst.login)
             self.analyst_list.addItem(item)
         self.analyst_list.blockSignals(False)
-        chosen = next((a for a in self._analysts if a.login.casefold() == (current_analyst or "").casefold()), None)
+        chosen = find_analyst(current_analyst or "", self._analysts)
         if chosen is not None:
             self.analyst_list.setCurrentRow(self._analysts.index(chosen))
         else:
@@ -287,13 +289,13 @@ class PartitionSettingsDialog(QDialog):
             edit.blockSignals(True)
             edit.setText(value)
             edit.blockSignals(False)
-        granted = {p.casefold() for p in analyst.partitions} if analyst else set()
+        granted = analyst.partitions if analyst else frozenset()
         self.access.clear()
         for info in self._partitions:
             item = QListWidgetItem(info.name)
             item.setData(_DATA, info.name)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            checked = info.name.casefold() in granted
+            checked = find_partition(info.name, granted) is not None
             item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
             self.access.addItem(item)
         self.save_analyst.setText("&Save analyst" if analyst else "&Add analyst")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Protocol
 
-from outmail_gui.domain.rules import normalized_name
+from outmail_gui.domain.names import normalized_name
 from outmail_gui.store import transfer
 from outmail_gui.store.errors import StoreError
 from outmail_gui.store.secrets import SecretStoreError

@@ -419,3 +419,31 @@ def test_analyst_may_only_pick_their_partitions(data: Path) -> None:
     allowed = run_servers(data, "add", "--name", "S", *BASIC, "--partition", "Sales", global_args=as_ann)
     assert allowed.code == 0, allowed.err
     assert show(data, "S")["partition"] == "Sales"
+
+
+@pytest.mark.parametrize("typed", ["hr", "Hr", "\uff48\uff52", "H\u200bR"])
+def test_partition_is_found_by_any_spelling_of_its_name(data: Path, typed: str) -> None:
+    with ServerRepository.open(data) as repo:
+        repo.set_partitioning_enabled(True)
+        repo.add_partition("HR")
+        repo.add_partition("Caf\u00e9")
+        PartitionAdmin.of(repo).save_analyst(Analyst("ann", partitions=frozenset({"HR"})))
+    first = add(data, "First", "--partition", typed)
+    assert first.code == 0, first.err
+    assert show(data, "First")["partition"] == "HR"
+    # The "another active server in this partition" warning sees the other spelling too.
+    second = run_servers(data, "add", "--name", "Second", *BASIC, "--partition", "HR", global_args=("--analyst", "ANN"))
+    assert second.code == 0 and "'First' also sends for partition 'HR'" in second.err
+    assert add(data, "Third", "--partition", "Cafe\u0301").code == 0
+    assert show(data, "Third")["partition"] == "Caf\u00e9"
+
+
+@pytest.mark.parametrize("twin", ["MAIN", "Ma\u200bin", "\uff2d\uff41\uff49\uff4e"])
+def test_a_server_name_that_looks_the_same_is_refused(data: Path, twin: str) -> None:
+    assert add(data, "Main").code == 0
+    assert_failed(add(data, twin), 2, "must be unique: 'Main' already exists")
+
+
+@pytest.mark.parametrize(("name", "words"), [("\u200b\u2060", "no visible characters"), ("Main\u202e", "bidi")])
+def test_invisible_and_direction_changing_names_are_refused(data: Path, name: str, words: str) -> None:
+    assert_failed(add(data, name), 2, words)

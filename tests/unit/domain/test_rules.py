@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from outmail_gui.domain import rules
-from outmail_gui.domain.rules import RuleContext, Severity, normalized_name, validate
+from outmail_gui.domain.names import normalized_name
+from outmail_gui.domain.rules import RuleContext, Severity, validate
 from outmail_gui.domain.settings import ServerSettings, new_server
 
 TEXT_FIELDS = ("name", "server", "login_id", "outgoing_email_id", "pager_encoding", "partition")

@@ -14,6 +14,7 @@ from outmail_gui.store import history, migrations
 from outmail_gui.store.history import HistoryEntry, HistoryStore, Outcome
 from outmail_gui.store.migrations import v003_test_history
 from outmail_gui.store.repository import ServerRepository
+from tests.unit.store.old_schema import database_at_version, insert_server
 from tests.unit.store.records import smtp
 
 T0 = dt.datetime(2026, 11, 28, 9, 0, tzinfo=dt.UTC)
@@ -37,12 +38,11 @@ def test_the_history_table_is_its_own_migration_step() -> None:
     assert migrations.MIGRATIONS.index(v003_test_history.STATEMENTS) == 2  # a later step, never folded into the first
 
 
-def test_an_old_database_is_upgraded_and_keeps_its_servers(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    step = migrations.MIGRATIONS.index(v003_test_history.STATEMENTS)
-    monkeypatch.setattr(migrations, "MIGRATIONS", tuple(migrations.MIGRATIONS[:step]))
-    with ServerRepository.open(data_dir) as old:
-        saved = old.save(smtp("Old"))
-    monkeypatch.undo()
+def test_an_old_database_is_upgraded_and_keeps_its_servers(data_dir: Path) -> None:
+    old = database_at_version(data_dir, migrations.MIGRATIONS.index(v003_test_history.STATEMENTS))
+    saved = smtp("Old")
+    insert_server(old, saved)
+    old.close()
     with ServerRepository.open(data_dir) as repo:
         assert [s.name for s in repo.list_servers()] == ["Old"]
         store = HistoryStore.of(repo)

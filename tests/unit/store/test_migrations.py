@@ -20,7 +20,8 @@ def test_each_step_is_a_numbered_module_in_order() -> None:
     names = sorted(m.name for m in pkgutil.iter_modules(migrations.__path__))
     assert [name[:4] for name in names] == [f"v{n:03d}" for n in range(1, len(names) + 1)]
     assert migrations.schema_version() == len(names) == len(migrations.MIGRATIONS)
-    assert all(step and all(isinstance(s, str) for s in step) for step in migrations.MIGRATIONS)
+    # Each step is SQL statements, or a function of the connection when it needs Python (v004's keys).
+    assert all(callable(step) or (step and all(isinstance(s, str) for s in step)) for step in migrations.MIGRATIONS)
 
 
 def test_the_store_has_no_import_cycle() -> None:

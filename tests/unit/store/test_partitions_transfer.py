@@ -157,3 +157,25 @@ def test_bad_partition_sections_are_refused(tmp_path: Path, extra: dict[str, Any
         read_import(write(tmp_path / "in.json", v2(partitions=["Sales"]) | extra))
     assert message in caught.value.message
     assert "\n" not in caught.value.message
+
+
+def test_import_maps_every_spelling_to_the_stored_partition(other: ServerRepository, tmp_path: Path) -> None:
+    PartitionAdmin.of(other).add("HR")
+    document = v2(
+        partitions=["hr", "\uff28\uff32", "Cafe\u0301", "CAF\u00c9"],
+        analysts=[{"login": "ann", "partitions": ["H\u200br", "caf\u00e9"]}],
+        servers=[export_entry("S", partition="Hr"), export_entry("T", partition="CAFE\u0301")],
+    )
+    plan = read_import(write(tmp_path / "in.json", document))
+    assert plan.partitions == ("hr", "Caf\u00e9")  # one entry per name, stored NFC
+    apply_import(other, plan, "skip", None)
+    assert other.list_partitions() == ["Caf\u00e9", "HR"]
+    assert {s.name: s.partition for s in other.list_servers()} == {"S": "HR", "T": "Caf\u00e9"}
+    (ann,) = PartitionAdmin.of(other).analysts()
+    assert ann.partitions == frozenset({"HR", "Caf\u00e9"})
+
+
+@pytest.mark.parametrize("name", ["\u200b", "HR\u202e"])
+def test_import_refuses_invisible_or_bidi_partition_names(tmp_path: Path, name: str) -> None:
+    with pytest.raises(ImportRefused, match="is not a valid partition name"):
+        read_import(write(tmp_path / "in.json", v2(partitions=[name])))

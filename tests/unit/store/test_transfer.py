@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from outmail_gui.domain.names import unique_name
 from outmail_gui.domain.record import replace
 from outmail_gui.store import transfer
 from outmail_gui.store.repository import ServerRepository
@@ -99,7 +100,7 @@ def test_rename_finds_a_free_name(repo: ServerRepository, tmp_path: Path) -> Non
     path = write(tmp_path / "in.json", document(export_entry("Main")))
     result = apply_import(repo, read_import(path), "rename", None)
     assert result.renamed == (("Main", "Main (4)"),)
-    assert transfer.unique_name("x" * 100, {"x" * 100}) == "x" * 96 + " (2)"
+    assert unique_name("x" * 100, {"x" * 100}) == "x" * 96 + " (2)"
 
 
 def test_import_is_all_or_nothing(repo: ServerRepository, tmp_path: Path) -> None:
