@@ -96,6 +96,9 @@ def register(subparsers: Any) -> None:
 
     cmd = sub.add_parser("restore-backup", help="replace a damaged settings database with a backup")
     cmd.add_argument("backup", nargs="?", help="backup file (default: the newest)")
+    cmd.add_argument(
+        "--force", action="store_true", help="restore even though the database is not damaged (replaces its data)"
+    )
     cmd.set_defaults(func=cmd_restore_backup)
 
 
@@ -316,10 +319,11 @@ def cmd_restore_backup(args: argparse.Namespace) -> int:
             raise CommandError(f"there is no backup in {backups.backup_dir(directory)}")
         chosen = found[0]
     try:
-        aside = backups.restore_backup(directory, chosen)
-    except (ValueError, OSError) as exc:
-        raise CommandError(one_line(f"cannot restore {chosen}: {exc}")) from None
-    print(f"Restored {chosen.name}; the previous database was kept as {aside.name}.")
+        with store_errors(directory):
+            restored = backups.restore_backup(directory, chosen, force=args.force)
+    except OSError as exc:
+        raise CommandError(one_line(f"cannot restore {chosen}: {exc.strerror or exc}")) from None
+    print(restored.describe())
     return EXIT_OK
 
 

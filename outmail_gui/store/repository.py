@@ -34,6 +34,7 @@ from outmail_gui.store.errors import (
     ValidationFailed,
 )
 from outmail_gui.store.opening import IntegrityCheck, daily_backup_if_due, open_database
+from outmail_gui.store.process_lock import StoreLock
 from outmail_gui.store.secret_writes import SecretWrites, with_secrets
 
 P = ParamSpec("P")
@@ -57,8 +58,15 @@ def _translated(method: Callable[Concatenate[ServerRepository, P], R]) -> Callab
 class ServerRepository:
     """Servers, app settings, partitions and analysts in one SQLite file."""
 
-    def __init__(self, conn: sqlite3.Connection, data_dir: Path, backup_warning: str | None = None) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        data_dir: Path,
+        backup_warning: str | None = None,
+        lock: StoreLock | None = None,
+    ) -> None:
         self._conn = conn
+        self._lock = lock
         self.data_dir = data_dir
         self.path = database_path(data_dir)
         self.backup_warning = backup_warning
@@ -79,8 +87,13 @@ class ServerRepository:
             raise StoreEnvironmentError(
                 f"Cannot open the settings database in {directory}: {exc.strerror or exc}."
             ) from None
-        conn, warning = open_database(directory, daily_backup=daily_backup, integrity=integrity)
-        return cls(conn, directory, warning)
+        lock = StoreLock.shared(directory)  # held while open: no restore can swap the file meanwhile
+        try:
+            conn, warning = open_database(directory, daily_backup=daily_backup, integrity=integrity)
+        except BaseException:
+            lock.release()
+            raise
+        return cls(conn, directory, warning, lock)
 
     def daily_backup_if_due(self) -> str | None:
         """Make the daily backup copy if one is due; a warning (also kept in ``backup_warning``) if it failed."""
@@ -90,12 +103,12 @@ class ServerRepository:
         return warning
 
     @staticmethod
-    def restore_backup(data_dir: Path, backup: Path) -> Path:
-        """Replace a damaged database with ``backup`` (close every connection first).
+    def restore_backup(data_dir: Path, backup: Path, *, force: bool = False) -> bk.Restored:
+        """Replace a damaged database (a healthy one only with ``force``) with ``backup``.
 
-        Returns where the damaged file was kept; raises ValueError if the backup is damaged too.
+        Refused while any Outmail process, this one included, has the store open.
         """
-        return bk.restore_backup(Path(data_dir), Path(backup))
+        return bk.restore_backup(Path(data_dir), Path(backup), force=force)
 
     @staticmethod
     def list_backups(data_dir: Path) -> list[Path]:
@@ -111,6 +124,8 @@ class ServerRepository:
 
     def close(self) -> None:
         self._conn.close()
+        if self._lock is not None:
+            self._lock.release()
 
     def __enter__(self) -> ServerRepository:
         return self

@@ -13,6 +13,7 @@ import pytest
 
 from outmail_gui.paths import database_path
 from outmail_gui.store import backups, migrations
+from outmail_gui.store.backups import RestoreRefused
 from outmail_gui.store.errors import DatabaseCorruptError, SchemaTooNewError, StoreError
 from outmail_gui.store.opening import IntegrityCheck
 from outmail_gui.store.repository import ServerRepository
@@ -125,8 +126,8 @@ def test_restore_the_latest_backup(data_dir: Path) -> None:
     path.write_bytes(b"\x00garbage" * 1000)
     with pytest.raises(DatabaseCorruptError) as info:
         ServerRepository.open(data_dir)
-    aside = ServerRepository.restore_backup(data_dir, info.value.backups[0])
-    assert aside.exists() and aside.read_bytes().startswith(b"\x00garbage")
+    aside = ServerRepository.restore_backup(data_dir, info.value.backups[0]).aside
+    assert aside is not None and aside.exists() and aside.read_bytes().startswith(b"\x00garbage")
     with ServerRepository.open(data_dir) as repo:
         assert [s.name for s in repo.list_servers()] == names
         assert repo.save(smtp("after restore")).revision == 1
@@ -137,8 +138,8 @@ def test_a_damaged_backup_is_not_restored(data_dir: Path, tmp_path: Path) -> Non
     bad = tmp_path / "outmail-20000101T000000000000Z-daily.sqlite3"
     bad.write_bytes(b"nope" * 100)
     before = digest(database_path(data_dir))
-    with pytest.raises(ValueError, match="damaged"):
-        ServerRepository.restore_backup(data_dir, bad)
+    with pytest.raises(RestoreRefused, match="damaged"):
+        ServerRepository.restore_backup(data_dir, bad, force=True)
     assert digest(database_path(data_dir)) == before
 
 
