@@ -130,12 +130,22 @@ class SmtpConnection:
         self.bytes_received = 0
         self._silence_reserve = 0.0  # while > 0 and nothing was received: give up this long before the deadline
         self.tls_pending = False  # a handshake started and did not finish: the socket is unusable
+        self.quit_sent = False  # QUIT went out pipelined (RFC 2920) behind the last command; its reply is still due
 
     # -- sending ---------------------------------------------------------------
     def send_line(self, line: str, shown: str | None = None) -> None:
         """Send one command; ``shown`` replaces it in the transcript (for AUTH payloads)."""
         self.transcript.client(line if shown is None else shown)
         self.send_raw((line + "\r\n").encode("utf-8"))
+
+    def send_group(self, lines: list[str]) -> None:
+        """Send several commands in one write, without waiting between them (RFC 2920 pipelining).
+
+        The caller must read one reply per command, in order, and check each.
+        """
+        for line in lines:
+            self.transcript.client(line)
+        self.send_raw("".join(line + "\r\n" for line in lines).encode("utf-8"))
 
     def send_raw(self, data: bytes) -> None:
         view = memoryview(data)

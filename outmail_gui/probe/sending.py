@@ -32,7 +32,21 @@ def _check_address(address: str, field: str) -> None:
         raise ProbeFailure(f"The address {address!r} contains characters not allowed in SMTP.", "", field)
 
 
-def _envelope(conn: SmtpConnection, request: ProbeRequest, caps: list[str], size: int | None) -> None:
+def pipelining(caps: list[str]) -> bool:
+    """The server offers PIPELINING (RFC 2920): commands may be sent in groups."""
+    return "PIPELINING" in _keywords(caps)
+
+
+def _envelope(
+    conn: SmtpConnection, request: ProbeRequest, caps: list[str], size: int | None, last: str | None, quit_after: bool
+) -> list[Reply]:
+    """MAIL FROM, RCPT TO, then ``last`` (DATA or RSET, if any); the reply to ``last`` (or none).
+
+    With PIPELINING the commands go in one group (RFC 2920: MAIL, RCPT and RSET anywhere, DATA
+    and QUIT only last; QUIT when ``quit_after``, its reply left for the QUIT step), one round trip
+    instead of one per command; every reply is still read and checked in order. Without it, one at a
+    time, stopping at the first refusal.
+    """
     sender, recipient = request.envelope_from, request.to_address
     _check_address(sender, "outgoing_email_id")
     _check_address(recipient, "to")
@@ -48,28 +62,48 @@ def _envelope(conn: SmtpConnection, request: ProbeRequest, caps: list[str], size
                 "outgoing_email_id",
             )
         params += " SMTPUTF8"
-    reply = conn.command(f"MAIL FROM:<{sender}>{params}")
-    if reply.code != 250:
-        raise _refused(f"The sender <{sender}>", reply, "outgoing_email_id")
-    reply = conn.command(f"RCPT TO:<{recipient}>")
-    if reply.code not in (250, 251):
-        raise _refused(f"The recipient <{recipient}>", reply, None)
+    commands = [f"MAIL FROM:<{sender}>{params}", f"RCPT TO:<{recipient}>", *([last] if last else [])]
+    if pipelining(caps):
+        conn.send_group([*commands, "QUIT"] if quit_after else commands)
+        conn.quit_sent = quit_after
+        replies = [conn.read_reply() for _ in commands]
+    else:
+        replies = []
+        for command, accepted in zip(commands, ((250,), (250, 251), ()), strict=False):
+            replies.append(conn.command(command))
+            if replies[-1].code not in accepted:
+                break
+    mail, rcpt, rest = replies[0], replies[1] if len(replies) > 1 else None, replies[2:]
+    refusal = None
+    if mail.code != 250:
+        refusal = _refused(f"The sender <{sender}>", mail, "outgoing_email_id")
+    elif rcpt is not None and rcpt.code not in (250, 251):
+        refusal = _refused(f"The recipient <{recipient}>", rcpt, None)
+    if refusal is not None:
+        if last == "DATA" and rest and rest[0].code == 354:
+            conn.send_line(".")  # DATA was accepted anyway (RFC 2920 3.1): end the empty message
+            conn.read_reply()
+        raise refusal
+    return rest
 
 
-def send_dry_run(conn: SmtpConnection, request: ProbeRequest, caps: list[str], report: ProbeReport, step: Step) -> None:
+def send_dry_run(
+    conn: SmtpConnection, request: ProbeRequest, caps: list[str], report: ProbeReport, step: Step, quit_after: bool
+) -> None:
     report.message = MessageInfo(kind="dry-run", from_address=request.envelope_from)
-    _envelope(conn, request, caps, None)
-    reply = conn.command("RSET")
+    (reply,) = _envelope(conn, request, caps, None, "RSET", quit_after)
     if reply.code != 250:
         raise _refused("RSET", reply, None)
+    grouped = " in one group (PIPELINING)" if pipelining(caps) else ""
     step.detail = (
-        f"MAIL FROM <{request.envelope_from}> and RCPT TO <{request.to_address}> accepted; RSET, nothing sent."
+        f"MAIL FROM <{request.envelope_from}> and RCPT TO <{request.to_address}> accepted{grouped}; RSET, nothing sent."
     )
 
 
 def send_test_message(
-    conn: SmtpConnection, request: ProbeRequest, caps: list[str], report: ProbeReport, step: Step
+    conn: SmtpConnection, request: ProbeRequest, caps: list[str], report: ProbeReport, step: Step, quit_after: bool
 ) -> None:
+    """The test message; with PIPELINING, QUIT follows the message's end in the same write when ``quit_after``."""
     message = build_test_message(request)
     info = message.info
     report.message = info
@@ -85,11 +119,15 @@ def send_test_message(
         info.transfer, info.transfer_reason = "DATA", "Enable chunking is on, but the server does not offer CHUNKING"
     else:
         info.transfer, info.transfer_reason = "DATA", "Enable chunking is off"
-    _envelope(conn, request, caps, len(message.data))
+    quit_after = quit_after and pipelining(caps)
     if info.transfer == "BDAT":
-        reply = _send_bdat(conn, message.data, request.bdat_chunk_size)
+        _envelope(conn, request, caps, len(message.data), None, False)
+        reply = _send_bdat(conn, message.data, request.bdat_chunk_size, quit_after)
     else:
-        reply = _send_data(conn, message.data)
+        (data_reply,) = _envelope(conn, request, caps, len(message.data), "DATA", False)
+        if data_reply.code != 354:
+            raise _refused("DATA", data_reply, None)
+        reply = _send_data(conn, message.data, quit_after)
     if reply.code != 250:
         raise _refused("The message", reply, None)
     step.detail = f"sent with {info.transfer} ({info.transfer_reason}), {info.size} bytes: {reply.first_line}"
@@ -97,17 +135,18 @@ def send_test_message(
         step.detail += f"; characters not encodable in {info.encoding}: {' '.join(info.unencodable)}"
 
 
-def _send_data(conn: SmtpConnection, data: bytes) -> Reply:
-    reply = conn.command("DATA")
-    if reply.code != 354:
-        raise _refused("DATA", reply, None)
+def _send_data(conn: SmtpConnection, data: bytes, quit_after: bool) -> Reply:
     conn.transcript.client(f"<message, {len(data)} bytes>")
     conn.transcript.client(".")
-    conn.send_raw(dot_stuff(data))
+    quit_line = b""
+    if quit_after:  # RFC 2920: the message content may start a group, QUIT end it
+        conn.transcript.client("QUIT")
+        quit_line, conn.quit_sent = b"QUIT\r\n", True
+    conn.send_raw(dot_stuff(data) + quit_line)
     return conn.read_reply()
 
 
-def _send_bdat(conn: SmtpConnection, data: bytes, chunk_size: int) -> Reply:
+def _send_bdat(conn: SmtpConnection, data: bytes, chunk_size: int, quit_after: bool) -> Reply:
     """Each chunk is answered after its bytes; after a 4xx/5xx no further chunk is sent."""
     size = max(1, chunk_size)
     offset = 0
@@ -118,7 +157,11 @@ def _send_bdat(conn: SmtpConnection, data: bytes, chunk_size: int) -> Reply:
         command = f"BDAT {len(chunk)}" + (" LAST" if last else "")
         conn.transcript.client(command)
         conn.transcript.client(f"<{len(chunk)} bytes of message data>")
-        conn.send_raw(command.encode("ascii") + b"\r\n" + chunk)
+        quit_line = b""
+        if last and quit_after:
+            conn.transcript.client("QUIT")
+            quit_line, conn.quit_sent = b"QUIT\r\n", True
+        conn.send_raw(command.encode("ascii") + b"\r\n" + chunk + quit_line)
         reply = conn.read_reply()
         if reply.code != 250 or last:
             return reply
