@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from outmail_gui.domain.addresses import address_problem, has_control_characters, host_problem, is_exchange_365
 from outmail_gui.domain.encodings import is_known_encoding
+from outmail_gui.domain.fingerprints import fingerprint_problem
 from outmail_gui.domain.names import MAX_NAME_LENGTH as MAX_NAME_LENGTH
 from outmail_gui.domain.names import name_problem, normalized_name, same_name
 from outmail_gui.domain.record import Record
@@ -81,6 +82,9 @@ def validate(record: ServerSettings, context: RuleContext | None = None) -> list
         issues.append(Issue("protocol", Severity.WARNING, MAPI_UNSUPPORTED))
         if record.revision == 0 and not ctx.mapi_mail_server_configured:
             issues.append(Issue("protocol", Severity.ERROR, MAPI_NEEDS_MAIL_SERVER))
+    problem = fingerprint_problem(record.trusted_cert_sha256)
+    if problem:
+        issues.append(Issue("trusted_cert_sha256", Severity.ERROR, problem))
     issues += _routing_issues(record, ctx)
     return issues
 

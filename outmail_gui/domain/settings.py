@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from outmail_gui.domain.addresses import clean_host
+from outmail_gui.domain.fingerprints import canonical_fingerprint
 
 # Re-exported: the enums live in a light module of their own (see its docstring).
 from outmail_gui.domain.methods import AUTH_METHODS_DISPLAY_ORDER as AUTH_METHODS_DISPLAY_ORDER
@@ -79,9 +80,9 @@ class ServerSettings(Record, frozen=True):
         """The record as it is stored: the one place values are tidied, once, for every caller.
 
         Name, server, login ID, Outgoing Email ID and partition lose surrounding blanks (an
-        empty partition becomes ``None``); names are NFC-normalised (:func:`clean_name`); an
-        IPv6 literal is stored without brackets, so
-        ``[::1]`` and ``::1`` are the same server. Passwords are not part of the record and
+        empty partition becomes ``None``); names are NFC-normalised (:func:`clean_name`); a
+        pinned fingerprint takes its canonical ``AB:CD:...`` form; an IPv6 literal is stored
+        without brackets, so ``[::1]`` and ``::1`` are the same server. Passwords are not part of the record and
         are never trimmed. Returns ``self`` when nothing changes.
         """
         partition = clean_name(self.partition) if self.partition is not None else None
@@ -91,6 +92,7 @@ class ServerSettings(Record, frozen=True):
             "login_id": self.login_id.strip(),
             "outgoing_email_id": self.outgoing_email_id.strip(),
             "partition": partition or None,
+            "trusted_cert_sha256": canonical_fingerprint(self.trusted_cert_sha256),
         }
         changes = {k: v for k, v in changes.items() if v != getattr(self, k)}
         return replace(self, **changes) if changes else self

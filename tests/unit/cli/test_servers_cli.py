@@ -109,7 +109,7 @@ def test_add_with_every_smtp_option(data: Path, memory_keyring: type[MemoryKeyri
         "sent_from_analyst": True,
         "reply_to_forwarding_analyst": True,
         "partition": "Sales",
-        "trusted_cert_sha256": "ab" * 32,
+        "trusted_cert_sha256": ":".join(["AB"] * 32),  # stored in the one canonical form
         "password": None,
     }
     assert json.loads(result.out)["id"] == shown["id"]
@@ -447,3 +447,15 @@ def test_a_server_name_that_looks_the_same_is_refused(data: Path, twin: str) -> 
 @pytest.mark.parametrize(("name", "words"), [("\u200b\u2060", "no visible characters"), ("Main\u202e", "bidi")])
 def test_invisible_and_direction_changing_names_are_refused(data: Path, name: str, words: str) -> None:
     assert_failed(add(data, name), 2, words)
+
+
+@pytest.mark.parametrize("bad", ["zz", "ab" * 32 + "\nx", "a" * 120_000])
+def test_a_pinned_fingerprint_must_be_sha256(data: Path, bad: str) -> None:
+    result = add(data, "Main", "--trusted-cert-sha256", bad)
+    assert_failed(result, 2, "64 hexadecimal digits")
+    assert len(result.err) < 300
+
+
+def test_a_pinned_fingerprint_is_stored_in_one_form(data: Path) -> None:
+    assert add(data, "Main", "--trusted-cert-sha256", "AB" * 32).code == 0
+    assert show(data, "Main")["trusted_cert_sha256"] == ":".join(["AB"] * 32)

@@ -82,7 +82,7 @@ def test_every_field_round_trips(repo: ServerRepository) -> None:
         sent_from_analyst=True,
         reply_to_forwarding_analyst=True,
         partition="Sales",
-        trusted_cert_sha256="ab" * 32,
+        trusted_cert_sha256=":".join(["AB"] * 32),
     )
     assert repo.get(repo.save(record).id) == record.with_changes(revision=1)
     legacy = mapi(use_nt_authentication=True, port=1593)

@@ -269,3 +269,12 @@ def test_too_many_servers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
 def test_unknown_policy(repo: ServerRepository) -> None:
     with pytest.raises(ValueError, match="on_duplicate"):
         apply_import(repo, transfer.ImportPlan(items=()), "merge", None)  # type: ignore[arg-type]
+
+
+def test_import_checks_pinned_fingerprints_and_stores_them_in_one_form(repo: ServerRepository, tmp_path: Path) -> None:
+    bad = write(tmp_path / "bad.json", document(export_entry("A", trusted_cert_sha256="zz")))
+    with pytest.raises(ImportRefused, match="64 hexadecimal digits"):
+        read_import(bad)
+    good = write(tmp_path / "good.json", document(export_entry("A", trusted_cert_sha256="ab" * 32)))
+    apply_import(repo, read_import(good), "skip", None)
+    assert [s.trusted_cert_sha256 for s in repo.list_servers()] == [":".join(["AB"] * 32)]
