@@ -10,7 +10,7 @@ import enum
 from collections.abc import Iterable, Sequence
 
 from outmail_gui.domain.addresses import address_problem, has_control_characters, host_problem, is_exchange_365
-from outmail_gui.domain.encodings import is_known_encoding
+from outmail_gui.domain.encodings import is_known_encoding, unknown_encoding
 from outmail_gui.domain.fingerprints import fingerprint_problem
 from outmail_gui.domain.names import MAX_NAME_LENGTH as MAX_NAME_LENGTH
 from outmail_gui.domain.names import name_problem, normalized_name, same_name
@@ -143,7 +143,7 @@ def _smtp_issues(record: ServerSettings) -> list[Issue]:
     if not record.use_ssl and is_exchange_365(record.server):
         out.append(Issue("use_ssl", Severity.ERROR, exchange_needs_ssl(record.server)))
     if not has_control_characters(record.pager_encoding) and not is_known_encoding(record.pager_encoding):
-        out.append(Issue("pager_encoding", Severity.ERROR, f"Unknown encoding {record.pager_encoding!r}."))
+        out.append(Issue("pager_encoding", Severity.ERROR, unknown_encoding(record.pager_encoding)))
     if record.uses_no_authentication:
         out.append(Issue("auth_methods", Severity.NOTICE, NO_AUTHENTICATION))
     return out

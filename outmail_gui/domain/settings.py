@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from outmail_gui.domain.addresses import clean_host
+from outmail_gui.domain.encodings import pager_encoding
 from outmail_gui.domain.fingerprints import canonical_fingerprint
 
 # Re-exported: the enums live in a light module of their own (see its docstring).
@@ -81,7 +82,8 @@ class ServerSettings(Record, frozen=True):
 
         Name, server, login ID, Outgoing Email ID and partition lose surrounding blanks (an
         empty partition becomes ``None``); names are NFC-normalised (:func:`clean_name`); a
-        pinned fingerprint takes its canonical ``AB:CD:...`` form; an IPv6 literal is stored
+        pinned fingerprint takes its canonical ``AB:CD:...`` form and a Pager Encoding alias its
+        listed spelling (``latin-1``: ``iso-8859-1``); an IPv6 literal is stored
         without brackets, so ``[::1]`` and ``::1`` are the same server. Passwords are not part of the record and
         are never trimmed. Returns ``self`` when nothing changes.
         """
@@ -93,6 +95,7 @@ class ServerSettings(Record, frozen=True):
             "outgoing_email_id": self.outgoing_email_id.strip(),
             "partition": partition or None,
             "trusted_cert_sha256": canonical_fingerprint(self.trusted_cert_sha256),
+            "pager_encoding": pager_encoding(self.pager_encoding) or self.pager_encoding,
         }
         changes = {k: v for k, v in changes.items() if v != getattr(self, k)}
         return replace(self, **changes) if changes else self

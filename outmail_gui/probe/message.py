@@ -9,8 +9,9 @@ import socket
 import time
 from email.utils import formatdate
 
-from outmail_gui.domain.encodings import encode_pager_text
+from outmail_gui.domain.encodings import encode_pager_text, is_known_encoding, unknown_encoding
 from outmail_gui.domain.record import Record
+from outmail_gui.probe.errors import ProbeFailure
 from outmail_gui.probe.report import MessageInfo
 from outmail_gui.probe.request import ProbeRequest
 
@@ -49,6 +50,10 @@ def build_test_message(request: ProbeRequest, now: float | None = None) -> TestM
         kind="message", from_address=from_address, reply_to=reply_to, receipt_requested=request.send_receipt
     )
     if request.pager:
+        if not is_known_encoding(request.pager_encoding):
+            # A record stored by an older version, or edited outside Outmail: say so, no "Unexpected error".
+            hint = "Choose a Pager Encoding from the list and save the server."
+            raise ProbeFailure(unknown_encoding(request.pager_encoding), hint, "pager_encoding")
         preview = encode_pager_text(request.pager_text, request.pager_encoding)
         body = preview.data
         info.encoding = request.pager_encoding

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from outmail_gui.domain.encodings import PAGER_ENCODINGS, encode_pager_text, is_known_encoding
 from outmail_gui.domain.rules import Severity
+from outmail_gui.domain.shown import quoted
 from outmail_gui.ui.form.editors import ChoiceEditor
 from outmail_gui.ui.shared.messages import IssueLabel
 
@@ -32,7 +33,7 @@ def describe_character(ch: str) -> str:
 def pager_preview(encoding: str, sample: str = SAMPLE_PAGER_TEXT) -> tuple[Severity, str]:
     """The preview sentence for ``encoding`` and how worrying it is."""
     if not is_known_encoding(encoding):
-        return Severity.WARNING, f"No preview: {encoding!r} is not a known encoding."
+        return Severity.WARNING, f"No preview: {quoted(encoding)} is not a known encoding."
     preview = encode_pager_text(sample, encoding)
     size = f"{len(preview.data)} byte{'' if len(preview.data) == 1 else 's'}"
     text = f"“{sample}” becomes {size}: {hex_bytes(preview.data)}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
@@ -67,3 +68,16 @@ def test_a_two_byte_charset_preview_is_cut_with_the_total_shown() -> None:
     _severity, text = pager_preview("utf-16")
     assert "becomes 44 bytes: FF FE 43 00" in text  # byte order mark, then "C"
     assert text.endswith("… (+12 more)")
+
+
+@pytest.mark.parametrize("stored", ["rot13", "base64", "idna"])
+def test_a_stored_codec_that_is_not_text_never_raises_and_never_keeps_the_last_preview(
+    form: ServerFormWidget, stored: str
+) -> None:
+    load(form, valid_smtp())  # a good server first: its preview must not stay on screen
+    load(form, valid_smtp(pager_encoding=stored, revision=2))
+    assert child(form, QComboBox, "pager_encoding").currentText() == f"{stored} (not offered)"
+    preview = child(form, IssueLabel, "pager_preview").text()
+    assert preview == f"No preview: {stored!r} is not a known encoding." and "43 61 6C 6C" not in preview
+    assert child(form, IssueLabel, "pager_encoding_message").text().startswith(f"Unknown encoding {stored!r}")
+    assert not form.is_valid()

@@ -459,3 +459,10 @@ def test_a_pinned_fingerprint_must_be_sha256(data: Path, bad: str) -> None:
 def test_a_pinned_fingerprint_is_stored_in_one_form(data: Path) -> None:
     assert add(data, "Main", "--trusted-cert-sha256", "AB" * 32).code == 0
     assert show(data, "Main")["trusted_cert_sha256"] == ":".join(["AB"] * 32)
+
+
+@pytest.mark.parametrize("codec", ["rot13", "base64", "idna"])
+def test_a_pager_encoding_must_be_a_listed_text_encoding(data: Path, codec: str) -> None:
+    assert_failed(add(data, "Main", "--pager-encoding", codec), 2, f"Unknown encoding {codec!r}", "utf-8")
+    assert add(data, "Main", "--pager-encoding", "latin-1").code == 0
+    assert show(data, "Main")["pager_encoding"] == "iso-8859-1"

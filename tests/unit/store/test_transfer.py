@@ -278,3 +278,10 @@ def test_import_checks_pinned_fingerprints_and_stores_them_in_one_form(repo: Ser
     good = write(tmp_path / "good.json", document(export_entry("A", trusted_cert_sha256="ab" * 32)))
     apply_import(repo, read_import(good), "skip", None)
     assert [s.trusted_cert_sha256 for s in repo.list_servers()] == [":".join(["AB"] * 32)]
+
+
+@pytest.mark.parametrize("codec", ["rot13", "base64", "idna"])
+def test_import_refuses_pager_encodings_that_are_not_text(tmp_path: Path, codec: str) -> None:
+    path = write(tmp_path / "in.json", document(export_entry("A", pager_encoding=codec)))
+    with pytest.raises(ImportRefused, match=f"Unknown encoding '{codec}'"):
+        read_import(path)
