@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "partitions": "outmail_gui.cli.partitions:register",
     "analysts": "outmail_gui.cli.analysts:register",
     "settings": "outmail_gui.cli.settings:register",
+    "check": "outmail_gui.cli.check:register",
 }
 OPTIONS_WITH_VALUE = frozenset({"--data-dir", "--analyst"})
 

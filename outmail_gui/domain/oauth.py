@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from outmail_gui.domain.addresses import address_problem, has_control_characters, host_problem
+from outmail_gui.domain.expiry import ExpiryState, expiry_sentence, expiry_state
 from outmail_gui.domain.record import Record, field_names, replace
 from outmail_gui.domain.rules import Issue, Severity
 
@@ -31,7 +32,6 @@ MICROSOFT_AUTHORITY_HOSTS = frozenset(
 )
 APP_ONLY_SCOPES: tuple[str, ...] = ("https://outlook.office365.com/.default",)
 DELEGATED_SCOPES: tuple[str, ...] = ("https://outlook.office.com/SMTP.Send", "offline_access")
-SECRET_WARNING_DAYS = 30
 MULTI_TENANT_ALIASES = frozenset({"common", "organizations", "consumers"})
 # A pattern text, compiled on first use (re's cache): the window's start does not check an ID.
 _GUID = r"(?i)^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
@@ -156,27 +156,25 @@ class SecretExpiry(enum.StrEnum):
 
 
 def secret_expiry(settings: OAuthSettings, today: dt.date | None = None) -> tuple[SecretExpiry, int | None]:
-    """State of the client secret's expiry date and the days left (negative once expired)."""
+    """State of the client secret's expiry date (the rule of :mod:`~outmail_gui.domain.expiry`) and
+    the days left (negative once expired)."""
     if not settings.enabled or not settings.grant_type.needs_client_secret or settings.client_secret_expires is None:
         return SecretExpiry.UNKNOWN, None
-    days = (settings.client_secret_expires - (today or dt.date.today())).days
-    if days < 0:
-        return SecretExpiry.EXPIRED, days
-    if days <= SECRET_WARNING_DAYS:
-        return SecretExpiry.SOON, days
-    return SecretExpiry.OK, days
+    now = dt.datetime.combine(today, dt.time(), dt.UTC) if today is not None else None
+    state, days = expiry_state(settings.client_secret_expires, now)
+    return SecretExpiry(state.value), days
 
 
 def secret_expiry_message(settings: OAuthSettings, today: dt.date | None = None) -> str:
     """One sentence for the list and the form, or "" when nothing needs saying."""
     state, days = secret_expiry(settings, today)
-    when = settings.client_secret_expires.isoformat() if settings.client_secret_expires else ""
+    expires = settings.client_secret_expires
+    if expires is None or state in (SecretExpiry.UNKNOWN, SecretExpiry.OK):
+        return ""
+    text = expiry_sentence("The client secret", expires, ExpiryState(state.value), days)
     if state is SecretExpiry.EXPIRED:
-        return f"The client secret expired on {when}: create a new one in the app registration and enter it."
-    if state is SecretExpiry.SOON:
-        left = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
-        return f"The client secret expires {left} ({when}): create a new one before then."
-    return ""
+        return f"{text}: create a new one in the app registration and enter it."
+    return f"{text}: create a new one before then."
 
 
 def validate_oauth(settings: OAuthSettings, today: dt.date | None = None) -> list[Issue]:

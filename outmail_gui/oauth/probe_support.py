@@ -10,9 +10,9 @@ import re
 from typing import TYPE_CHECKING
 
 from outmail_gui.domain import record
-from outmail_gui.domain.oauth import OAuthSettings
+from outmail_gui.domain.oauth import GrantType, OAuthSettings, validate_oauth
 from outmail_gui.domain.settings import AuthMethod
-from outmail_gui.oauth.errors import explain_smtp_rejection, offers_oauth_switch
+from outmail_gui.oauth.errors import OAuthError, explain_smtp_rejection, offers_oauth_switch
 from outmail_gui.probe.report import ProbeReport
 from outmail_gui.probe.request import ProbeRequest
 
@@ -68,3 +68,20 @@ def oauth_request(request: ProbeRequest, server_id: str, oauth: OAuthSettings, m
     """The request with a valid token (refreshed when needed). Talks to the identity provider,
     so call it where the network is allowed: the test worker's thread, or the CLI."""
     return with_oauth(request, oauth, manager.token_for_test(server_id, oauth).token)
+
+
+def prepared_request(
+    request: ProbeRequest, server_id: str, oauth: OAuthSettings, manager: TokenManager
+) -> tuple[ProbeRequest, str]:
+    """The test's OAuth 2.0 step, for the window and ``check`` alike: the request with a valid token
+    (refreshed when needed) and the step's words. Raises :class:`OAuthError`; ``code`` "not_set_up"
+    when the settings are incomplete. Talks to the identity provider (see :func:`oauth_request`)."""
+    missing = [i.message for i in validate_oauth(oauth) if i.blocks_saving]
+    if missing:
+        raise OAuthError("OAuth 2.0 is not set up: " + " ".join(missing), code="not_set_up", field="oauth")
+    try:
+        prepared = oauth_request(request, server_id, oauth, manager)
+    except ValueError as exc:  # e.g. a server id the token cache cannot use
+        raise OAuthError(f"The OAuth 2.0 token could not be read: {exc}", code="no_token") from None
+    who = "the application" if oauth.grant_type is GrantType.CLIENT_CREDENTIALS else oauth.mailbox.strip()
+    return prepared, f"Token for {who} ready ({oauth.grant_type.label}); XOAUTH2 as {oauth.mailbox.strip()}."

@@ -18,7 +18,7 @@ from outmail_gui.store.extension import RepositoryExtension
 KEEP_PER_SERVER = 200
 MAX_SUMMARY = 500
 
-_COLUMNS = "id, server_id, started_at, outcome, failed_step, summary, duration_ms"
+_COLUMNS = "id, server_id, started_at, outcome, failed_step, summary, duration_ms, certificate_not_after"
 T = TypeVar("T")
 
 
@@ -38,10 +38,15 @@ class HistoryEntry(Record, frozen=True):
     duration_ms: int
     failed_step: str | None = None
     id: int = 0
+    certificate_expires: dt.datetime | None = None  # from the TLS step: when the server's certificate expires
+
+
+def _utc_text(moment: dt.datetime | None) -> str | None:
+    return moment.astimezone(dt.UTC).isoformat(timespec="milliseconds") if moment is not None else None
 
 
 def _to_row(entry: HistoryEntry) -> tuple[Any, ...]:
-    started = entry.started_at.astimezone(dt.UTC).isoformat(timespec="milliseconds")
+    started = _utc_text(entry.started_at)
     summary = entry.summary if len(entry.summary) <= MAX_SUMMARY else entry.summary[: MAX_SUMMARY - 1] + "…"
     return (
         entry.server_id,
@@ -50,11 +55,12 @@ def _to_row(entry: HistoryEntry) -> tuple[Any, ...]:
         entry.failed_step,
         summary,
         max(0, int(entry.duration_ms)),
+        _utc_text(entry.certificate_expires),
     )
 
 
 def _from_row(row: tuple[Any, ...]) -> HistoryEntry:
-    ident, server_id, started, outcome, failed_step, summary, duration = row
+    ident, server_id, started, outcome, failed_step, summary, duration, certificate = row
     return HistoryEntry(
         server_id=server_id,
         started_at=dt.datetime.fromisoformat(started),
@@ -63,6 +69,7 @@ def _from_row(row: tuple[Any, ...]) -> HistoryEntry:
         duration_ms=duration,
         failed_step=failed_step,
         id=ident,
+        certificate_expires=dt.datetime.fromisoformat(certificate) if certificate else None,
     )
 
 
@@ -83,8 +90,9 @@ class HistoryStore(RepositoryExtension):
         with self._tx():
             for entry in batch:
                 cur = self._conn.execute(
-                    "INSERT INTO test_history (server_id, started_at, outcome, failed_step, summary, duration_ms) "
-                    "SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM servers WHERE id = ?)",
+                    "INSERT INTO test_history (server_id, started_at, outcome, failed_step, summary, duration_ms, "
+                    "certificate_not_after) SELECT ?, ?, ?, ?, ?, ?, ? "
+                    "WHERE EXISTS (SELECT 1 FROM servers WHERE id = ?)",
                     (*_to_row(entry), entry.server_id),
                 )
                 stored += cur.rowcount

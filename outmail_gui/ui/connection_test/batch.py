@@ -23,11 +23,13 @@ from typing import Any
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Signal
 
 from outmail_gui.domain import record
+from outmail_gui.probe.batch import MAX_CONCURRENT
 from outmail_gui.probe.render import step_label
 from outmail_gui.probe.request import ProbeRequest
-from outmail_gui.store.history import HistoryEntry, Outcome
+from outmail_gui.store.history import HistoryEntry
+from outmail_gui.store.results import not_started
 from outmail_gui.store.secrets import SecretStoreError
-from outmail_gui.ui.connection_test.batch_worker import MAX_CONCURRENT, entry_from_json, request_to_json
+from outmail_gui.ui.connection_test.batch_worker import entry_from_json, request_to_json
 from outmail_gui.ui.connection_test.worker import Preparation, PreparationFailed
 
 PasswordLookup = Callable[[], str | None]
@@ -200,7 +202,7 @@ class ProbeBatch(QObject):
 
     def _on_feed_failure(self, server_id: str, step: str, summary: str) -> None:
         if not self._end_sent:
-            self._item_done(server_id, _not_started(server_id, step, summary))
+            self._item_done(server_id, not_started(server_id, step, summary))
 
     def _send_end(self) -> None:
         if not self._end_sent:
@@ -266,17 +268,3 @@ class ProbeBatch(QObject):
 
 def _item_line(server_id: str, request: ProbeRequest) -> dict[str, Any]:
     return {"type": "item", "id": server_id, "request": request_to_json(request)}
-
-
-def _not_started(server_id: str, step: str, summary: str) -> HistoryEntry:
-    """The result of a server whose test could not start (keyring, OAuth 2.0 token)."""
-    import datetime as dt
-
-    return HistoryEntry(
-        server_id=server_id,
-        started_at=dt.datetime.now(dt.UTC),
-        outcome=Outcome.FAILED,
-        summary=summary,
-        duration_ms=0,
-        failed_step=step,
-    )

@@ -23,8 +23,6 @@ if TYPE_CHECKING:
     from outmail_gui.ui.connection_test.batch import ProbeBatch
     from outmail_gui.ui.connection_test.context import TestingContext
 
-TEST_ALL_TIMEOUT_CAP_S = 30
-
 
 class TestAllFlow(QObject):
     """The one Test all run at a time: its progress, Cancel all and the Last test column."""
@@ -56,6 +54,7 @@ class TestAllFlow(QObject):
         if not records:
             w.show_status("There is no active server to test.")
             return
+        from outmail_gui.probe.batch import batch_timeout
         from outmail_gui.probe.request import ProbeRequest
         from outmail_gui.ui.connection_test.batch import BatchItem, ProbeBatch
 
@@ -63,8 +62,7 @@ class TestAllFlow(QObject):
         oauth_of = self._oauth_settings_of(records)
         items = []
         for record in records:
-            timeout = min(record.connection_timeout_s, TEST_ALL_TIMEOUT_CAP_S)
-            request = ProbeRequest.from_settings(record, "", timeout_s=timeout)
+            request = ProbeRequest.from_settings(record, "", timeout_s=batch_timeout(record.connection_timeout_s))
             oauth = oauth_of.get(record.id)
             if oauth is not None:
                 from outmail_gui.ui.connection_test.oauth_step import with_oauth_step

@@ -1,4 +1,5 @@
-"""The Test all worker process: many connection tests at once, in a bounded thread pool.
+"""The Test all worker process: many connection tests at once, in the bounded pool of
+:mod:`outmail_gui.probe.batch` (which the ``check`` command runs in its own process too).
 
 Why a process: a connection test is I/O-bound, so the pool must be wide (a silent server
 holds a thread for its whole time-out), but in the GUI's own process a hundred-odd Python
@@ -26,19 +27,15 @@ import json
 import os
 import sys
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TextIO
 
 from outmail_gui.domain import record
 from outmail_gui.domain.settings import AuthMethod, Protocol
-from outmail_gui.probe.report import ProbeReport, Step, StepStatus
+from outmail_gui.probe.batch import MAX_CONCURRENT, ProbePool
+from outmail_gui.probe.report import ProbeReport
 from outmail_gui.probe.request import ProbeRequest, Security
-from outmail_gui.probe.runner import run_probe
 from outmail_gui.store.history import HistoryEntry, Outcome
-from outmail_gui.ui.connection_test.summary import entry_for
-
-MAX_CONCURRENT = 256
-
+from outmail_gui.store.results import entry_for
 
 _REQUEST_FIELDS = record.field_names(ProbeRequest)
 
@@ -66,6 +63,7 @@ def entry_to_json(entry: HistoryEntry) -> dict[str, Any]:
         "summary": entry.summary,
         "duration_ms": entry.duration_ms,
         "failed_step": entry.failed_step,
+        "certificate_expires": entry.certificate_expires.isoformat() if entry.certificate_expires else None,
     }
 
 
@@ -77,6 +75,9 @@ def entry_from_json(server_id: str, data: dict[str, Any]) -> HistoryEntry:
         summary=str(data["summary"]),
         duration_ms=int(data["duration_ms"]),
         failed_step=data["failed_step"],
+        certificate_expires=dt.datetime.fromisoformat(data["certificate_expires"])
+        if data.get("certificate_expires")
+        else None,
     )
 
 
@@ -97,54 +98,47 @@ class _Output:
                 pass  # the window is gone; the cancel that follows ends us
 
 
-def _run_one(out: _Output, server_id: str, request: ProbeRequest, cancel: threading.Event) -> None:
-    if cancel.is_set():
-        out.send({"type": "finished", "id": server_id, "entry": None})
-        return
-    out.send({"type": "started", "id": server_id})
-    started_at = dt.datetime.now(dt.UTC)
-    try:
-        report = run_probe(request, None, cancel)
-    except Exception as exc:  # a bug: report it on this server's row instead of losing it
-        report = ProbeReport(host=request.host, port=request.port, protocol=request.protocol.value)
-        report.steps.append(Step("start", StepStatus.FAILED, f"Unexpected error: {type(exc).__name__}: {exc}"))
-    out.send({"type": "finished", "id": server_id, "entry": entry_to_json(entry_for(server_id, report, started_at))})
-
-
 def serve(stdin: TextIO, stdout: TextIO) -> bool:
     """Run the protocol above; returns True when cancelled."""
     out = _Output(stdout)
-    cancel = threading.Event()
-    futures: list[Future[None]] = []
-    executor: ThreadPoolExecutor | None = None
+
+    def started(server_id: str) -> None:
+        out.send({"type": "started", "id": server_id})
+
+    def finished(server_id: str, report: ProbeReport | None, started_at: dt.datetime) -> None:
+        entry = entry_to_json(entry_for(server_id, report, started_at)) if report is not None else None
+        out.send({"type": "finished", "id": server_id, "entry": entry})
+
+    pool: ProbePool | None = None
     ended = False
     for line in stdin:
         message = json.loads(line)
         kind = message.get("type")
         if kind == "config":
-            workers = max(1, int(message.get("max_concurrent", MAX_CONCURRENT)))
-            executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="outmail-test-all")
-        elif kind == "item" and executor is not None:
-            request = request_from_json(message["request"])
-            futures.append(executor.submit(_run_one, out, str(message["id"]), request, cancel))
+            pool = ProbePool(finished, started, int(message.get("max_concurrent", MAX_CONCURRENT)))
+            continue
+        if pool is None:
+            pool = ProbePool(finished, started)
+        if kind == "item":
+            pool.submit(str(message["id"]), request_from_json(message["request"]))
         elif kind == "end":
             ended = True
-            threading.Thread(target=_announce_done, args=(out, futures, cancel), daemon=True).start()
+            threading.Thread(target=_announce_done, args=(out, pool), daemon=True).start()
         elif kind == "cancel":
-            cancel.set()
+            pool.cancel()
+    if pool is None:
+        pool = ProbePool(finished, started)
     if not ended:  # the window went away without saying "end"
-        cancel.set()
-    if executor is not None:
-        executor.shutdown(wait=True)
+        pool.cancel()
+    pool.shutdown()
     if not ended:
         out.send({"type": "done", "cancelled": True})
-    return cancel.is_set()
+    return pool.cancelled
 
 
-def _announce_done(out: _Output, futures: list[Future[None]], cancel: threading.Event) -> None:
-    for future in futures:
-        future.result()
-    out.send({"type": "done", "cancelled": cancel.is_set()})
+def _announce_done(out: _Output, pool: ProbePool) -> None:
+    pool.wait()
+    out.send({"type": "done", "cancelled": pool.cancelled})
 
 
 def main() -> int:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from outmail_gui.domain.oauth import GrantType, OAuthSettings, validate_oauth
+from outmail_gui.domain.oauth import OAuthSettings
 from outmail_gui.store.secrets import SecretStore
 
 if TYPE_CHECKING:
@@ -65,19 +65,12 @@ def oauth_preparation(server_id: str, oauth: OAuthSettings, managers: Callable[[
 
     def prepare(request: ProbeRequest) -> tuple[ProbeRequest, str]:
         from outmail_gui.oauth.errors import OAuthError
-        from outmail_gui.oauth.probe_support import oauth_request
+        from outmail_gui.oauth.probe_support import prepared_request
 
-        missing = [i.message for i in validate_oauth(oauth) if i.blocks_saving]
-        if missing:
-            raise PreparationFailed("OAuth 2.0 is not set up: " + " ".join(missing), _SET_UP, "oauth")
         try:
-            prepared = oauth_request(request, server_id, oauth, managers())
+            return prepared_request(request, server_id, oauth, managers())
         except OAuthError as exc:
             raise PreparationFailed(exc.message, _token_hint(exc), "oauth") from None
-        except ValueError as exc:  # e.g. a server id the token cache cannot use
-            raise PreparationFailed(f"The OAuth 2.0 token could not be read: {exc}", _AUTHORIZE, "oauth") from None
-        who = "the application" if oauth.grant_type is GrantType.CLIENT_CREDENTIALS else oauth.mailbox.strip()
-        return prepared, f"Token for {who} ready ({oauth.grant_type.label}); XOAUTH2 as {oauth.mailbox.strip()}."
 
     def explain(report: ProbeReport) -> None:
         from outmail_gui.oauth.probe_support import explain_oauth_result
@@ -88,6 +81,8 @@ def oauth_preparation(server_id: str, oauth: OAuthSettings, managers: Callable[[
 
 
 def _token_hint(exc: OAuthError) -> str:
+    if exc.code == "not_set_up":
+        return _SET_UP
     if exc.code in ("no_secret", "invalid_client") or exc.field == "oauth_client_secret":
         return _SECRET
     if exc.code == "keyring":

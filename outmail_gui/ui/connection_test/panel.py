@@ -32,8 +32,9 @@ from outmail_gui.domain.settings import Protocol
 from outmail_gui.probe.render import step_label, text_report
 from outmail_gui.probe.report import ProbeReport, Step, StepStatus
 from outmail_gui.store.history import Outcome
+from outmail_gui.store.results import outcome_of
 from outmail_gui.ui.connection_test.flow_layout import FlowLayout
-from outmail_gui.ui.connection_test.summary import duration_text, outcome_of, result_headline
+from outmail_gui.ui.connection_test.summary import duration_text, result_headline
 
 STATUS_WORDS = {
     StepStatus.RUNNING: "Running…",

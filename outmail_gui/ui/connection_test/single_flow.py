@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QCheckBox, QPushButton
 from outmail_gui.domain.settings import ServerSettings
 from outmail_gui.store.errors import StoreError
 from outmail_gui.store.history import Outcome
+from outmail_gui.store.results import entry_for, outcome_of
 from outmail_gui.store.secrets import SecretStoreError
-from outmail_gui.ui.connection_test.summary import entry_for, outcome_of
 
 if TYPE_CHECKING:
     from outmail_gui.probe.report import ProbeReport

@@ -1,8 +1,8 @@
 """Words for a finished test: outcome, one-line summary, history entry, Last test text.
 
 Plain Python (no Qt) so the panel, the test-all runner and the history view say the same
-thing the same way. The window imports it at start-up for the Last test column: the probe
-engine (``outmail_gui.probe``) is imported on first use only, in :func:`step_label`.
+thing the same way; the history row itself comes from :mod:`outmail_gui.store.results`,
+which the ``check`` command shares.
 """
 
 from __future__ import annotations
@@ -11,60 +11,13 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from outmail_gui.store.history import HistoryEntry, Outcome
+from outmail_gui.store.results import outcome_of, step_label, summary_of
 
 if TYPE_CHECKING:
     from outmail_gui.probe.report import ProbeReport
 
+
 OUTCOME_WORDS = {Outcome.PASSED: "Passed", Outcome.FAILED: "Failed", Outcome.CANCELLED: "Cancelled"}
-
-
-def step_label(name: str) -> str:
-    """A step's name as the report shows it (imports the probe package on first call)."""
-    from outmail_gui.probe.render import step_label as label
-
-    return label(name)
-
-
-def outcome_of(report: ProbeReport) -> Outcome:
-    if report.cancelled:
-        return Outcome.CANCELLED
-    return Outcome.PASSED if report.ok else Outcome.FAILED
-
-
-def summary_of(report: ProbeReport) -> str:
-    """One sentence for the history: what failed, or what a passing test established."""
-    outcome = outcome_of(report)
-    if outcome is Outcome.CANCELLED:
-        return "Cancelled before it finished."
-    failed = report.failed_step
-    if failed is not None:
-        return f"{step_label(failed.name)}: {failed.detail}" if failed.detail else f"{step_label(failed.name)} failed."
-    facts = []
-    if report.tls.version:
-        facts.append(f"{report.tls.version} ({report.tls.mode})")
-    else:
-        facts.append("no encryption")
-    if report.auth.mechanism:
-        facts.append(f"login accepted with {report.auth.mechanism}")
-    if report.message is not None and report.message.kind == "message":
-        facts.append(f"test message accepted ({report.message.transfer})")
-    return "Server reachable: " + ", ".join(facts) + "."
-
-
-def entry_for(server_id: str, report: ProbeReport, started_at: dt.datetime, *, unsaved: bool = False) -> HistoryEntry:
-    """The history row for ``report``; ``unsaved`` notes that the form's unsaved values were tested."""
-    failed = report.failed_step
-    summary = summary_of(report)
-    if unsaved:
-        summary = "(unsaved settings) " + summary
-    return HistoryEntry(
-        server_id=server_id,
-        started_at=started_at,
-        outcome=outcome_of(report),
-        summary=summary,
-        duration_ms=round(report.elapsed_ms),
-        failed_step=failed.name if failed is not None and not report.cancelled else None,
-    )
 
 
 def last_test_text(entry: HistoryEntry, now: dt.datetime | None = None) -> str:

@@ -85,7 +85,8 @@ def test_client_id_and_mailbox_rules() -> None:
     ("expires", "state", "days"),
     [
         (dt.date(2027, 6, 1), SecretExpiry.OK, 185),
-        (dt.date(2026, 12, 28), SecretExpiry.SOON, 30),
+        (dt.date(2026, 12, 20), SecretExpiry.OK, 22),
+        (dt.date(2026, 12, 19), SecretExpiry.SOON, 21),
         (dt.date(2026, 11, 28), SecretExpiry.SOON, 0),
         (dt.date(2026, 11, 27), SecretExpiry.EXPIRED, -1),
         (None, SecretExpiry.UNKNOWN, None),
