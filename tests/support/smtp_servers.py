@@ -51,10 +51,12 @@ def make_tls(
     names: tuple[str, ...] = ("localhost", "127.0.0.1"),
     not_after: dt.datetime | None = None,
     ca: trustme.CA | None = None,
+    not_before: dt.datetime | None = None,
     **subject: str,
 ) -> TlsMaterial:
     """A CA (new unless given) and a server certificate for ``names``, written as PEM files.
 
+    With ``not_after``, the certificate is valid from ``not_before`` (default: 30 days earlier).
     ``subject``: trustme's ``common_name``, ``organization_name``, ``organization_unit_name``.
     """
     directory.mkdir(parents=True, exist_ok=True)
@@ -62,7 +64,7 @@ def make_tls(
     kwargs: dict[str, Any] = dict(subject)
     if not_after is not None:
         kwargs["not_after"] = not_after
-        kwargs["not_before"] = not_after - dt.timedelta(days=30)
+        kwargs["not_before"] = not_before or not_after - dt.timedelta(days=30)
     cert = ca.issue_cert(*names, **kwargs)
     tag = secrets.token_hex(4)
     ca_file = directory / f"ca-{tag}.pem"
