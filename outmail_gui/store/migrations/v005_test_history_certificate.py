@@ -1,4 +1,4 @@
-"""Version 4: each connection test keeps when the server's certificate expires (see store.results),
+"""Version 5: each connection test keeps when the server's certificate expires (see store.results),
 so the window and ``outmail-gui check`` can warn before it does."""
 
 from __future__ import annotations
