@@ -77,10 +77,16 @@ def build_report(
     *,
     partitioning_enabled: bool,
     last_test_failed: Mapping[str, bool] | None = None,
+    expiring: Mapping[str, str] | None = None,
 ) -> RoutingReport:
     analyst = find_analyst(login, analysts) if login else None
     routes = route_table(
-        servers, partitions, analyst, partitioning_enabled=partitioning_enabled, last_test_failed=last_test_failed
+        servers,
+        partitions,
+        analyst,
+        partitioning_enabled=partitioning_enabled,
+        last_test_failed=last_test_failed,
+        expiring=expiring,
     )
     return RoutingReport(login, analyst, partitioning_enabled, routes)
 
@@ -127,6 +133,7 @@ def _load(args: argparse.Namespace) -> RoutingReport:
         inputs.partitions,
         partitioning_enabled=inputs.partitioning_enabled,
         last_test_failed=inputs.last_test_failed,
+        expiring=inputs.expiring,
     )
 
 

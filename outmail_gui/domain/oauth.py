@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from outmail_gui.domain.addresses import address_problem, has_control_characters, host_problem
-from outmail_gui.domain.expiry import ExpiryState, expiry_sentence, expiry_state
+from outmail_gui.domain.expiry import ExpiryState, certificate_expiry_message, expiry_sentence, expiry_state
 from outmail_gui.domain.record import Record, field_names, replace
 from outmail_gui.domain.rules import Issue, Severity
 
@@ -245,7 +245,21 @@ def _tenant_issues(settings: OAuthSettings) -> list[Issue]:
     return []
 
 
-def expiry_flags(settings_by_server: Mapping[str, OAuthSettings], today: dt.date | None = None) -> dict[str, str]:
-    """Server id -> the secret-expiry sentence, for servers whose client secret needs renewing."""
-    flags = {sid: secret_expiry_message(s, today) for sid, s in settings_by_server.items()}
-    return {sid: text for sid, text in flags.items() if text}
+def expiry_flags(
+    settings_by_server: Mapping[str, OAuthSettings],
+    certificates: Mapping[str, dt.datetime | None] | None = None,
+    today: dt.date | None = None,
+) -> dict[str, str]:
+    """Server id -> what needs renewing within the warning days, with its date, for the list and Routing:
+    the certificate the server's last test saw (``certificates``), and the OAuth 2.0 client secret."""
+    now = dt.datetime.combine(today, dt.time(), dt.UTC) if today is not None else None
+    flags: dict[str, list[str]] = {}
+    for sid, expires in (certificates or {}).items():
+        text = certificate_expiry_message(expires, now)
+        if text:
+            flags.setdefault(sid, []).append(text)
+    for sid, settings in settings_by_server.items():
+        text = secret_expiry_message(settings, today)
+        if text:
+            flags.setdefault(sid, []).append(text)
+    return {sid: " ".join(texts) for sid, texts in flags.items()}

@@ -33,6 +33,7 @@ class ProblemKind(enum.StrEnum):
     PARTITION_INACTIVE = "partition_inactive"  # the partition's own servers are all inactive
     SEVERAL_DEFAULTS = "several_defaults"  # damaged data: the store allows only one
     LAST_TEST_FAILED = "last_test_failed"
+    EXPIRING = "expiring"  # the server's certificate or OAuth 2.0 client secret runs out soon
     UNKNOWN_PARTITION = "unknown_partition"  # servers name a partition that does not exist
     ANALYST_WITHOUT_ADDRESS = "analyst_without_address"
     NO_FROM = "no_from"
@@ -238,12 +239,14 @@ def resolve(
     *,
     partitioning_enabled: bool = True,
     last_test_failed: Mapping[str, bool] | None = None,
+    expiring: Mapping[str, str] | None = None,
 ) -> Route:
     """The route of an email from an entity in ``partition`` (``None``: no partition).
 
     ``last_test_failed`` maps server ids to whether their last connection test failed
-    (servers missing from it were never tested). ``analyst`` is who triggers the email;
-    it only changes the headers, never the server.
+    (servers missing from it were never tested); ``expiring`` maps server ids to what of
+    theirs expires soon (:func:`outmail_gui.domain.oauth.expiry_flags`). ``analyst`` is who
+    triggers the email; it only changes the headers, never the server.
     """
     where = _where(partition)
     assigned = _by_name(s for s in servers if _in_partition(s, partition, partitioning_enabled))
@@ -288,6 +291,9 @@ def resolve(
                     f"The last connection test of {tried.name!r} failed.",
                 )
             )
+        note = (expiring or {}).get(tried.id)
+        if note:
+            problems.append(RouteProblem(ProblemKind.EXPIRING, Severity.WARNING, f"{tried.name!r}: {note}"))
     headers = headers_for(server, analyst) if server else None
     return Route(partition, kind, server, reason, tuple(problems), active, headers)
 
@@ -335,6 +341,7 @@ def route_table(
     *,
     partitioning_enabled: bool,
     last_test_failed: Mapping[str, bool] | None = None,
+    expiring: Mapping[str, str] | None = None,
 ) -> list[Route]:
     """One route per partition (by name), then partitions only servers name, then no partition.
 
@@ -355,7 +362,12 @@ def route_table(
     rows: list[Route] = []
     for key in keys:
         route = resolve(
-            key, servers, analyst, partitioning_enabled=partitioning_enabled, last_test_failed=last_test_failed
+            key,
+            servers,
+            analyst,
+            partitioning_enabled=partitioning_enabled,
+            last_test_failed=last_test_failed,
+            expiring=expiring,
         )
         if key in unknown:
             missing = RouteProblem(

@@ -1,5 +1,7 @@
 """Everything the routing table is computed from, read from the store in one place.
 
+Also what expires soon (certificates, client secrets): the server list and Routing mark it.
+
 The ``routing`` command and the window's Routing view both call :func:`read_routing_inputs`,
 so they cannot disagree about which servers, partitions, analysts and test results count.
 """
@@ -11,8 +13,10 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from outmail_gui.domain.analysts import Analyst
+from outmail_gui.domain.oauth import expiry_flags
 from outmail_gui.domain.settings import ServerSettings
-from outmail_gui.store.history import HistoryStore, Outcome
+from outmail_gui.store.history import HistoryEntry, HistoryStore, Outcome
+from outmail_gui.store.oauth_settings import OAuthSettingsStore
 from outmail_gui.store.partitions import PartitionAdmin
 
 if TYPE_CHECKING:
@@ -26,6 +30,7 @@ class RoutingInputs:
     analysts: Sequence[Analyst]
     partitioning_enabled: bool
     last_test_failed: Mapping[str, bool] = dataclasses.field(default_factory=dict)
+    expiring: Mapping[str, str] = dataclasses.field(default_factory=dict)  # server id -> what to renew, when
 
 
 def read_routing_inputs(repo: ServerRepository) -> RoutingInputs:
@@ -45,4 +50,14 @@ def read_routing_inputs(repo: ServerRepository) -> RoutingInputs:
             for server_id, entry in latest.items()
             if entry.outcome is not Outcome.CANCELLED
         },
+        expiring=read_expiry_flags(repo, latest),
     )
+
+
+def read_expiry_flags(repo: ServerRepository, latest: Mapping[str, HistoryEntry] | None = None) -> dict[str, str]:
+    """Server id -> what expires within the warning days: the certificate its last test saw, the
+    OAuth 2.0 client secret (:func:`~outmail_gui.domain.oauth.expiry_flags`). ``latest``: the
+    newest history entries, when already read."""
+    newest = HistoryStore.of(repo).latest() if latest is None else latest
+    certificates = {sid: entry.certificate_expires for sid, entry in newest.items()}
+    return expiry_flags(OAuthSettingsStore.of(repo).all(), certificates)

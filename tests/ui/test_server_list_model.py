@@ -207,7 +207,7 @@ def _painted(source: QAbstractItemModel, row: int, column: int) -> tuple[Any, ..
 def test_cells_paint_as_one_data_call_per_role_would(model: ServerTableModel, proxy: ServerFilterProxy) -> None:
     """``multiData`` answers a painted cell's roles in one Python call; a plain proxy (Qt's own
     multiData, one ``data()`` call per role) must see exactly the same."""
-    model.set_oauth_flags({model.records()[0].id: "The client secret expires in 3 days."})
+    model.set_expiry_flags({model.records()[0].id: "The client secret expires in 3 days."})
     plain = QSortFilterProxyModel()
     plain.setSourceModel(model)
     for row in range(model.rowCount()):

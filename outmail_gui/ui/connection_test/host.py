@@ -37,11 +37,12 @@ class DetailsArea(Protocol):
 
 
 class ServerList(Protocol):
-    """The list's model: the records and their Last test column."""
+    """The list's model: the records, their Last test column and expiry marks."""
 
     def find(self, server_id: str) -> ServerSettings | None: ...
     def records(self) -> list[ServerSettings]: ...
     def set_last_test(self, server_id: str, text: str, status: StatusIcon | None = None) -> None: ...
+    def set_expiry_flags(self, flags: dict[str, str]) -> None: ...
 
 
 class TestingHost(Protocol):

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 
 from outmail_gui.store.errors import StoreError
 from outmail_gui.store.history import HistoryEntry, HistoryStore, Outcome
+from outmail_gui.store.routing_inputs import read_expiry_flags
 from outmail_gui.ui.connection_test.summary import last_test_text
 from outmail_gui.ui.shared.icons import StatusIcon
 
@@ -52,6 +53,7 @@ class ResultHistory:
         if update_model:
             for entry in entries:
                 self.show_last_test(entry)
+        self._show_expiry_flags()
         dialog = self._dialog
         if dialog is not None and dialog.isVisible() and any(e.server_id == dialog.server_id for e in entries):
             self._fill(dialog.server_id)
@@ -64,6 +66,15 @@ class ResultHistory:
             return
         for entry in latest.values():
             self.show_last_test(entry)
+        self._show_expiry_flags(latest)
+
+    def _show_expiry_flags(self, latest: dict[str, HistoryEntry] | None = None) -> None:
+        """Marks the servers whose certificate (as their last test saw it) or client secret expires soon."""
+        try:
+            flags = read_expiry_flags(self._window.repository, latest)
+        except StoreError:
+            return
+        self._window.model.set_expiry_flags(flags)
 
     def show_history(self, server_id: str) -> None:
         """The history view of this saved server, opened or brought forward."""

@@ -277,6 +277,7 @@ class RoutingView(QWidget):
             analyst,
             partitioning_enabled=inputs.partitioning_enabled,
             last_test_failed=inputs.last_test_failed,
+            expiring=inputs.expiring,
         )
         self.model.set_routes(routes)
         self.analyst_note.setText(_analyst_note(self._login, analyst))

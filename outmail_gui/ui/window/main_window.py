@@ -23,10 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from outmail_gui.domain.oauth import expiry_flags as oauth_expiry_flags
 from outmail_gui.domain.rules import MAPI_NEEDS_MAIL_SERVER
 from outmail_gui.domain.settings import Protocol
-from outmail_gui.store.oauth_settings import OAuthSettingsStore
 from outmail_gui.ui.window.actions import build_menus, build_toolbar, create_actions
 from outmail_gui.ui.window.details_panel import DetailsPanel
 from outmail_gui.ui.window.editing import EditSession, close_first_message
@@ -208,8 +206,7 @@ class MainWindow(QMainWindow):
         else:
             self.model.refresh(records)
         self._mapi_mail_server = self.repository.mapi_mail_server()
-        self.model.set_oauth_flags(oauth_expiry_flags(OAuthSettingsStore.of(self.repository).all()))
-        self.testing.refresh_last_tests()
+        self.testing.refresh_last_tests()  # and the expiry marks, from the same history
         self._update_count()
 
     def sync_with_store(self) -> bool:

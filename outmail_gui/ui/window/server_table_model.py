@@ -101,7 +101,7 @@ class ServerTableModel(QAbstractTableModel):
         self._conflicts: dict[str, list[str]] | None = {}  # partition -> names, gathered when first asked
         self._last_test: dict[str, str] = {}
         self._last_test_icon: dict[str, StatusIcon] = {}
-        self._oauth_flags: dict[str, str] = {}  # server id -> "the client secret expires ..."
+        self._expiry_flags: dict[str, str] = {}  # server id -> "The server's certificate expires in 5 days ..."
         self._sort: tuple[int, Qt.SortOrder] = (-1, Qt.SortOrder.AscendingOrder)
 
     # ----- the Qt model interface
@@ -284,10 +284,11 @@ class ServerTableModel(QAbstractTableModel):
             cell = self.index(row, Column.LAST_TEST)
             self.dataChanged.emit(cell, cell)
 
-    def set_oauth_flags(self, flags: dict[str, str]) -> None:
-        """Servers whose OAuth 2.0 client secret expires within 30 days (or has expired)."""
-        if flags != self._oauth_flags:
-            self._oauth_flags = dict(flags)
+    def set_expiry_flags(self, flags: dict[str, str]) -> None:
+        """Servers whose certificate or OAuth 2.0 client secret expires within the warning days (or has
+        expired): a warning beside the name, the dates in its tooltip (``store.routing_inputs.read_expiry_flags``)."""
+        if flags != self._expiry_flags:
+            self._expiry_flags = dict(flags)
             if self._rows:
                 self.dataChanged.emit(self.index(0, Column.NAME), self.index(len(self._rows) - 1, Column.NAME))
 
@@ -396,7 +397,7 @@ class ServerTableModel(QAbstractTableModel):
             return icon(StatusIcon.WARNING)  # legacy MAPI: a warning beside the words
         if column == Column.LAST_TEST and record.id in self._last_test_icon:
             return icon(self._last_test_icon[record.id])
-        if column == Column.NAME and record.id in self._oauth_flags:
+        if column == Column.NAME and record.id in self._expiry_flags:
             return icon(StatusIcon.WARNING)
         return None
 
@@ -412,8 +413,8 @@ class ServerTableModel(QAbstractTableModel):
             return "Active: this server can be used." if record.active else "Not active: this server is not used."
         if column == Column.DEFAULT and record.is_default:
             return "Default Outgoing Email Server: used when no server is defined for a partition."
-        if column == Column.NAME and record.id in self._oauth_flags:
-            return self._oauth_flags[record.id]
+        if column == Column.NAME and record.id in self._expiry_flags:
+            return self._expiry_flags[record.id]
         return None
 
 
