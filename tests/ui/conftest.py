@@ -56,7 +56,7 @@ MODAL_DIALOGS: tuple[type, ...] = (
 )
 
 
-def _live_qt_objects() -> tuple[list[QTimer], list[QThread]]:
+def live_qt_objects() -> tuple[list[QTimer], list[QThread]]:
     timers: list[QTimer] = []
     threads: list[QThread] = []
     for obj in gc.get_objects():
@@ -82,7 +82,7 @@ def no_leftovers(qapp: QApplication) -> Iterator[None]:
     windows = [
         w for w in QApplication.topLevelWidgets() if w.isVisible() and id(w) not in before_widgets and w.isWindow()
     ]
-    timers, threads = _live_qt_objects()
+    timers, threads = live_qt_objects()
     for window in windows:
         window.close()
     problems = []

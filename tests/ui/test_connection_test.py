@@ -19,7 +19,7 @@ from outmail_gui.store.repository import ServerRepository
 from outmail_gui.ui.connection_test.panel import COL_DETAIL, ReportFileDialog
 from outmail_gui.ui.window.server_table_model import Column
 from tests.support.smtp_servers import RecordingHandler, RunningSmtpServer
-from tests.ui.conftest import DialogAnswers, WindowFactory
+from tests.ui.conftest import DialogAnswers, WindowFactory, live_qt_objects
 from tests.ui.connection_helpers import (
     closed_port,
     connect_button,
@@ -171,7 +171,9 @@ def test_quitting_during_a_test_ends_the_thread(
         assert window.close()
         assert time.monotonic() - started < 1.0
         assert not window.testing.is_busy()
-        qtbot.wait(100)
+        _timers, threads = live_qt_objects()
+        assert threads == [], "the test's thread still runs after the window closed"
+    assert HistoryStore.of(repo).latest() == {}  # an abandoned test is not a result
 
 
 def test_the_report_is_copied_and_saved_for_a_ticket(

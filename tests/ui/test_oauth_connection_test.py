@@ -9,6 +9,7 @@ passwords with 5.7.30 or 5.7.139. The window gets its tokens with its own token 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -263,7 +264,16 @@ def test_test_all_gets_each_oauth_token_off_the_gui_thread(
     idp: OAuthTestServer,
     smtp: RunningXOAuth2Server,
     tls: TlsMaterial,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    fetched_on: list[int] = []
+    token_for_test = TokenManager.token_for_test
+
+    def recording(self: TokenManager, *args: Any, **kwargs: Any) -> Any:
+        fetched_on.append(threading.get_ident())
+        return token_for_test(self, *args, **kwargs)
+
+    monkeypatch.setattr(TokenManager, "token_for_test", recording)
     ready = with_oauth(repo, exchange_record("Authorized", smtp.port, tls), app_only(idp, smtp))
     TokenManager.for_data_dir(data_dir, keys).set_client_secret(ready.id, SECRET)
     delegated = idp.add_client()
@@ -286,5 +296,7 @@ def test_test_all_gets_each_oauth_token_off_the_gui_thread(
     assert latest[never.id].outcome is Outcome.FAILED and latest[never.id].failed_step == "oauth"
     assert "There is no token for" in latest[never.id].summary
     assert smtp.handler.accepted == [MAILBOX]
+    # Both tokens were asked for, neither on the GUI thread (the identity provider may be slow).
+    assert len(fetched_on) == 2 and threading.main_thread().ident not in fetched_on
     cell = window.model.index(window.model.row_of(ready.id), Column.LAST_TEST).data()
     assert str(cell).startswith("Passed · ")

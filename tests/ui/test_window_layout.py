@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -143,12 +143,18 @@ def test_clicking_a_header_sorts(qtbot: QtBot, make_window: WindowFactory, repo:
     window = make_window()
     header = window.list_view.horizontalHeader()
     x = header.sectionViewportPosition(Column.PORT) + header.sectionSize(Column.PORT) // 2
-    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=header.rect().center().__class__(x, 5))
-    names = [window.proxy.index(r, 0).data() for r in range(3)]
-    ports = [window.proxy.index(r, Column.PORT).data() for r in range(3)]
-    assert header.sortIndicatorSection() == Column.PORT
-    assert ports in (["25", "587", "2525"], ["2525", "587", "25"])
-    assert names != [] and len(set(names)) == 3
+
+    def click_port_header() -> list[tuple[str, str]]:
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+        assert header.sortIndicatorSection() == Column.PORT
+        return [(window.proxy.index(r, 0).data(), window.proxy.index(r, Column.PORT).data()) for r in range(3)]
+
+    ascending = [("B", "25"), ("C", "587"), ("A", "2525")]  # by number, not as text ("2525" < "587")
+    first = click_port_header()
+    first_order = header.sortIndicatorOrder()
+    assert first == (ascending if first_order == Qt.SortOrder.AscendingOrder else ascending[::-1])
+    second = click_port_header()  # the same header again: the other way round
+    assert header.sortIndicatorOrder() != first_order and second == first[::-1]
 
 
 def test_tab_order_follows_the_visual_order(qtbot: QtBot, make_window: WindowFactory, repo: ServerRepository) -> None:

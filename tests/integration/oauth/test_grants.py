@@ -145,9 +145,12 @@ def test_missing_consent_is_explained(idp: OAuthTestServer, manager: TokenManage
     client = idp.add_client(consented=False)
     settings = settings_for(idp, client.client_id, GrantType.AUTHORIZATION_CODE)
     idp.browser_user = MAILBOX
+    browser = FakeBrowser(tls.ca_file)
     with pytest.raises(OAuthError) as caught:
-        manager.authorize("srv-cs", settings, open_browser=FakeBrowser(tls.ca_file).open, timeout_s=10)
+        manager.authorize("srv-cs", settings, open_browser=browser.open, timeout_s=10)
     assert caught.value.code == "consent_required" and caught.value.message.startswith(CONSENT_MISSING)
+    # The identity provider's error came back the way a browser brings it: posted to the loopback page.
+    assert browser.posted_status == 200 and "response_mode=form_post" in browser.visited[0]
 
 
 def test_sign_in_as_another_user_is_refused(idp: OAuthTestServer, manager: TokenManager) -> None:

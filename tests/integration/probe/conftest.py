@@ -148,6 +148,8 @@ def scripted() -> Iterator[Callable[[Script], ScriptedServer]]:
 @pytest.fixture(scope="session")
 def postfix(tls: TlsMaterial) -> Iterator[mta.Mta]:
     reason = mta.available()
+    if reason and mta.REQUIRED:
+        pytest.fail(f"Postfix/Dovecot test server unavailable under scripts/run-tests.sh: {reason}")
     if reason:
         pytest.skip(f"Postfix/Dovecot test server unavailable: {reason}")
     root = Path(tempfile.mkdtemp(prefix="outmail-mta-"))

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from outmail_gui.domain.settings import AuthMethod
-from outmail_gui.probe import ProbeReport, ProbeRequest, Security, Step, run_probe
+from outmail_gui.probe import ProbeReport, ProbeRequest, Security, run_probe
 from outmail_gui.probe.render import text_report
 from tests.integration.probe.conftest import NTLM_USER, TOKEN, USER, assert_no_secret, request
 from tests.support.smtp_servers import RecordingHandler, TlsMaterial, cert_sha256, make_tls
@@ -279,13 +279,16 @@ def test_wrong_host_certificate(smtp_server: Any, tmp_path: Path, handler: Recor
     assert handler.auth_commands == []
 
 
-def test_on_step_reports_progress_and_cancel_is_fast(smtp_server: Any, tls: TlsMaterial) -> None:
+def test_on_step_reports_each_step_running_then_its_result(smtp_server: Any, tls: TlsMaterial) -> None:
     server = smtp_server()
-    seen: list[Step] = []
-    report = run_probe(request(server.port, tls), on_step=seen.append)
+    seen: list[tuple[str, str]] = []
+    report = run_probe(request(server.port, tls), on_step=lambda step: seen.append((step.name, step.status.value)))
     assert report.ok
-    assert seen[0].name == "resolve" and seen[0].status.value == "running"
-    assert [s.name for s in seen if s.status.value != "running"] == [s.name for s in report.steps]
+    names = [s.name for s in report.steps]
+    assert [name for name, status in seen if status != "running"] == names
+    # Every step that ran was announced as running just before its result.
+    for name, status in (s for s in seen if s[1] not in ("running", "skipped")):
+        assert seen[seen.index((name, status)) - 1] == (name, "running"), seen
 
 
 def test_cancel_is_honoured_within_a_second(scripted: Any) -> None:

@@ -139,7 +139,6 @@ def test_saved_server_test_uses_stored_settings_and_keyring_password(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    pytest.importorskip("keyrings.alt")
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     from outmail_gui.store.repository import ServerRepository

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from outmail_gui.domain.settings import AuthMethod
-from outmail_gui.probe import ProbeReport, ProbeRequest, Security, run_probe
+from outmail_gui.probe import ProbeReport, ProbeRequest, Security, hints, run_probe
 from tests.integration.probe.conftest import PASSWORD, checked_probe, failed_at
 from tests.support.smtp_servers import Peer, TlsMaterial
 
@@ -122,10 +122,17 @@ def test_silent_server_is_bounded_by_the_deadline(scripted: Any) -> None:
     assert "No greeting" in failed_at(report, "greeting")
 
 
-def test_silent_server_on_465_hints_implicit_tls(scripted: Any) -> None:
+def test_silent_server_tested_as_port_465_hints_implicit_tls() -> None:
+    """Port 465 without Use SSL and no greeting: the hint says 465 expects implicit TLS (Use SSL)."""
+    hint = hints.no_greeting(465, Security.STARTTLS)
+    assert "465" in hint.text and "implicit TLS" in hint.text, hint.text
+    assert hint.field == "use_ssl"
+
+
+def test_silent_server_hints_port_or_ssl(scripted: Any) -> None:
     server = scripted(drain)
     report = run_probe(ProbeRequest(host="127.0.0.1", port=server.port, security=Security.STARTTLS, timeout_s=0.5))
-    failed_at(report, "greeting")
+    assert "No greeting" in failed_at(report, "greeting")
     assert report.hint_field in ("port", "use_ssl")
 
 
