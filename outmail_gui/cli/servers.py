@@ -14,7 +14,14 @@ from outmail_gui.cli.common import ArgumentParser, add_json_option
 from outmail_gui.cli.errors import EXIT_FAILED, EXIT_OK, CommandError, UsageError, server_not_found
 from outmail_gui.cli.output import print_json, print_table
 from outmail_gui.cli.server_options import add_field_options, field_changes, issues_message, password_from
-from outmail_gui.cli.store_access import data_dir_of, one_line, open_repository, secret_store, store_errors
+from outmail_gui.cli.store_access import (
+    data_dir_of,
+    one_line,
+    open_repository,
+    report_damaged,
+    secret_store,
+    store_errors,
+)
 from outmail_gui.domain import rules
 from outmail_gui.domain.addresses import host_problem
 from outmail_gui.domain.fields import field_info
@@ -107,11 +114,11 @@ def register(subparsers: Any) -> None:
 
 def cmd_list(args: argparse.Namespace) -> int:
     with open_repository(args) as repo, store_errors():
-        servers = repo.list_servers()
+        servers, damaged = repo.list_servers_checked()
     if args.json:
         print_json([s.to_dict() for s in servers])
-        return EXIT_OK
-    if not servers:
+        return report_damaged(damaged, data_dir_of(args))
+    if not servers and not damaged:
         print("No outgoing email servers.")
         return EXIT_OK
     print_table(
@@ -129,7 +136,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             for s in servers
         ],
     )
-    return EXIT_OK
+    return report_damaged(damaged, data_dir_of(args))
 
 
 def cmd_show(args: argparse.Namespace) -> int:

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-from collections.abc import Iterator
+import sys
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from outmail_gui import paths
-from outmail_gui.cli.errors import EXIT_FAILED, EXIT_USAGE, CommandError
-from outmail_gui.store.errors import DatabaseCorruptError, StoreError, ValidationFailed
+from outmail_gui.cli.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError
+from outmail_gui.store.errors import DamagedRecordError, DatabaseCorruptError, StoreError, ValidationFailed
 from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.secrets import SecretStore, SecretStoreError
 
@@ -40,6 +41,23 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def report_damaged(damaged: Sequence[DamagedRecordError], directory: Path) -> int:
+    """One line on stderr for each server left out as damaged; exit 1 if there was any (the listing is partial)."""
+    for error in damaged:
+        sys.stderr.write(f"outmail-gui: {corrupt_line(error, directory)}\n")
+    return EXIT_FAILED if damaged else EXIT_OK
+
+
+def corrupt_line(exc: DatabaseCorruptError, directory: Path | None) -> str:
+    """The damage, with the command that restores the latest backup."""
+    hint = ""
+    if exc.backups:
+        where = f" --data-dir {directory}" if directory is not None else ""
+        force = " --force" if isinstance(exc, DamagedRecordError) else ""  # the file itself passes the check
+        hint = f" To restore it, run: outmail-gui{where} servers restore-backup{force}"
+    return one_line(exc.message + hint)
+
+
 @contextlib.contextmanager
 def store_errors(directory: Path | None = None) -> Iterator[None]:
     """Translate store and keyring errors: invalid values exit 2, anything else that failed 1."""
@@ -48,11 +66,7 @@ def store_errors(directory: Path | None = None) -> Iterator[None]:
     except ValidationFailed as exc:
         raise CommandError(one_line(exc.message), EXIT_USAGE) from None
     except DatabaseCorruptError as exc:
-        hint = ""
-        if exc.backups:
-            where = f" --data-dir {directory}" if directory is not None else ""
-            hint = f" To restore it, run: outmail-gui{where} servers restore-backup"
-        raise CommandError(one_line(exc.message + hint), EXIT_FAILED) from None
+        raise CommandError(corrupt_line(exc, directory), EXIT_FAILED) from None
     except StoreError as exc:
         raise CommandError(one_line(exc.message), EXIT_FAILED) from None
     except SecretStoreError as exc:

@@ -68,6 +68,12 @@ def translate(exc: sqlite3.Error, path: Path, backups: list[Path] | None = None)
         return StoreBusyError(
             f"{where} is busy: another Outmail window or command is saving. Wait a moment and try again."
         )
+    if "no such column" in text or "no such table" in text:  # the schema itself was damaged
+        detail = f"its schema is damaged: {exc}"
+        return DatabaseCorruptError(corrupt_message(path, detail, backups or []), path, backups or [])
+    if "could not decode" in text:  # text that is not UTF-8 in a table read without a lenient path
+        detail = "a stored text value is not valid UTF-8"
+        return DatabaseCorruptError(corrupt_message(path, detail, backups or []), path, backups or [])
     if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB) or "malformed" in text or "not a database" in text:
         return DatabaseCorruptError(corrupt_message(path, str(exc), backups or []), path, backups or [])
     if code == _SQLITE_FULL or "disk is full" in text:
@@ -98,6 +104,10 @@ def store_errors(data_dir: Path) -> Iterator[None]:
         if error is None:
             raise
         raise error from None
+    except UnicodeDecodeError:  # SQLite's error text quoted bytes of a damaged file
+        path, found = database_path(data_dir), bk.list_backups(data_dir)
+        detail = "SQLite reported damage it could not put into words"
+        raise DatabaseCorruptError(corrupt_message(path, detail, found), path, found) from None
 
 
 def store_error(exc: sqlite3.Error, data_dir: Path) -> StoreError | None:

@@ -41,6 +41,18 @@ class DatabaseCorruptError(StoreError):
         self.backups: list[Path] = list(backups)
 
 
+class DamagedRecordError(DatabaseCorruptError):
+    """One stored record cannot be read (text that is not UTF-8, a value no version writes).
+
+    The file itself passes SQLite's check, so the other records stay usable; ``record`` names
+    the damaged one as well as it can be read.
+    """
+
+    def __init__(self, message: str, path: Path, backups: Sequence[Path], record: str) -> None:
+        super().__init__(message, path, backups)
+        self.record = record
+
+
 class StoreBusyError(StoreError):
     """Another instance holds the database lock longer than the busy time-out."""
 

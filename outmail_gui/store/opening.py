@@ -16,6 +16,7 @@ from outmail_gui.store import backups as bk
 from outmail_gui.store import migrations
 from outmail_gui.store.connection import BUSY_TIMEOUT_MS, configure, connect, corrupt_message, immediate, store_error
 from outmail_gui.store.errors import DatabaseCorruptError, SchemaTooNewError, StoreEnvironmentError, StoreError
+from outmail_gui.store.rows import lenient_text, shown
 
 
 class IntegrityCheck:
@@ -51,7 +52,7 @@ class IntegrityCheck:
         except sqlite3.Error:
             return
         try:
-            self._problems = [str(row[0]) for row in conn.execute("PRAGMA quick_check").fetchall()]
+            self._problems = quick_check(conn)
         except sqlite3.Error:
             self._problems = None
         finally:
@@ -95,6 +96,10 @@ def _prepare(
 ) -> str | None:
     version = user_version(conn)
     supported = migrations.schema_version()
+    if version < 0:
+        found = bk.list_backups(data_dir)
+        detail = f"its schema version {version} is unknown: the file's header is damaged"
+        raise DatabaseCorruptError(corrupt_message(path, detail, found), path, found)
     if version > supported:
         raise SchemaTooNewError(
             f"The settings database {path} was written by a newer version of Outmail "
@@ -105,7 +110,7 @@ def _prepare(
         )
     problems = integrity.problems() if integrity is not None else None
     if problems is None:
-        problems = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+        problems = quick_check(conn)
     if problems != ["ok"]:
         found = bk.list_backups(data_dir)
         raise DatabaseCorruptError(corrupt_message(path, "; ".join(problems[:3]), found), path, found)
@@ -114,6 +119,15 @@ def _prepare(
     if version > 0 and daily_backup:
         notices.append(daily_backup_if_due(conn, data_dir) or "")
     return " ".join(n for n in notices if n) or None
+
+
+def quick_check(conn: sqlite3.Connection) -> list[str]:
+    """SQLite's quick check; its findings may quote damaged text, so they are read leniently."""
+    try:
+        with lenient_text(conn):
+            return [shown(row[0]) for row in conn.execute("PRAGMA quick_check").fetchall()]
+    except UnicodeDecodeError:  # SQLite's own error text quoted bytes that are not UTF-8
+        return ["the file's structure is damaged (SQLite's report of it is not readable text)"]
 
 
 def daily_backup_if_due(conn: sqlite3.Connection, data_dir: Path) -> str | None:
@@ -151,11 +165,19 @@ def migrate(conn: sqlite3.Connection, data_dir: Path, version: int) -> list[str]
             if user_version(conn) > step:  # another instance got here first
                 continue
             migration = migrations.MIGRATIONS[step]
-            if callable(migration):
-                changes += migration(conn)
-            else:
-                for statement in migration:
-                    conn.execute(statement)
+            try:
+                if callable(migration):
+                    changes += migration(conn)
+                else:
+                    for statement in migration:
+                        conn.execute(statement)
+            except sqlite3.OperationalError as exc:
+                if "already exists" not in str(exc):
+                    raise
+                found = bk.list_backups(data_dir)
+                path = database_path(data_dir)
+                detail = f"its schema version {version} does not match its tables ({exc}): the version is damaged"
+                raise DatabaseCorruptError(corrupt_message(path, detail, found), path, found) from None
             conn.execute(f"PRAGMA user_version = {step + 1}")
     if not changes:
         return []

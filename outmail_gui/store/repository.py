@@ -26,6 +26,7 @@ from outmail_gui.store import backups as bk
 from outmail_gui.store import rows
 from outmail_gui.store.connection import immediate, store_errors
 from outmail_gui.store.errors import (
+    DamagedRecordError,
     DuplicateNameError,
     NotFoundError,
     RevisionConflictError,
@@ -67,6 +68,8 @@ class ServerRepository:
     ) -> None:
         self._conn = conn
         self._lock = lock
+        self.damaged_in_list: list[DamagedRecordError] = []
+        """Servers :meth:`list_server_rows` left out because their text is not UTF-8 (for the window to name)."""
         self.data_dir = data_dir
         self.path = database_path(data_dir)
         self.backup_warning = backup_warning
@@ -152,7 +155,20 @@ class ServerRepository:
 
     @_translated
     def list_servers(self) -> list[ServerSettings]:
-        return [rows.from_row(r) for r in self._conn.execute(rows.SELECT + " ORDER BY name_key, id")]
+        """Every readable server; a damaged one is left out (see :meth:`list_servers_checked`)."""
+        return self.list_servers_checked()[0]
+
+    @_translated
+    def list_servers_checked(self) -> tuple[list[ServerSettings], list[DamagedRecordError]]:
+        """The readable servers, and an error naming each one that is damaged (so the rest stay usable)."""
+        good: list[ServerSettings] = []
+        damaged: list[DamagedRecordError] = []
+        for row in self._fetch(rows.SELECT + " ORDER BY name_key, id"):
+            try:
+                good.append(rows.checked_record(row))
+            except rows.DamagedRow as exc:
+                damaged.append(self._damaged(exc))
+        return good, damaged
 
     @_translated
     def list_server_rows(self) -> list[rows.ServerListRow]:
@@ -162,7 +178,22 @@ class ServerRepository:
         :func:`~outmail_gui.domain.names.normalized_name` of the stored name; SQLite orders
         text as Python orders str).
         """
-        return rows.list_rows(self._conn)
+        self.damaged_in_list = []
+        try:
+            return rows.list_rows(self._conn)
+        except sqlite3.OperationalError as exc:
+            if not rows.undecodable(exc):
+                raise
+        found: list[rows.ServerListRow] = []
+        with rows.lenient_text(self._conn):
+            for row in rows.list_rows(self._conn):
+                try:
+                    rows.check_text(row, rows.LIST_FIELDS, index_of_id=0, index_of_name=3)
+                except rows.DamagedRow as exc:
+                    self.damaged_in_list.append(self._damaged(exc))
+                    continue
+                found.append(row)
+        return found
 
     @_translated
     def find(self, server_id: str) -> ServerSettings | None:
@@ -178,8 +209,14 @@ class ServerRepository:
 
     @_translated
     def find_by_name(self, name: str) -> ServerSettings | None:
-        row = self._conn.execute(rows.SELECT + " WHERE name_key = ?", (normalized_name(name),)).fetchone()
-        return rows.from_row(row) if row else None
+        key = normalized_name(name)
+        found = self._one(rows.SELECT + " WHERE name_key = ?", key)
+        if found is None:  # a miss: make sure no server has this name under a damaged lookup key
+            with rows.lenient_text(self._conn):
+                for ident, stored in self._conn.execute("SELECT id, name FROM servers"):
+                    if normalized_name(rows.shown(stored)) == key:  # its key, or the index over it, is damaged
+                        raise self._damaged(rows.DamagedRow((ident, stored), "its name's lookup key is damaged", 0, 1))
+        return found
 
     @_translated
     def save(self, record: ServerSettings) -> ServerSettings:
@@ -325,8 +362,41 @@ class ServerRepository:
     # --- internals ------------------------------------------------------------------------
 
     def _find(self, server_id: str) -> ServerSettings | None:
-        row = self._conn.execute(rows.SELECT + " WHERE id = ?", (server_id,)).fetchone()
-        return rows.from_row(row) if row else None
+        return self._one(rows.SELECT + " WHERE id = ?", server_id)
+
+    def _one(self, sql: str, key: str) -> ServerSettings | None:
+        found = self._fetch(sql, (key,))
+        if not found:
+            return None
+        try:
+            return rows.checked_record(found[0])
+        except rows.DamagedRow as exc:
+            raise self._damaged(exc) from None
+
+    def _fetch(self, sql: str, params: tuple[str, ...] = ()) -> list[tuple[object, ...]]:
+        """All rows; when one holds text that is not UTF-8, read again leniently so the others survive."""
+        try:
+            return self._conn.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if not rows.undecodable(exc):
+                raise
+        with rows.lenient_text(self._conn):
+            return self._conn.execute(sql, params).fetchall()
+
+    def _damaged(self, exc: rows.DamagedRow) -> DamagedRecordError:
+        found = bk.list_backups(self.data_dir)
+        offer = (
+            f" Restore a backup to get it back (the latest is {found[0].name})."
+            if found
+            else " No backup is available."
+        )
+        return DamagedRecordError(
+            f"The settings database {self.path} is damaged: {exc.label} cannot be read ({exc.what}). "
+            f"The other servers are not affected.{offer}",
+            self.path,
+            found,
+            exc.label,
+        )
 
     def _stored_partition_spelling(self, record: ServerSettings) -> ServerSettings:
         """``record`` with its partition spelled as stored (``hr`` names partition ``HR``), if it exists."""

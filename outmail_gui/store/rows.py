@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
+import re
 import sqlite3
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from outmail_gui.domain.names import normalized_name
@@ -56,6 +59,71 @@ def from_row(row: sqlite3.Row | tuple[Any, ...]) -> ServerSettings:
     for index in _BOOL_INDEXES:
         values[index] = bool(values[index])
     return ServerSettings(*values)
+
+
+# ----- damaged rows: text that is not UTF-8, values no version of Outmail writes
+
+_ESCAPED = re.compile("[\ud800-\udfff]")  # what surrogateescape makes of bytes that are not UTF-8
+_TYPES: dict[str, type] = {"int": int, "bool": int, "str": str}
+_CHECKED_TYPES = tuple(
+    (FIELDS.index(name), _TYPES[kind]) for name, kind in field_types(ServerSettings).items() if kind in _TYPES
+)
+_ID_INDEX = FIELDS.index("id")
+_NAME_INDEX = FIELDS.index("name")
+
+
+class DamagedRow(Exception):
+    """A ``servers`` row that cannot be a record; ``what`` says why, ``label`` names it."""
+
+    def __init__(self, row: tuple[Any, ...], what: str, index_of_id: int = _ID_INDEX, index_of_name: int = _NAME_INDEX):
+        super().__init__(what)
+        self.what = what
+        self.label = f"server {shown(row[index_of_name])!r} (id {shown(row[index_of_id])})"
+
+
+def undecodable(exc: sqlite3.Error) -> bool:
+    """SQLite could not give a text value as UTF-8: the fast path's sign that a row needs :func:`lenient_text`."""
+    return "could not decode" in str(exc).lower()
+
+
+@contextlib.contextmanager
+def lenient_text(conn: sqlite3.Connection) -> Iterator[None]:
+    """Text read without failing: bytes that are not UTF-8 become lone surrogates, found by :func:`check_text`."""
+    conn.text_factory = _lenient
+    try:
+        yield
+    finally:
+        conn.text_factory = str
+
+
+def _lenient(raw: bytes) -> str:
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def shown(value: object) -> str:
+    """A stored value for a message: undecodable bytes as U+FFFD, never an exception."""
+    if isinstance(value, str) and not value.isascii():
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return str(value)
+
+
+def check_text(row: tuple[Any, ...], names: tuple[str, ...], **label: int) -> None:
+    """Raise :class:`DamagedRow` when a text value of ``row`` was not UTF-8 in the file."""
+    for index, value in enumerate(row):
+        if isinstance(value, str) and not value.isascii() and _ESCAPED.search(value):
+            raise DamagedRow(row, f"its {names[index]} is not valid text", **label)
+
+
+def checked_record(row: tuple[Any, ...]) -> ServerSettings:
+    """:func:`from_row`, or :class:`DamagedRow` for a row no version of Outmail would have written."""
+    check_text(row, FIELDS)
+    for index, kind in _CHECKED_TYPES:
+        if type(row[index]) is not kind:
+            raise DamagedRow(row, f"its {FIELDS[index]} has a value of the wrong kind")
+    try:
+        return from_row(row)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise DamagedRow(row, f"its stored values are invalid ({shown(exc)[:80]})") from None
 
 
 # ----- the server list's projection: only what the window's list shows, sorts and filters

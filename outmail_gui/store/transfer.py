@@ -79,9 +79,13 @@ class ImportResult:
 
 
 def export_servers(repo: ServerRepository) -> dict[str, Any]:
+    """The export document; a damaged server stops it (an export that silently lacks one is a loss)."""
+    records, damaged = repo.list_servers_checked()
+    if damaged:
+        raise damaged[0]
     servers = []
     oauth = transfer_oauth.all_settings(repo)
-    for record in repo.list_servers():
+    for record in records:
         data = record.to_dict()
         data.pop("revision", None)
         entry = transfer_oauth.export_entry(oauth.get(record.id, OAuthSettings()))

@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from outmail_gui.domain.rules import MAPI_NEEDS_MAIL_SERVER
-from outmail_gui.domain.settings import Protocol
+from outmail_gui.domain.settings import Protocol, ServerSettings
+from outmail_gui.store.errors import DamagedRecordError
 from outmail_gui.ui.window.actions import build_menus, build_toolbar, create_actions
 from outmail_gui.ui.window.details_panel import DetailsPanel
 from outmail_gui.ui.window.editing import EditSession, close_first_message
@@ -74,7 +75,7 @@ class MainWindow(QMainWindow):
 
         self.model = ServerTableModel(self)
         # The list reads only its columns; a row's full record is read when it is first needed.
-        self.model.set_loader(repository.find, repository.list_servers)
+        self.model.set_loader(self._readable, repository.list_servers)
         self.proxy = ServerFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self.filter_edit = QLineEdit()
@@ -201,6 +202,10 @@ class MainWindow(QMainWindow):
         """Read everything again (start-up, after import, after another instance wrote)."""
         self._data_version = self.repository.data_version()
         records = self.repository.list_server_rows()
+        if self.repository.damaged_in_list:
+            damaged = self.repository.damaged_in_list
+            more = f" ({len(damaged) - 1} more server(s) are damaged too.)" if len(damaged) > 1 else ""
+            self.show_status(damaged[0].message + more)
         if self.model.rowCount() == 0:
             self.model.set_servers(records, in_name_order=True)
         else:
@@ -208,6 +213,14 @@ class MainWindow(QMainWindow):
         self._mapi_mail_server = self.repository.mapi_mail_server()
         self.testing.refresh_last_tests()  # and the expiry marks, from the same history
         self._update_count()
+
+    def _readable(self, server_id: str) -> ServerSettings | None:
+        """The full record of ``server_id``; a damaged one is named in the status bar, the rest stay usable."""
+        try:
+            return self.repository.find(server_id)
+        except DamagedRecordError as exc:
+            self.show_status(exc.message)
+            return None
 
     def sync_with_store(self) -> bool:
         """Pick up other instances' writes; True when something had changed."""
