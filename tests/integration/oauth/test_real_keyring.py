@@ -15,8 +15,8 @@ from outmail_gui.oauth import TokenManager
 from outmail_gui.store.secrets import SecretStore
 from tests.integration.oauth.conftest import settings_for
 from tests.support.oauth_server import OAuthTestServer
+from tests.support.secret_service import needs_session
 from tests.support.smtp_servers import TlsMaterial
-from tests.unit.store.test_secrets_real import needs_session
 
 pytestmark = [pytest.mark.integration, pytest.mark.keyring]
 

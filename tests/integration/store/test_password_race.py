@@ -16,8 +16,8 @@ import pytest
 from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.secrets import SecretStore
 from tests.integration.store.race_worker import edit_rounds
+from tests.support.secret_service import needs_session
 from tests.unit.store.records import smtp
-from tests.unit.store.test_secrets_real import needs_session
 
 pytestmark = [pytest.mark.integration, pytest.mark.keyring]
 

@@ -1,4 +1,4 @@
-"""Run ``servers`` commands in-process, as cli.main.run would, capturing exit code and output."""
+"""Run ``servers`` commands in-process through ``cli.main.run``, capturing exit code and output."""
 
 from __future__ import annotations
 
@@ -8,10 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from outmail_gui.cli import servers
-from outmail_gui.cli.common import ArgumentParser
-from outmail_gui.cli.errors import CommandError
-from outmail_gui.cli.main import add_global_options
+from outmail_gui.cli.main import run
 
 
 @dataclasses.dataclass
@@ -21,15 +18,9 @@ class Outcome:
     err: str
 
 
-def build_parser() -> ArgumentParser:
-    parser = ArgumentParser(prog="outmail-gui")
-    add_global_options(parser)
-    servers.register(parser.add_subparsers(dest="command", parser_class=ArgumentParser))
-    return parser
-
-
 def run_servers(data_dir: Path | None, *argv: str, stdin: str | bytes = "", global_args: Sequence[str] = ()) -> Outcome:
-    """Exit code, stdout and stderr of ``outmail-gui [--data-dir D] [GLOBAL_ARGS] servers ARGV``."""
+    """Exit code, stdout and stderr of ``outmail-gui [--data-dir D] [GLOBAL_ARGS] servers ARGV``, run by
+    the CLI's own entry (``cli.main.run``) with stdin, stdout and stderr replaced."""
     args: Sequence[str] = [*(["--data-dir", str(data_dir)] if data_dir else []), *global_args, "servers", *argv]
     out, err = io.StringIO(), io.StringIO()
     raw = stdin if isinstance(stdin, bytes) else stdin.encode()
@@ -38,13 +29,9 @@ def run_servers(data_dir: Path | None, *argv: str, stdin: str | bytes = "", glob
     sys.stdout, sys.stderr, sys.stdin = out, err, fake_in
     try:
         try:
-            namespace = build_parser().parse_args(list(args))
-            code = namespace.func(namespace)
-        except CommandError as exc:
-            sys.stderr.write(f"outmail-gui: {exc.message}\n")
-            code = exc.exit_code
-        except SystemExit as exc:
-            code = int(exc.code or 0)
+            code = run(list(args))
+        except SystemExit as exc:  # argparse: --help (0) and usage errors (2)
+            code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
     finally:
         sys.stdout, sys.stderr, sys.stdin = saved
         fake_in.close()
