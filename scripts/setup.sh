@@ -4,7 +4,8 @@
 # only what is missing and reinstalls Python packages only when pyproject.toml changed.
 #
 #   scripts/setup.sh app    # what the window needs
-#   scripts/setup.sh test   # plus what the test suite needs (keyring, Postfix, Dovecot, swaks)
+#   scripts/setup.sh test   # plus what the test suite needs (keyring, Postfix, Dovecot, swaks,
+#                           # an MIT Kerberos KDC unpacked under .cache/mit-kdc)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 purpose=${1:-app}
@@ -14,13 +15,20 @@ app_packages=(
   # Qt runtime (offscreen and real windows)
   libgl1 libegl1 libxkbcommon0 libglib2.0-0 libfontconfig1 libdbus-1-3
   libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 xvfb xauth
+  # Kerberos (GSSAPI sign-in): pyspnego's gssapi and krb5 modules have no Linux wheels and build here
+  libkrb5-dev gcc python3-dev
 )
 test_packages=(
   # a real Secret Service for the keyring tests
   dbus gnome-keyring libsecret-tools
   # real mail servers for integration tests, and swaks for the benchmark
   postfix dovecot-core swaks libnet-ssleay-perl
+  # a real Kerberos realm: Dovecot's GSSAPI, kinit/kdestroy, and what the unpacked KDC links to
+  dovecot-gssapi krb5-user libverto-libev1 libgssrpc4 libkadm5srv-mit12 libkdb5-10
 )
+# Unpacked, never installed: their dependency krb5-config writes /etc/krb5.conf on install.
+kdc_packages=(krb5-kdc krb5-admin-server)
+kdc_dir=.cache/mit-kdc
 packages=("${app_packages[@]}")
 [ "$purpose" = test ] && packages+=("${test_packages[@]}")
 
@@ -40,6 +48,22 @@ if [ "${#missing[@]}" -gt 0 ]; then
   $sudo flock /tmp/outmail-setup-apt.lock sh -c 'apt-get update -qq &&
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 "$@" >/dev/null' \
     apt-install "${missing[@]}"
+fi
+
+# The test realm's KDC (tests/support/kdc.py): the Debian packages' files under $kdc_dir, with
+# the version of the installed Kerberos libraries, fetched again when those are upgraded.
+if [ "$purpose" = test ]; then
+  krb5_version=$(dpkg-query -W -f='${Version}' libkrb5-3)
+  if [ "$(cat "$kdc_dir/version" 2>/dev/null)" != "$krb5_version" ]; then
+    echo "setup: unpacking the MIT Kerberos KDC into $kdc_dir"
+    rm -rf "$kdc_dir" && mkdir -p "$kdc_dir/debs"
+    versions=()
+    for pkg in "${kdc_packages[@]}"; do versions+=("$pkg=$krb5_version"); done
+    (cd "$kdc_dir/debs" && apt-get download -q=2 -o APT::Sandbox::User=root "${versions[@]}")
+    for deb in "$kdc_dir"/debs/*.deb; do dpkg -x "$deb" "$kdc_dir/root"; done
+    rm -rf "$kdc_dir/debs"
+    echo "$krb5_version" >"$kdc_dir/version"
+  fi
 fi
 
 python=${OUTMAIL_PYTHON:-python3}

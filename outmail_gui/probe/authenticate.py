@@ -10,6 +10,7 @@ import base64
 import binascii
 import contextlib
 
+from outmail_gui.domain.methods import AuthMethod
 from outmail_gui.probe import hints
 from outmail_gui.probe.auth import Credentials, Mechanism, MechanismError, create_mechanism, plan_auth
 from outmail_gui.probe.auth.select import offered_mechanisms
@@ -33,7 +34,7 @@ def authenticate(
         step.status = StepStatus.SKIPPED
         step.detail = "No authentication: automatic selection is off and no method is ticked."
         return
-    if not request.login_id and not request.oauth_token:
+    if not request.login_id and not request.oauth_token and not _ticket_is_identity(request, offered):
         step.status = StepStatus.SKIPPED
         step.detail = "No Login ID given: the test does not authenticate."
         return
@@ -76,16 +77,25 @@ def authenticate(
         )
     credentials = Credentials(request.login_id, request.password, request.oauth_token, host)
     notes: list[str] = []
+    skipped: list[str] = []  # mechanisms that failed here before anything was sent, and why
     for index, method in enumerate(plan.candidates):
         mechanism = create_mechanism(method, credentials)
         report.auth.mechanism = method.value
-        report.auth.reason = plan.reason if index == 0 else f"{method.value}: the next ticked/offered mechanism"
-        reply, last_challenge = _exchange(conn, mechanism, report)
+        report.auth.reason = plan.reason if index == 0 else _next_reason(method, request.auth_auto, skipped)
+        more = index + 1 < len(plan.candidates)
+        try:
+            reply, last_challenge = _exchange(conn, mechanism, report)
+        except MechanismError as exc:  # raised only before the AUTH command: nothing reached the server
+            if exc.nothing_sent and more:
+                report.auth.unavailable[method.value] = f"skipped: {exc}" + (f" ({exc.hint})" if exc.hint else "")
+                skipped.append(f"{method.value} skipped: {exc.hint or exc}")
+                continue
+            field = exc.field or "auth_methods"
+            raise ProbeFailure(f"{method.value} could not start: {exc}.", exc.hint, field) from None
         if reply.code == 235:
             insecure = "" if conn.encrypted else " WITHOUT encryption (explicitly allowed)"
             step.detail = f"{method.value} accepted{insecure}; {report.auth.reason}" + "".join(notes)
             return
-        more = index + 1 < len(plan.candidates)
         if reply.code == _NOT_ACCEPTED and more:
             notes.append(f"; {method.value} not accepted ({reply.first_line})")
             continue
@@ -98,16 +108,34 @@ def authenticate(
         )
 
 
+def _ticket_is_identity(request: ProbeRequest, offered: list[str]) -> bool:
+    """Without a Login ID, GSSAPI can still sign in with this workstation's Kerberos ticket: when
+    GSSAPI is ticked (a missing ticket is then reported), or when automatic selection finds it
+    offered and a ticket present."""
+    if AuthMethod.GSSAPI in request.auth_methods and not request.auth_auto:
+        return True
+    if not request.auth_auto or AuthMethod.GSSAPI.value not in offered:
+        return False
+    from outmail_gui.probe.auth.gssapi import has_ticket
+
+    return has_ticket()
+
+
+def _next_reason(method: AuthMethod, auto: bool, skipped: list[str]) -> str:
+    """Why ``method``, tried after the first candidate, was chosen."""
+    if not skipped:
+        return f"{method.value}: the next ticked/offered mechanism"
+    which = "automatic selection" if auto else "the ticked methods"
+    return f"{which}: {method.value} is the next mechanism the server offers ({'; '.join(skipped)})"
+
+
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii") if data else "="
 
 
 def _exchange(conn: SmtpConnection, mechanism: Mechanism, report: ProbeReport) -> tuple[Reply, str]:
     name = mechanism.name
-    try:
-        initial = mechanism.initial_response() if mechanism.uses_initial_response else None
-    except MechanismError as exc:
-        raise ProbeFailure(f"{name} cannot be used: {exc}.", "", "auth_methods") from None
+    initial = mechanism.initial_response() if mechanism.uses_initial_response else None  # MechanismError: not sent
     if initial is None:
         conn.send_line(f"AUTH {name}")
     else:
@@ -133,7 +161,7 @@ def _exchange(conn: SmtpConnection, mechanism: Mechanism, report: ProbeReport) -
             answer = mechanism.respond(challenge)
         except MechanismError as exc:
             _abort(conn)
-            raise ProbeFailure(f"{name} failed: {exc}.", "", "auth_methods") from None
+            raise ProbeFailure(f"{name} failed: {exc}.", exc.hint, exc.field or "auth_methods") from None
         conn.send_line(_b64(answer) if answer else "", shown=REDACTED)
     raise AssertionError("unreachable")  # pragma: no cover
 

@@ -1,5 +1,6 @@
-"""Postfix (CHUNKING/BDAT, STARTTLS) with Dovecot SASL (PLAIN, LOGIN, CRAM-MD5, DIGEST-MD5),
-each with a private configuration under one directory, on a loopback port.
+"""Postfix (CHUNKING/BDAT, STARTTLS) with Dovecot SASL (PLAIN, LOGIN, CRAM-MD5, DIGEST-MD5, or
+GSSAPI and PLAIN for a Kerberos realm), each with a private configuration under one directory,
+on a loopback port.
 
 Debian builds Dovecot without NTLM, so NTLM/MSN are tested against aiosmtpd + pyspnego instead.
 
@@ -64,6 +65,16 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@dataclasses.dataclass(frozen=True)
+class Gssapi:
+    """Dovecot's GSSAPI set-up: the realm's client configuration, the service keytab, and which
+    Kerberos principal may log in as which user (Dovecot's ``k5principals``: no system users)."""
+
+    krb5_conf: Path
+    keytab: Path
+    principals: dict[str, str]
+
+
 @dataclasses.dataclass
 class Mta:
     root: Path
@@ -91,7 +102,19 @@ def _run(*cmd: str, log: Path) -> None:
         raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}): {log.read_text(errors='replace')[-2000:]}")
 
 
-def start(root: Path, cert_file: Path, key_file: Path, users: dict[str, str]) -> Mta:
+def _gssapi_settings(gssapi: Gssapi | None) -> tuple[str, str]:
+    """Dovecot's mechanisms and extra settings. Dovecot clears its children's environment, so
+    ``KRB5_CONFIG`` reaches the auth process only through ``import_environment``."""
+    if gssapi is None:
+        return "plain login cram-md5 digest-md5", ""
+    return "gssapi plain", (
+        f"auth_krb5_keytab = {gssapi.keytab}\n"
+        'auth_gssapi_hostname = "$ALL"\n'  # any service key in the keytab
+        f"import_environment = TZ KRB5_CONFIG={gssapi.krb5_conf}\n"
+    )
+
+
+def start(root: Path, cert_file: Path, key_file: Path, users: dict[str, str], gssapi: Gssapi | None = None) -> Mta:
     """Start Dovecot (auth only) and Postfix under ``root``; call :func:`stop` afterwards."""
     root.mkdir(parents=True, exist_ok=True)
     for parent in (root, *root.parents):  # the postfix and dovecot users must reach their directories
@@ -102,7 +125,15 @@ def start(root: Path, cert_file: Path, key_file: Path, users: dict[str, str]) ->
     (dove / "run").mkdir(parents=True)
     (dove / "state").mkdir()
     passwd = dove / "passwd"
-    passwd.write_text("".join(f"{u}:{{PLAIN}}{p}::::::\n" for u, p in users.items()), encoding="utf-8")
+    principals = gssapi.principals if gssapi else {}
+    passwd.write_text(
+        "".join(
+            f"{u}:{{PLAIN}}{p}::::::" + (f"k5principals={principals[u]}" if u in principals else "") + "\n"
+            for u, p in users.items()
+        ),
+        encoding="utf-8",
+    )
+    mechanisms, gssapi_settings = _gssapi_settings(gssapi)
     auth_socket = dove / "auth-client"
     (dove / "dovecot.conf").write_text(
         f"""\
@@ -113,10 +144,10 @@ protocols =
 listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login cram-md5 digest-md5
+auth_mechanisms = {mechanisms}
 auth_failure_delay = 0
 auth_verbose = yes
-default_internal_user = dovecot
+{gssapi_settings}default_internal_user = dovecot
 default_login_user = dovenull
 passdb {{
   driver = passwd-file

@@ -19,7 +19,18 @@ class Credentials(Record, frozen=True):
 
 
 class MechanismError(Exception):
-    """The mechanism cannot go on (malformed challenge, failed mutual authentication, missing library)."""
+    """The mechanism cannot go on (malformed challenge, failed mutual authentication, missing library).
+
+    ``nothing_sent``: it failed on this workstation before any credential was tried anywhere (no
+    library, no realm, no ticket), so automatic selection may go on with the next mechanism.
+    ``hint`` and ``field``: what the user should change, and the settings field concerned.
+    """
+
+    def __init__(self, message: str, *, nothing_sent: bool = False, hint: str = "", field: str | None = None) -> None:
+        super().__init__(message)
+        self.nothing_sent = nothing_sent
+        self.hint = hint
+        self.field = field
 
 
 class Mechanism(abc.ABC):

@@ -1,32 +1,61 @@
-"""GSSAPI (Kerberos, RFC 4752), available only where python-gssapi and a Kerberos library exist.
+"""GSSAPI (Kerberos, RFC 4752) through pyspnego: MIT Kerberos (the ``gssapi`` and ``krb5``
+modules of ``pyspnego[kerberos]``) on Linux and macOS, SSPI on Windows (nothing to install).
 
-When they do not, the mechanism is reported as unavailable on this workstation (never hidden).
+Where the modules are missing, the mechanism is reported as unavailable on this workstation,
+naming what is missing (never hidden). Kerberos errors become :class:`MechanismError` with a
+hint (:mod:`~outmail_gui.probe.auth.kerberos_errors`).
 """
 
 from __future__ import annotations
 
 import importlib.util
 import struct
+import sys
 
 from outmail_gui.probe.auth.base import Credentials, Mechanism, MechanismError
+from outmail_gui.probe.auth.kerberos_errors import kerberos_error, not_installed
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: CLI start-up time
 if TYPE_CHECKING:
     from typing import Any
 
-UNAVAILABLE = "unavailable on this workstation: no Kerberos library (python-gssapi is not installed)"
+MODULES = ("gssapi", "krb5")  # what pyspnego's Kerberos path imports besides itself
 _NO_SECURITY_LAYER = 1
 
 
+def missing_modules() -> list[str]:
+    """The Kerberos modules this workstation lacks (none on Windows, where pyspnego uses SSPI)."""
+    if sys.platform == "win32":
+        return []
+    return [name for name in MODULES if importlib.util.find_spec(name) is None]
+
+
 def kerberos_problem() -> str | None:
-    """Why GSSAPI cannot be used here, or ``None``."""
-    if importlib.util.find_spec("gssapi") is None:
-        return UNAVAILABLE
-    return None
+    """Why GSSAPI cannot be used on this workstation, or ``None`` (cheap: nothing is imported)."""
+    missing = missing_modules()
+    return f"unavailable on this workstation: {not_installed(missing)}" if missing else None
+
+
+def has_ticket() -> bool:
+    """Whether this workstation holds a valid Kerberos ticket (Windows: the logon session's)."""
+    if kerberos_problem():
+        return False
+    if sys.platform == "win32":
+        return True
+    try:
+        import gssapi
+
+        return int(gssapi.Credentials(usage="initiate").lifetime) > 0
+    except Exception:  # no cache, an empty or expired one, or a library that cannot load
+        return False
 
 
 class Gssapi(Mechanism):
-    """Kerberos via pyspnego, then the RFC 4752 security-layer exchange (we choose no layer)."""
+    """Kerberos via pyspnego, then the RFC 4752 security-layer exchange (we choose no layer).
+
+    The identity is the Login ID with its password (a ticket is obtained with them), the Login ID
+    alone (its ticket in the credential cache), or, without a Login ID, the cache's own ticket.
+    """
 
     name = "GSSAPI"
     uses_initial_response = True
@@ -39,22 +68,25 @@ class Gssapi(Mechanism):
         if self._context is None:
             problem = kerberos_problem()
             if problem:
-                raise MechanismError(problem)
-            import spnego
-
+                raise MechanismError(problem, nothing_sent=True)
             c = self.credentials
-            self._context = spnego.client(
-                c.login_id or None, c.password or None, hostname=c.host, service="smtp", protocol="kerberos"
-            )
+            try:
+                import spnego
+
+                self._context = spnego.client(
+                    c.login_id or None, c.password or None, hostname=c.host, service="smtp", protocol="kerberos"
+                )
+            except Exception as exc:
+                raise kerberos_error(exc, c.login_id, c.host) from None
         return self._context
 
     def initial_response(self) -> bytes:
+        ctx = self._ctx()
         try:
-            return bytes(self._ctx().step() or b"")
-        except MechanismError:
-            raise
+            return bytes(ctx.step() or b"")
         except Exception as exc:
-            raise MechanismError(f"Kerberos could not start: {type(exc).__name__}: {exc}") from None
+            c = self.credentials
+            raise kerberos_error(exc, c.login_id, c.host) from None
 
     def respond(self, challenge: bytes) -> bytes:
         ctx = self._ctx()
@@ -65,7 +97,8 @@ class Gssapi(Mechanism):
         except MechanismError:
             raise
         except Exception as exc:
-            raise MechanismError(f"Kerberos exchange failed: {type(exc).__name__}") from None
+            c = self.credentials
+            raise kerberos_error(exc, c.login_id, c.host, sent=True) from None
 
     def _security_layer(self, ctx: Any, challenge: bytes) -> bytes:
         if not challenge:

@@ -87,9 +87,25 @@ class MethodsEditor(FieldEditor):
         for method, box in self.boxes.items():
             box.setAccessibleName(method.label)
             text = f"{method.label} (SASL mechanism {method.value}). {help_text}"
+            if method is AuthMethod.GSSAPI:
+                text += kerberos_note()
             self._tips[method] = text
             box.setToolTip(text)
             box.setWhatsThis(text)
+
+
+def kerberos_note() -> str:
+    """What the GSS (Kerberos) box adds when this workstation cannot use Kerberos (else nothing)."""
+    from outmail_gui.probe.auth.gssapi import kerberos_problem
+
+    problem = kerberos_problem()
+    if not problem:
+        return ""
+    return (
+        f"\n\nThis workstation cannot use Kerberos: {problem.removeprefix('unavailable on this workstation: ')}. "
+        "The method can still be ticked and saved for the server, but a connection test from here cannot "
+        "use it (automatic selection skips it and says so)."
+    )
 
 
 class AuthSection(QWidget):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import sys
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QLabel
 from pytestqt.qtbot import QtBot
@@ -95,3 +97,25 @@ def test_no_authentication_does_not_block_saving(form: ServerFormWidget, qtbot: 
 
     assert child(form, QLabel, "no_auth_notice").isVisible()
     assert form.is_valid()
+
+
+def test_gss_box_explains_when_this_workstation_cannot_use_kerberos(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("gssapi", "krb5"):
+        monkeypatch.setitem(sys.modules, name, None)  # as on a workstation without Kerberos support
+    widget = ServerFormWidget()
+    qtbot.addWidget(widget)
+    load(widget, new_server(Protocol.SMTP))
+    gss = child(widget, QCheckBox, "auth_method_gssapi")
+    assert "This workstation cannot use Kerberos" in gss.toolTip()
+    assert "Python modules gssapi and krb5 missing" in gss.toolTip()
+    assert gss.whatsThis() == gss.toolTip()
+    assert "Kerberos" not in child(widget, QCheckBox, "auth_method_plain").toolTip()
+
+
+def test_gss_box_carries_no_warning_where_kerberos_works(form: ServerFormWidget) -> None:
+    load(form, new_server(Protocol.SMTP))
+    gss = child(form, QCheckBox, "auth_method_gssapi")
+    assert gss.toolTip().startswith("GSS (Kerberos) (SASL mechanism GSSAPI).")
+    assert "cannot use Kerberos" not in gss.toolTip()

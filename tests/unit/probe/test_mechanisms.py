@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import sys
 
 import pytest
 
@@ -10,7 +11,7 @@ from outmail_gui.domain.settings import AuthMethod
 from outmail_gui.probe.auth import Credentials, MechanismError, plan_auth
 from outmail_gui.probe.auth.cram import CramMd5
 from outmail_gui.probe.auth.digest import DigestMd5, parse_directives
-from outmail_gui.probe.auth.gssapi import UNAVAILABLE, kerberos_problem
+from outmail_gui.probe.auth.gssapi import Gssapi, has_ticket, kerberos_problem, missing_modules
 from outmail_gui.probe.auth.select import offered_mechanisms
 from outmail_gui.probe.auth.simple import Login, Plain, XOAuth2
 
@@ -71,13 +72,27 @@ def test_offered_mechanisms_reads_both_forms() -> None:
     assert offered_mechanisms(["SIZE 100", "AUTH PLAIN LOGIN", "AUTH=LOGIN CRAM-MD5"]) == ["PLAIN", "LOGIN", "CRAM-MD5"]
 
 
+def block_kerberos(monkeypatch: pytest.MonkeyPatch, *names: str) -> None:
+    """Make ``names`` fail to import, as on a workstation without them."""
+    for name in names:
+        monkeypatch.setitem(sys.modules, name, None)
+
+
 def test_auto_select_prefers_strongest_and_reports_unusable() -> None:
     offered = ["PLAIN", "LOGIN", "XOAUTH2", "GSSAPI", "CRAM-MD5"]
     plan = plan_auth(offered, True, (), has_login=True, has_token=False)
+    assert plan.candidates == [AuthMethod.GSSAPI, AuthMethod.CRAM_MD5, AuthMethod.PLAIN, AuthMethod.LOGIN]
+    assert plan.unavailable == {"XOAUTH2": "needs an OAuth 2.0 token"}
+    assert "XOAUTH2" in plan.reason and plan.reason.startswith("automatic selection: GSSAPI")
+
+
+def test_auto_select_reports_gssapi_unavailable_without_kerberos(monkeypatch: pytest.MonkeyPatch) -> None:
+    block_kerberos(monkeypatch, "gssapi", "krb5")
+    offered = ["PLAIN", "LOGIN", "XOAUTH2", "GSSAPI", "CRAM-MD5"]
+    plan = plan_auth(offered, True, (), has_login=True, has_token=False)
     assert plan.candidates[0] is AuthMethod.CRAM_MD5
-    assert plan.unavailable["XOAUTH2"] == "needs an OAuth 2.0 token"
-    assert plan.unavailable["GSSAPI"] == UNAVAILABLE
-    assert "XOAUTH2" in plan.reason and "GSSAPI" in plan.reason
+    assert plan.unavailable["GSSAPI"] == kerberos_problem()
+    assert "XOAUTH2" in plan.reason and "GSSAPI unavailable on this workstation" in plan.reason
 
 
 def test_auto_select_downgrades_only_when_stronger_is_not_offered() -> None:
@@ -101,10 +116,31 @@ def test_explicit_methods_only_ticked_strongest_first() -> None:
     assert none.candidates == [] and none.unavailable == {"CRAM-MD5": "not offered by the server"}
 
 
-def test_gssapi_is_reported_unavailable_without_kerberos() -> None:
-    try:
-        import gssapi  # noqa: F401
-    except ImportError:
-        assert kerberos_problem() == UNAVAILABLE
-    else:  # pragma: no cover - a workstation with Kerberos
-        assert kerberos_problem() is None
+def test_kerberos_is_installed_by_the_readme_set_up() -> None:
+    assert missing_modules() == [] and kerberos_problem() is None
+
+
+@pytest.mark.parametrize(
+    ("blocked", "named"),
+    [
+        (("gssapi", "krb5"), "Python modules gssapi and krb5 missing"),
+        (("krb5",), "Python module krb5 missing"),
+        (("gssapi",), "Python module gssapi missing"),
+    ],
+)
+def test_gssapi_unavailable_names_exactly_what_is_missing(
+    monkeypatch: pytest.MonkeyPatch, blocked: tuple[str, ...], named: str
+) -> None:
+    block_kerberos(monkeypatch, *blocked)
+    assert missing_modules() == list(blocked)
+    problem = kerberos_problem()
+    assert problem is not None and problem.startswith("unavailable on this workstation: ")
+    assert named in problem and "pyspnego[kerberos]" in problem
+    assert not has_ticket()
+
+
+def test_gssapi_without_the_modules_fails_before_sending(monkeypatch: pytest.MonkeyPatch) -> None:
+    block_kerberos(monkeypatch, "krb5")
+    with pytest.raises(MechanismError) as caught:
+        Gssapi(Credentials("alice", "pw", host="mail.example")).initial_response()
+    assert caught.value.nothing_sent and "krb5 missing" in str(caught.value)
