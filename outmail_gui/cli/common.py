@@ -10,7 +10,8 @@ import argparse
 import os
 import sys
 
-from outmail_gui.cli.errors import EXIT_USAGE
+from outmail_gui.cli.errors import EXIT_USAGE, whole_number_problem
+from outmail_gui.domain.shown import cap_words
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: CLI start-up time
 if TYPE_CHECKING:
@@ -52,9 +53,18 @@ class ArgumentParser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
+        message = cap_words(message)  # argparse repeats the value it refused, however long
         prog = self.prog
         sys.stderr.write(f"{prog}: {message} (see {prog} --help)\n")
         raise SystemExit(EXIT_USAGE)
+
+
+def whole_number(text: str) -> int:
+    """argparse ``type`` for whole-number options, with our messages (never Python's, never the whole value)."""
+    problem = whole_number_problem(text)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return int(text)
 
 
 def add_json_option(parser: argparse.ArgumentParser) -> None:

@@ -51,13 +51,16 @@ def password_from_stdin(option: str = "--password-stdin") -> str:
 
 def password_from_env(var: str, option: str = "--password-env") -> str:
     """The password in environment variable ``var``; unset, empty or not UTF-8: a UsageError."""
+    # The variable's name is never repeated: a password typed where the name goes would be echoed.
     value = os.environ.get(var)
     if value is None:
-        raise UsageError(f"{option}: environment variable {var} is not set")
+        raise UsageError(
+            f"{option}: the environment variable it names is not set (give the variable's name, not the password)"
+        )
     if not value:
-        raise UsageError(f"{option}: environment variable {var} is empty")
+        raise UsageError(f"{option}: the environment variable it names is empty")
     try:
         value.encode("utf-8")  # undecodable bytes arrive as lone surrogates
     except UnicodeEncodeError:
-        raise UsageError(f"{option}: the password in environment variable {var} is not valid UTF-8") from None
+        raise UsageError(f"{option}: the password in the environment variable it names is not valid UTF-8") from None
     return value

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
-from outmail_gui.cli.errors import EXIT_FAILED, EXIT_OK, UsageError, server_not_found
+from outmail_gui.cli.errors import EXIT_FAILED, EXIT_OK, UsageError, server_not_found, whole_number_problem
 from outmail_gui.cli.option_table import Option, add_options, quick_parse
 from outmail_gui.cli.passwords import password_from_options
 
@@ -27,12 +27,12 @@ SECURITY_CHOICES = ("auto", "none", "starttls", "implicit")
 
 
 def _int_arg(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
+    problem = whole_number_problem(text)
+    if problem:
         import argparse
 
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(problem)
+    return int(text)
 
 
 def _float_arg(text: str) -> float:
@@ -41,7 +41,9 @@ def _float_arg(text: str) -> float:
     except ValueError:
         import argparse
 
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        from outmail_gui.domain.shown import quoted
+
+        raise argparse.ArgumentTypeError(f"{quoted(text)} is not a number") from None
 
 
 # The options of both commands, in the order --help lists them (see cli.option_table).

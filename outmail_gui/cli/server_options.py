@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from outmail_gui.cli.common import whole_number
 from outmail_gui.cli.errors import UsageError
 from outmail_gui.cli.passwords import password_from_options
 from outmail_gui.domain.rules import Issue
 from outmail_gui.domain.settings import AuthMethod, Protocol
+from outmail_gui.domain.shown import quoted
 
 SMTP_ONLY = frozenset({"use_ssl", "pager_encoding", "auth_auto", "auth_methods", "connection_timeout_s", "chunking"})
 MAPI_ONLY = frozenset({"use_nt_authentication"})
@@ -52,7 +54,7 @@ def add_field_options(parser: argparse.ArgumentParser) -> None:
     """Every field of a server as an option; absent options leave the field as it is."""
     parser.add_argument("--name", help="unique name of the email system")
     parser.add_argument("--server", help="host name, IDN, IPv4 or IPv6 address")
-    parser.add_argument("--port", type=int, help="port number (SMTP default 25, MAPI 593)")
+    parser.add_argument("--port", type=whole_number, help="port number (SMTP default 25, MAPI 593)")
     parser.add_argument("--login-id", dest="login_id", help="user name for the mail server")
     secret = parser.add_mutually_exclusive_group()
     secret.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
@@ -69,7 +71,7 @@ def add_field_options(parser: argparse.ArgumentParser) -> None:
         "(prefix with auto, to keep automatic selection)",
     )
     parser.add_argument(
-        "--timeout", dest="connection_timeout_s", type=int, metavar="SECONDS", help="SMTP: idle time-out"
+        "--timeout", dest="connection_timeout_s", type=whole_number, metavar="SECONDS", help="SMTP: idle time-out"
     )
     parser.add_argument("--outgoing-email-id", dest="outgoing_email_id", metavar="ADDRESS", help="the From address")
     partition = parser.add_mutually_exclusive_group()
@@ -123,7 +125,7 @@ def parse_auth(text: str) -> tuple[bool, frozenset[AuthMethod]]:
             methods.add(AuthMethod.parse(word))
         except ValueError:
             known = ", ".join(m.value for m in AuthMethod)
-            raise UsageError(f"--auth: unknown authentication method {word!r} (known: {known})") from None
+            raise UsageError(f"--auth: unknown authentication method {quoted(word)} (known: {known})") from None
     return auto, frozenset(methods)
 
 

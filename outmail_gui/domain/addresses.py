@@ -6,6 +6,8 @@ None of them performs a DNS lookup.
 
 from __future__ import annotations
 
+from outmail_gui.domain.shown import capped, quoted
+
 # email_validator, idna and ipaddress are imported where used: they cost ~30 ms, and start-up
 # of the window and of the CLI must not pay for them before an address is checked. A plain
 # ASCII host name (``smtp.example.com``) is checked without idna: see _plain_ascii_name().
@@ -36,7 +38,7 @@ def host_problem(host: str) -> str | None:
         try:
             ipaddress.IPv6Address(text)
         except ValueError:
-            return f"{host.strip()!r} is not a valid IPv6 address (a port goes in Port Number)."
+            return f"{quoted(host.strip())} is not a valid IPv6 address (a port goes in Port Number)."
         return None
     if _is_dotted_digits(text):
         import ipaddress
@@ -44,7 +46,7 @@ def host_problem(host: str) -> str | None:
         try:
             ipaddress.IPv4Address(text)
         except ValueError:
-            return f"{text!r} is not a valid IPv4 address."
+            return f"{quoted(text)} is not a valid IPv4 address."
         return None
     return _hostname_problem(text)
 
@@ -86,12 +88,12 @@ def _hostname_problem(text: str) -> str | None:
     try:
         ascii_name = idna.encode(text.rstrip("."), uts46=True).decode("ascii")
     except (idna.IDNAError, UnicodeError, ValueError) as exc:
-        return f"{text!r} is not a valid host name ({exc})."
+        return f"{quoted(text)} is not a valid host name ({capped(str(exc))})."
     if len(ascii_name) > 253:
         return "The host name is longer than 253 characters."
     for label in ascii_name.split("."):
         if not _is_ldh_label(label):
-            return f"{text!r} is not a valid host name (label {label!r})."
+            return f"{quoted(text)} is not a valid host name (label {quoted(label)})."
     return None
 
 
@@ -152,5 +154,5 @@ def address_problem(address: str) -> str | None:
     try:
         email_validator.validate_email(text, check_deliverability=False)
     except email_validator.EmailNotValidError as exc:
-        return f"{text!r} is not a valid e-mail address: {exc}"
+        return f"{quoted(text)} is not a valid e-mail address: {capped(str(exc))}"
     return None

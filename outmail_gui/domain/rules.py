@@ -16,6 +16,7 @@ from outmail_gui.domain.names import MAX_NAME_LENGTH as MAX_NAME_LENGTH
 from outmail_gui.domain.names import name_problem, normalized_name, same_name
 from outmail_gui.domain.record import Record
 from outmail_gui.domain.settings import ServerSettings
+from outmail_gui.domain.shown import quoted
 
 MAX_TIMEOUT_S = 3600
 MAX_TEXT_LENGTH = 320  # longest valid e-mail address; generous for host names and logins
@@ -163,7 +164,7 @@ def _routing_issues(record: ServerSettings, ctx: RuleContext) -> list[Issue]:
                 )
     if record.partition:
         if ctx.partitions is not None and not any(same_name(record.partition, p) for p in ctx.partitions):
-            out.append(Issue("partition", Severity.ERROR, f"There is no partition named {record.partition!r}."))
+            out.append(Issue("partition", Severity.ERROR, f"There is no partition named {quoted(record.partition)}."))
         if record.active:
             rivals = [
                 o.name

@@ -32,6 +32,7 @@ from outmail_gui.store.secret_writes import SecretWrites
 from outmail_gui.store.secrets import SecretStore
 
 FORMAT = "outmail-servers"
+MAX_DIGITS = 18  # any whole number a field holds (ports, seconds, revisions) fits
 VERSION = transfer_partitions.FORMAT_VERSION  # 2 added analysts and partitioning; 1 is upgraded on import
 MAX_BYTES = 10 * 1024 * 1024
 MAX_SERVERS = 10_000
@@ -179,7 +180,9 @@ def _load_json(data: bytes, source: str) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         raise ImportRefused(f"{source} is not UTF-8 text (byte {exc.start}).") from None
     try:
-        document = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants)
+        document = json.loads(
+            text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants, parse_int=_whole_number
+        )
     except json.JSONDecodeError as exc:
         if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
             raise ImportRefused(f"{source} ends too early: the file is truncated or incomplete.") from None
@@ -361,6 +364,13 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
             raise ValueError(f"the key {key!r} appears twice in one object")
         result[key] = value
     return result
+
+
+def _whole_number(text: str) -> int:
+    """JSON integers, with our own words for one too long for any field (not Python's digit-limit message)."""
+    if len(text.lstrip("-").lstrip("0")) > MAX_DIGITS:
+        raise ValueError(f"a number has {len(text.lstrip('-'))} digits; no field takes more than {MAX_DIGITS}")
+    return int(text)
 
 
 def _no_constants(name: str) -> Any:

@@ -152,7 +152,7 @@ def test_password_env_refusals_are_the_same_everywhere(tmp_path: Path, command: 
         cwd=ROOT,
         timeout=60,
     )
-    one_line_error(env_run, 2, "--password-env", "PW is empty")
+    one_line_error(env_run, 2, "--password-env", "the environment variable it names is empty")
 
 
 # --- 4. Sent From Analyst without an Outgoing Email ID ---------------------------------------------

@@ -148,8 +148,11 @@ def test_add_mapi(data: Path) -> None:
         (("--outgoing-email-id", "not-an-address"), ("--outgoing-email-id",)),
         (("--pager-encoding", "klingon"), ("Unknown encoding",)),
         (("--partition", "Nowhere"), ("no partition named",)),
-        (("--port", "abc"), ("invalid int value",)),
-        (("--password-env", "OUTMAIL_TEST_UNSET_VAR"), ("OUTMAIL_TEST_UNSET_VAR is not set",)),
+        (("--port", "abc"), ("'abc' is not a whole number",)),
+        (
+            ("--password-env", "OUTMAIL_TEST_UNSET_VAR"),
+            ("--password-env: the environment variable it names is not set",),
+        ),
         (("--password-stdin",), ("no password on standard input",)),
         (("--no-password",), ("only applies to edit",)),
     ],
