@@ -4,7 +4,7 @@
 # only what is missing and reinstalls Python packages only when pyproject.toml changed.
 #
 #   scripts/setup.sh app    # what the window needs
-#   scripts/setup.sh test   # plus what the test suite needs (keyring, Postfix, Dovecot, swaks,
+#   scripts/setup.sh test   # plus what the test suite needs (keyring, Postfix, Dovecot, swaks, dnsmasq,
 #                           # an MIT Kerberos KDC unpacked under .cache/mit-kdc)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +25,8 @@ test_packages=(
   postfix dovecot-core swaks libnet-ssleay-perl
   # a real Kerberos realm: Dovecot's GSSAPI, kinit/kdestroy, and what the unpacked KDC links to
   dovecot-gssapi krb5-user libverto-libev1 libgssrpc4 libkadm5srv-mit12 libkdb5-10
+  # a real DNS server (SRV, MX, A/AAAA test zones) for the discovery tests
+  dnsmasq-base
 )
 # Unpacked, never installed: their dependency krb5-config writes /etc/krb5.conf on install.
 kdc_packages=(krb5-kdc krb5-admin-server)

@@ -41,6 +41,15 @@ def _is_ip(host: str) -> bool:
     return False
 
 
+def literal_addresses(addresses: tuple[str, ...], port: int) -> list[Address]:
+    """Addresses already looked up elsewhere (IP literals), as :func:`resolve` returns them."""
+    found: list[Address] = []
+    for text in addresses:
+        infos = socket.getaddrinfo(wire_name(text), port, type=socket.SOCK_STREAM, flags=socket.AI_NUMERICHOST)
+        found += [(info[0], info[4]) for info in infos if (info[0], info[4]) not in found]
+    return found
+
+
 def resolve(host: str, port: int, deadline: Deadline, typed: str = "") -> list[Address]:
     """A and AAAA records (getaddrinfo runs in a helper thread so the deadline still holds).
 

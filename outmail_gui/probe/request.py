@@ -69,6 +69,9 @@ class ProbeRequest(Record, frozen=True):
     pager_encoding: str = "utf-8"
     ehlo_name: str = ""  # default: the address literal of our end of the connection
     use_nt_authentication: bool = False  # MAPI records only
+    # IP addresses of ``host`` already looked up (settings discovery asks its own DNS server): used
+    # instead of the system resolver; the host name still names the TLS peer.
+    addresses: tuple[str, ...] = ()
 
     @property
     def effective_security(self) -> Security:

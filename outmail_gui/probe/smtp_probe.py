@@ -70,7 +70,10 @@ class SmtpProbe:
     def run(self) -> ProbeReport:
         try:
             with self.recorder.step("resolve") as step:
-                self.addresses = network.resolve(self.host, self.request.port, self.deadline, self.request.host)
+                if self.request.addresses:
+                    self.addresses = network.literal_addresses(self.request.addresses, self.request.port)
+                else:
+                    self.addresses = network.resolve(self.host, self.request.port, self.deadline, self.request.host)
                 step.detail = f"{self.shown_host} -> {network.describe(self.addresses)}"
             try:
                 self._session(_Mode.NORMAL, self.recorder, self.transcript)

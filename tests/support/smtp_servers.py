@@ -238,8 +238,10 @@ def aiosmtpd_server(
     auth_require_tls: bool = True,
     exclude: tuple[str, ...] = (),
     ntlm_user_file: Path | None = None,
+    host: str = "127.0.0.1",
+    port: int = 0,
 ) -> Iterator[RunningSmtpServer]:
-    """aiosmtpd on 127.0.0.1:<ephemeral>; mode ``starttls``, ``implicit`` or ``none``."""
+    """aiosmtpd on ``host``:``port`` (default 127.0.0.1:<ephemeral>); mode ``starttls``, ``implicit`` or ``none``."""
     kwargs: dict[str, Any] = {
         "authenticator": handler.authenticator,
         # aiosmtpd only counts STARTTLS as TLS; on an implicit-TLS port the session is encrypted anyway.
@@ -252,10 +254,10 @@ def aiosmtpd_server(
     old_env = os.environ.get("NTLM_USER_FILE")
     if ntlm_user_file is not None:
         os.environ["NTLM_USER_FILE"] = str(ntlm_user_file)
-    controller = _EphemeralController(handler, hostname="127.0.0.1", port=0, ssl_context=ssl_context, **kwargs)
+    controller = _EphemeralController(handler, hostname=host, port=port, ssl_context=ssl_context, **kwargs)
     controller.start()
     try:
-        yield RunningSmtpServer("127.0.0.1", controller.port, handler, controller)
+        yield RunningSmtpServer(host, controller.port, handler, controller)
     finally:
         controller.stop()
         if ntlm_user_file is not None:
@@ -316,11 +318,11 @@ Script = Callable[[Peer], None]
 
 
 class ScriptedServer:
-    """Runs ``script`` for each connection (one at a time) on 127.0.0.1:<ephemeral>."""
+    """Runs ``script`` for each connection (one at a time) on ``host``:``port`` (default 127.0.0.1:<ephemeral>)."""
 
-    def __init__(self, script: Script) -> None:
+    def __init__(self, script: Script, host: str = "127.0.0.1", port: int = 0) -> None:
         self.script = script
-        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener = socket.create_server((host, port))
         self.listener.settimeout(0.05)
         self.port = self.listener.getsockname()[1]
         self.received = bytearray()
