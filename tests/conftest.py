@@ -21,4 +21,4 @@ os.environ["XDG_DATA_HOME"] = str(_profile / "data")
 os.environ["XDG_CACHE_HOME"] = str(_profile / "cache")
 os.environ.pop("OUTMAIL_DATA_DIR", None)
 
-pytest_plugins = ("tests.support.oauth_fixtures",)
+pytest_plugins = ("tests.support.oauth_fixtures", "tests.support.discovery_fixtures")

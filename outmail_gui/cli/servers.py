@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from outmail_gui.cli.common import ArgumentParser, add_json_option
+from outmail_gui.cli.discover import add_discovery_options, discovered_changes
 from outmail_gui.cli.errors import EXIT_FAILED, EXIT_OK, CommandError, UsageError, server_not_found
 from outmail_gui.cli.output import print_json, print_table
 from outmail_gui.cli.server_options import add_field_options, field_changes, issues_message, password_from
@@ -58,6 +59,13 @@ def register(subparsers: Any) -> None:
     cmd = sub.add_parser("add", help="add a server")
     cmd.add_argument("--protocol", choices=[p.value for p in Protocol], default="smtp", help="smtp (default) or mapi")
     add_field_options(cmd)
+    cmd.add_argument(
+        "--discover",
+        action="store_true",
+        help="SMTP: fill Server, Port Number, Use SSL and --auth, where not given, from the settings discovered "
+        "for --server (else --outgoing-email-id); see: outmail-gui discover --help",
+    )
+    add_discovery_options(cmd, timeout_option="--discover-timeout")
     add_json_option(cmd)
     cmd.set_defaults(func=cmd_add)
 
@@ -174,6 +182,10 @@ def cmd_add(args: argparse.Namespace) -> int:
     if args.no_password:
         raise UsageError("--no-password only applies to edit")
     password = password_from(args)
+    if args.discover:
+        if protocol is not Protocol.SMTP:
+            raise UsageError("--discover applies to SMTP servers only")
+        changes = discovered_changes(args, changes)
     with open_repository(args) as repo:
         with store_errors():
             record = new_server(protocol, **changes).cleaned()

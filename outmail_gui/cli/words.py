@@ -14,6 +14,7 @@ COMMANDS: dict[str, str] = {
     "servers": "outmail_gui.cli.servers:register",
     "probe": "outmail_gui.cli.probe:register_probe",
     "test": "outmail_gui.cli.probe:register_test",
+    "discover": "outmail_gui.cli.discover:register",
     "routing": "outmail_gui.cli.routing:register",
     "oauth": "outmail_gui.cli.oauth:register",
     "partitions": "outmail_gui.cli.partitions:register",

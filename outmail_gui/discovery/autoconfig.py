@@ -109,6 +109,8 @@ def _get(url: str, host: str, lookup: Lookup, deadline: Deadline, ca_file: str |
                 )
             except requests.exceptions.SSLError as exc:
                 raise FetchProblem(f"{url}: the certificate could not be verified ({_reason(exc)})") from None
+            except requests.exceptions.Timeout:
+                problems.append(f"{address}: no answer in time")
             except requests.exceptions.RequestException as exc:
                 problems.append(f"{address}: {_reason(exc)}")
     raise FetchProblem(f"{url}: {'; '.join(problems) or 'no address'}")
@@ -134,6 +136,8 @@ def _read_capped(response: requests.Response, url: str, deadline: Deadline) -> b
                 raise FetchProblem(f"{url}: the file is too large (more than {MAX_BYTES:,} bytes): not read further")
             if deadline.remaining() <= 0:
                 raise FetchProblem(f"{url}: the file did not arrive in time")
+    except requests.exceptions.Timeout:
+        raise FetchProblem(f"{url}: the file did not arrive in time") from None
     except requests.exceptions.RequestException as exc:
         raise FetchProblem(f"{url}: {_reason(exc)}") from None
     return bytes(data)

@@ -221,7 +221,7 @@ class _Discovery:
             login_id=self.request.login_id,
             password=self.request.password,
             oauth_token=self.request.oauth_token,
-            timeout_s=max(0.5, self.deadline.remaining()),
+            timeout_s=max(0.5, round(self.deadline.remaining(), 1)),
             addresses=candidate.addresses,
         )
         report = run_probe(request, cancel=self.cancel)

@@ -95,11 +95,14 @@ class Lookup:
         """The answer's records; a :class:`LookupProblem` when there are none or no answer came."""
         if self._resolver is None:
             raise LookupProblem(f"{name}: {self._problem}")
+        asked = False
         while True:
             try:
                 deadline.check()
             except ProbeFailure:  # out of time, or cancelled
-                raise LookupProblem(f"{name}: no answer from {self.where} in time") from None
+                said = f"no answer from {self.where} in time" if asked else "not asked: no time was left"
+                raise LookupProblem(f"{name}: {said}") from None
+            asked = True
             try:
                 answer = self._resolver.resolve(
                     name,

@@ -129,6 +129,7 @@ class Candidate:
     state: CandidateState = CandidateState.WAITING
     elapsed_ms: float = 0.0
     note: str = ""
+    advised: tuple[str, ...] = ()  # mechanisms the source says to use (a provider's OAuth 2.0)
     auth_only_without_tls: bool = False
     passed: bool = False  # every step of the probe passed
     addresses: tuple[str, ...] = ()  # as discovery's resolver found them (the sign-in check reuses them)

@@ -20,6 +20,7 @@ def new_candidate(suggestion: Suggestion) -> Candidate:
         suggestion.source,
         suggestion.order,
         note=suggestion.note,
+        advised=suggestion.methods,
     )
 
 
@@ -46,7 +47,7 @@ def probe_candidate(
         port=candidate.port,
         security=candidate.security,
         ca_file=ca_file,
-        timeout_s=max(0.05, deadline.remaining()),
+        timeout_s=max(0.1, round(deadline.remaining(), 1)),  # a round figure for the messages' "time-out N s"
         addresses=addresses,
     )
     apply_report(candidate, run_probe(request, cancel=cancel))

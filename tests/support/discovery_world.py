@@ -151,7 +151,10 @@ def running_world(directory: Path) -> Iterator[World]:
             ("_submission._tcp.srv.example", None, 0, 0, 0),
             ("_submissions._tcp.silent.example", "smtp.silent.example", 465, 0, 0),
         ],
-        mx=[("m365.example", "contoso-test.mail.protection.outlook.com", 10), ("guess.example", "smtp.guess.example", 10)],
+        mx=[
+            ("m365.example", "contoso-test.mail.protection.outlook.com", 10),
+            ("guess.example", "smtp.guess.example", 10),
+        ],
     )
     pages = {
         ("autoconfig.ac.example", AUTOCONFIG_PATH): Page(autoconfig_xml("smtp-out.%EMAILDOMAIN%", 587, "STARTTLS")),
@@ -160,7 +163,9 @@ def running_world(directory: Path) -> Iterator[World]:
         ("autoconfig.redirect.example", AUTOCONFIG_PATH): Page(
             status=302, headers={"Location": f"https://evil.example{AUTOCONFIG_PATH}"}
         ),
-        ("redirect.example", WELL_KNOWN_PATH): Page(status=301, headers={"Location": f"http://redirect.example{AUTOCONFIG_PATH}"}),
+        ("redirect.example", WELL_KNOWN_PATH): Page(
+            status=301, headers={"Location": f"http://redirect.example{AUTOCONFIG_PATH}"}
+        ),
         ("evil.example", AUTOCONFIG_PATH): Page(autoconfig_xml("smtp.evil.example", 587, "STARTTLS")),
     }
     handler = RecordingHandler({USER: PASSWORD}, {USER: TOKEN})
@@ -172,8 +177,14 @@ def running_world(directory: Path) -> Iterator[World]:
         world = World(base, dns, tls, https, handler)
 
         def smtp(name: str, port: int, mode: str, material: TlsMaterial | None = tls, **kwargs: object) -> None:
+            kwargs.setdefault("exclude", ("NTLM", "MSN", "COMMANDS"))  # no NTLM user file; COMMANDS is a list
             server: AbstractContextManager[RunningSmtpServer] = aiosmtpd_server(
-                handler, material, mode=mode, host=ip(name), port=port, **kwargs  # type: ignore[arg-type]
+                handler,
+                material,
+                mode=mode,
+                host=ip(name),
+                port=port,
+                **kwargs,  # type: ignore[arg-type]
             )
             world.smtp[(name, port)] = stack.enter_context(server)
 
@@ -195,4 +206,3 @@ def running_world(directory: Path) -> Iterator[World]:
             silent("smtp.silent.example", port)
         silent("autoconfig.silent.example", 443)
         yield world
-
