@@ -61,7 +61,9 @@ if [ "$purpose" = test ]; then
     rm -rf "$kdc_dir" && mkdir -p "$kdc_dir/debs"
     versions=()
     for pkg in "${kdc_packages[@]}"; do versions+=("$pkg=$krb5_version"); done
-    (cd "$kdc_dir/debs" && apt-get download -q=2 -o APT::Sandbox::User=root "${versions[@]}")
+    # The libraries' own version when the archive still has it, else the current one (same ABI).
+    (cd "$kdc_dir/debs" && { apt-get download -q=2 -o APT::Sandbox::User=root "${versions[@]}" 2>/dev/null ||
+      apt-get download -q=2 -o APT::Sandbox::User=root "${kdc_packages[@]}"; })
     for deb in "$kdc_dir"/debs/*.deb; do dpkg -x "$deb" "$kdc_dir/root"; done
     rm -rf "$kdc_dir/debs"
     echo "$krb5_version" >"$kdc_dir/version"

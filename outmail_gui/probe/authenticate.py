@@ -13,6 +13,7 @@ import contextlib
 from outmail_gui.domain.methods import AuthMethod
 from outmail_gui.probe import hints
 from outmail_gui.probe.auth import Credentials, Mechanism, MechanismError, create_mechanism, plan_auth
+from outmail_gui.probe.auth.kerberos_errors import UNAVAILABLE_HERE
 from outmail_gui.probe.auth.select import offered_mechanisms
 from outmail_gui.probe.connection import Reply, SmtpConnection, printable
 from outmail_gui.probe.errors import ProbeFailure, ProtocolViolation
@@ -62,9 +63,12 @@ def authenticate(
     report.auth.unavailable = plan.unavailable
     if not plan.candidates:
         why = "; ".join(f"{m}: {r}" for m, r in plan.unavailable.items()) or "no mechanism in common"
+        advice = "Tick a method the server offers, or use Automatically select Authentication Method."
+        if plan.unavailable.get(AuthMethod.GSSAPI.value, "").startswith(UNAVAILABLE_HERE):
+            advice = "Install Kerberos support on this workstation (see the README), or tick another offered method."
         raise ProbeFailure(
             f"No usable authentication mechanism. The server offers {' '.join(offered)} ({why}).",
-            "Tick a method the server offers, or use Automatically select Authentication Method.",
+            advice,
             "auth_methods",
         )
     if not conn.encrypted and not request.allow_insecure_auth:

@@ -13,7 +13,7 @@ import struct
 import sys
 
 from outmail_gui.probe.auth.base import Credentials, Mechanism, MechanismError
-from outmail_gui.probe.auth.kerberos_errors import kerberos_error, not_installed
+from outmail_gui.probe.auth.kerberos_errors import UNAVAILABLE_HERE, kerberos_error, not_installed
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: CLI start-up time
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def missing_modules() -> list[str]:
 def kerberos_problem() -> str | None:
     """Why GSSAPI cannot be used on this workstation, or ``None`` (cheap: nothing is imported)."""
     missing = missing_modules()
-    return f"unavailable on this workstation: {not_installed(missing)}" if missing else None
+    return f"{UNAVAILABLE_HERE}: {not_installed(missing)}" if missing else None
 
 
 def has_ticket() -> bool:

@@ -16,6 +16,7 @@ import re
 from outmail_gui.probe.auth.base import MechanismError
 
 _KRB5 = -1765328384  # ERROR_TABLE_BASE_krb5
+UNAVAILABLE_HERE = "unavailable on this workstation"
 
 
 class Cause(enum.Enum):
@@ -177,7 +178,7 @@ def kerberos_error(exc: BaseException, login_id: str, host: str, sent: bool = Fa
     """
     detail = _detail(exc)
     if isinstance(exc, ImportError):  # found but cannot load (e.g. a missing system library)
-        return MechanismError(f"unavailable on this workstation: Kerberos cannot load ({detail})", nothing_sent=True)
+        return MechanismError(f"{UNAVAILABLE_HERE}: Kerberos cannot load ({detail})", nothing_sent=True)
     cause = cause_of(exc)
     if cause is None:
         return MechanismError(f"Kerberos: {detail}", nothing_sent=not sent)

@@ -96,13 +96,14 @@ class MethodsEditor(FieldEditor):
 
 def kerberos_note() -> str:
     """What the GSS (Kerberos) box adds when this workstation cannot use Kerberos (else nothing)."""
-    from outmail_gui.probe.auth.gssapi import kerberos_problem
+    from outmail_gui.probe.auth.gssapi import missing_modules
+    from outmail_gui.probe.auth.kerberos_errors import not_installed
 
-    problem = kerberos_problem()
-    if not problem:
+    missing = missing_modules()
+    if not missing:
         return ""
     return (
-        f"\n\nThis workstation cannot use Kerberos: {problem.removeprefix('unavailable on this workstation: ')}. "
+        f"\n\nThis workstation cannot use Kerberos: {not_installed(missing)}. "
         "The method can still be ticked and saved for the server, but a connection test from here cannot "
         "use it (automatic selection skips it and says so)."
     )

@@ -159,6 +159,7 @@ def test_without_the_kerberos_modules_auto_falls_back_and_gss_names_them(
     assert not ticked.ok
     assert ticked.auth.unavailable["GSSAPI"].startswith("unavailable on this workstation")
     assert "gssapi and krb5 missing" in ticked.auth.unavailable["GSSAPI"]
+    assert ticked.hint.startswith("Install Kerberos support on this workstation")
     auto = probe(gssapi_mta, kerberos_tls, password=PASSWORD)
     assert auto.ok and auto.auth.mechanism == "PLAIN"
     assert "gssapi and krb5 missing" in auto.auth.reason
