@@ -9,10 +9,10 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from outmail_gui.cli.words import command_name  # not cli.main: that imports argparse
+from outmail_gui.cli.main import command_word, run
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms of every CLI command)
 if TYPE_CHECKING:
     from outmail_gui.ui.window.launch import build_main_window as build_main_window
 
@@ -53,10 +53,7 @@ def display_problem(environ: os._Environ[str] | dict[str, str] | None = None) ->
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    command = command_name(args)
-    if command is not None:  # a command, help, or a typo the CLI reports as bad usage
-        from outmail_gui.cli.main import run
-
+    if command_word(args) is not None:  # a command, help, or a typo the CLI reports as bad usage
         return run(args)
     problem = display_problem()
     if problem:

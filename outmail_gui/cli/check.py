@@ -148,7 +148,8 @@ def run_tests(
 ) -> dict[str, HistoryEntry]:
     """Every target's history entry: passwords from the keyring and OAuth 2.0 tokens (refreshed when
     needed) are fetched here one at a time while the pool already tests the others, as in Test all."""
-    from outmail_gui.domain import record
+    import dataclasses
+
     from outmail_gui.oauth.errors import OAuthError
     from outmail_gui.probe.batch import ProbePool, batch_timeout
     from outmail_gui.probe.report import ProbeReport
@@ -180,7 +181,7 @@ def run_tests(
                     manager = manager or TokenManager.for_data_dir(data_dir_of(args), secrets)
                     request, _detail = prepared_request(request, server.id, oauth, manager)
                 elif server.login_id.strip() and request.wants_auth:
-                    request = record.replace(request, password=secrets.get_password(server.id) or "")
+                    request = dataclasses.replace(request, password=secrets.get_password(server.id) or "")
             except SecretStoreError as exc:
                 entries[server.id] = not_started(
                     server.id, "keyring", f"The stored password could not be read: {exc.message}"

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from outmail_gui.cli.common import add_json_option
 from outmail_gui.cli.errors import EXIT_FAILED, EXIT_OK, UsageError
 from outmail_gui.cli.passwords import password_from_env, password_from_options
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from outmail_gui.discovery import DiscoveryReport, DiscoveryRequest
 

@@ -1,33 +1,42 @@
-"""Top-level parser: global options, then one sub-command module per area.
+"""The command line, defined once with argparse: global options, then one sub-command module per area.
 
 :data:`COMMANDS` names, for each command, the function that adds its parser to the
 sub-parsers; that parser sets ``func(args) -> int`` as its default. Only the command being run
 is imported and built (all of them for help or a typo), so ``probe`` does not pay for the
-store's imports or for the other commands' parsers. ``probe`` with a plain command line is
-not even given a parser: see :mod:`outmail_gui.cli.option_table`.
+store's imports or for the other commands' parsers. Without a command word the window starts:
+:func:`command_word` tells which, and :func:`window_options` reads the window's options,
+both from the same top-level definition.
 """
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
-from types import SimpleNamespace
 
+from outmail_gui.cli.common import ArgumentParser
 from outmail_gui.cli.errors import EXIT_FAILED, CommandError
-from outmail_gui.cli.words import COMMANDS, command_name
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: CLI start-up time
-if TYPE_CHECKING:
-    import argparse
-
-    from outmail_gui.cli.common import ArgumentParser
-
-__all__ = ["COMMANDS", "add_global_options", "build_parser", "command_name", "run"]
+# command name -> "module:function" that adds its parser (only the command run is built)
+COMMANDS: dict[str, str] = {
+    "servers": "outmail_gui.cli.servers:register",
+    "probe": "outmail_gui.cli.probe:register_probe",
+    "test": "outmail_gui.cli.probe:register_test",
+    "discover": "outmail_gui.cli.discover:register",
+    "routing": "outmail_gui.cli.routing:register",
+    "oauth": "outmail_gui.cli.oauth:register",
+    "partitions": "outmail_gui.cli.partitions:register",
+    "analysts": "outmail_gui.cli.analysts:register",
+    "settings": "outmail_gui.cli.settings:register",
+    "check": "outmail_gui.cli.check:register",
+}
+PROG = "outmail-gui"
 
 
 def add_global_options(parser: argparse.ArgumentParser) -> None:
+    """The options that come before the command word, for the commands and the window alike."""
     parser.add_argument(
         "--data-dir",
         metavar="DIR",
@@ -36,12 +45,17 @@ def add_global_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--analyst", metavar="NAME", help="act as this analyst (default: the operating-system login)")
 
 
-def build_parser(command: str | None = None) -> ArgumentParser:
-    """The parser; with a known ``command``, only that command's parser is built."""
-    from outmail_gui.cli.common import ArgumentParser
-
-    parser = ArgumentParser(prog="outmail-gui", description="Outmail: outgoing email server settings and tests.")
+def _top_level(*, add_help: bool = True) -> ArgumentParser:
+    parser = ArgumentParser(
+        prog=PROG, description="Outmail: outgoing email server settings and tests.", add_help=add_help
+    )
     add_global_options(parser)
+    return parser
+
+
+def build_parser(command: str | None = None) -> ArgumentParser:
+    """The commands' parser; with a known ``command``, only that command's parser is built."""
+    parser = _top_level()
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
     registrations = (COMMANDS[command],) if command in COMMANDS else dict.fromkeys(COMMANDS.values())
     for registration in registrations:
@@ -50,31 +64,49 @@ def build_parser(command: str | None = None) -> ArgumentParser:
     return parser
 
 
-def parse_arguments(argv: Sequence[str]) -> argparse.Namespace | SimpleNamespace:
-    """The command's arguments: ``probe`` given plainly without argparse, all else with it."""
-    command = command_name(argv)
-    if command == "probe" and argv and argv[0] == "probe":  # no global options before it
-        from outmail_gui.cli.probe import quick_probe_arguments
+def command_word(argv: Sequence[str]) -> str | None:
+    """The first word after the global options: a command (or a typo the commands' parser
+    reports), ``"--help"`` when help is asked for, or ``None`` when no command is named (the
+    window starts).
 
-        values = quick_probe_arguments(argv[1:])
-        if values is not None:
-            return SimpleNamespace(data_dir=None, analyst=None, command=command, **values)
-    return build_parser(command).parse_args(list(argv))
+    The words after it are left to the command's parser, and an option the top level does not
+    know to the parser that runs next (the commands' or the window's), which reports it.
+    """
+    parser = _top_level(add_help=False)
+    parser.add_argument("-h", "--help", action="store_true")  # the commands' parser prints the help
+    parser.add_argument("words", nargs=argparse.REMAINDER)
+    known, _unknown = parser.parse_known_args(list(argv))
+    if known.help:
+        return "--help"
+    return known.words[0] if known.words else None
+
+
+def window_options(argv: Sequence[str]) -> argparse.Namespace:
+    """The window's options (``data_dir``, ``analyst``, ``exit_when_shown``); exits with status 2
+    and one line on bad usage."""
+    parser = _top_level()
+    parser.add_argument(
+        "--exit-when-shown",
+        action="store_true",
+        help="start normally and exit with status 0 once the main window has been painted (benchmarks, smoke tests)",
+    )
+    return parser.parse_args(list(argv))
 
 
 def run(argv: Sequence[str]) -> int:
-    args = parse_arguments(argv)
-    func: Callable[[argparse.Namespace | SimpleNamespace], int] | None = getattr(args, "func", None)
-    if func is None:
-        build_parser().print_help(sys.stderr)
-        return 2
+    """Run the command ``argv`` names; its exit status (0 ok, 1 failed, 2 bad usage)."""
     try:
+        args = build_parser(command_word(argv)).parse_args(list(argv))
+        func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
+        if func is None:
+            build_parser().print_help(sys.stderr)
+            return 2
         return func(args)
     except CommandError as exc:
-        sys.stderr.write(f"outmail-gui: {exc.message}\n")
+        sys.stderr.write(f"{PROG}: {exc.message}\n")
         return exc.exit_code
     except KeyboardInterrupt:
-        sys.stderr.write("outmail-gui: interrupted\n")
+        sys.stderr.write(f"{PROG}: interrupted\n")
         return EXIT_FAILED
     except BrokenPipeError:
         # The reader went away (``outmail-gui servers list | head -1``): not an error of ours.

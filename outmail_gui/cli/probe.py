@@ -6,20 +6,15 @@ The engine and the store are imported inside the commands, so ``--help`` stays f
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
+from typing import TYPE_CHECKING, Any
 
 from outmail_gui.cli.errors import EXIT_FAILED, EXIT_OK, UsageError, server_not_found, whole_number_problem
-from outmail_gui.cli.option_table import Option, add_options, quick_parse
 from outmail_gui.cli.passwords import password_from_options
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: start-up time of `probe`
 if TYPE_CHECKING:
-    import argparse
-    from collections.abc import Sequence
-    from typing import Any
-
-    from outmail_gui.cli.option_table import Arguments
     from outmail_gui.domain.methods import AuthMethod
     from outmail_gui.probe.report import ProbeReport
 
@@ -29,8 +24,6 @@ SECURITY_CHOICES = ("auto", "none", "starttls", "implicit")
 def _int_arg(text: str) -> int:
     problem = whole_number_problem(text)
     if problem:
-        import argparse
-
         raise argparse.ArgumentTypeError(problem)
     return int(text)
 
@@ -39,49 +32,11 @@ def _float_arg(text: str) -> float:
     try:
         return float(text)
     except ValueError:
-        import argparse
-
         from outmail_gui.domain.shown import quoted
 
         raise argparse.ArgumentTypeError(f"{quoted(text)} is not a number") from None
 
 
-# The options of both commands, in the order --help lists them (see cli.option_table).
-_TEST_OPTIONS = (
-    Option("--to", default="", metavar="ADDR", help="send a test message to ADDR"),
-    Option("--dry-run", is_switch=True, help="with --to: MAIL FROM and RCPT TO only, then RSET"),
-    Option("--pager", is_switch=True, help="with --to: send the pager test message"),
-    Option("--ca-file", metavar="PEM", help="verify the certificate against this CA file only"),
-    Option("--allow-insecure-auth", is_switch=True, help="allow sending credentials without TLS (not recommended)"),
-    Option("--json", is_switch=True, help="print one JSON object on stdout"),
-    Option("--transcript", is_switch=True, help="include the (redacted) SMTP transcript"),
-)
-_OAUTH_TOKEN_ENV = Option("--oauth-token-env", metavar="VAR", help="read an OAuth 2.0 bearer token (XOAUTH2) from VAR")
-PROBE_OPTIONS = (
-    Option("--server", required=True, metavar="HOST", help="host name, IDN, IPv4 or IPv6 address"),
-    Option("--port", convert=_int_arg, metavar="N", help="port (default: 465 with --security implicit, else 25)"),
-    Option("--security", choices=SECURITY_CHOICES, default="auto", help="TLS mode (default: auto)"),
-    Option("--login-id", default="", metavar="USER"),
-    Option(
-        "--password-stdin", is_switch=True, exclusive="password", help="read the password from the first line of stdin"
-    ),
-    Option(
-        "--password-env", exclusive="password", metavar="VAR", help="read the password from environment variable VAR"
-    ),
-    _OAUTH_TOKEN_ENV,
-    Option("--auth", default="auto", metavar="auto|none|MECH,...", help="mechanisms: auto (default), none, or a list"),
-    Option("--timeout", convert=_float_arg, metavar="SECONDS", help="overall deadline (120)"),
-    Option("--from", dest="from_address", default="", metavar="ADDR", help="sender of the test message"),
-    Option("--chunking", is_switch=True, help="send with BDAT when the server offers CHUNKING"),
-    Option("--pin-sha256", default="", metavar="FINGERPRINT", help="accept this certificate if untrusted"),
-    *_TEST_OPTIONS,
-)
-TEST_OPTIONS = (
-    Option("--timeout", convert=_float_arg, metavar="SECONDS", help="default: Connection Timeout"),
-    _OAUTH_TOKEN_ENV,
-    Option("--analyst-email", default="", metavar="ADDR", help="the analyst's address (Sent From Analyst)"),
-    *_TEST_OPTIONS,
-)
 PROBE_DESCRIPTION = (
     "Test an SMTP server from this workstation: resolve, connect, TLS, EHLO, AUTH, and optionally "
     "a test message. Exit 0 when every step passed, 1 when the test failed, 2 on bad usage."
@@ -92,16 +47,27 @@ def register_probe(subparsers: Any) -> None:
     probe = subparsers.add_parser(
         "probe", help="test an ad-hoc SMTP server step by step", description=PROBE_DESCRIPTION
     )
-    add_options(probe, PROBE_OPTIONS)
+    probe.add_argument("--server", required=True, metavar="HOST", help="host name, IDN, IPv4 or IPv6 address")
+    probe.add_argument(
+        "--port", type=_int_arg, metavar="N", help="port (default: 465 with --security implicit, else 25)"
+    )
+    probe.add_argument("--security", choices=SECURITY_CHOICES, default="auto", help="TLS mode (default: auto)")
+    probe.add_argument("--login-id", default="", metavar="USER")
+    password = probe.add_mutually_exclusive_group()
+    password.add_argument(
+        "--password-stdin", action="store_true", help="read the password from the first line of stdin"
+    )
+    password.add_argument("--password-env", metavar="VAR", help="read the password from environment variable VAR")
+    _add_oauth_token_env(probe)
+    probe.add_argument(
+        "--auth", default="auto", metavar="auto|none|MECH,...", help="mechanisms: auto (default), none, or a list"
+    )
+    probe.add_argument("--timeout", type=_float_arg, metavar="SECONDS", help="overall deadline (120)")
+    probe.add_argument("--from", dest="from_address", default="", metavar="ADDR", help="sender of the test message")
+    probe.add_argument("--chunking", action="store_true", help="send with BDAT when the server offers CHUNKING")
+    probe.add_argument("--pin-sha256", default="", metavar="FINGERPRINT", help="accept this certificate if untrusted")
+    _add_test_options(probe)
     probe.set_defaults(func=run_probe_command)
-
-
-def quick_probe_arguments(words: Sequence[str]) -> dict[str, object] | None:
-    """``probe``'s values for a plain command line (the words after ``probe``) without argparse."""
-    values = quick_parse(PROBE_OPTIONS, words)
-    if values is not None:
-        values["func"] = run_probe_command
-    return values
 
 
 def register_test(subparsers: Any) -> None:
@@ -111,8 +77,30 @@ def register_test(subparsers: Any) -> None:
         description="Test a saved server exactly as configured, with the password from the keyring.",
     )
     test.add_argument("name", metavar="NAME", help="the saved server's name")
-    add_options(test, TEST_OPTIONS)
+    test.add_argument("--timeout", type=_float_arg, metavar="SECONDS", help="default: Connection Timeout")
+    _add_oauth_token_env(test)
+    test.add_argument("--analyst-email", default="", metavar="ADDR", help="the analyst's address (Sent From Analyst)")
+    _add_test_options(test)
     test.set_defaults(func=run_test_command)
+
+
+def _add_oauth_token_env(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--oauth-token-env", metavar="VAR", help="read an OAuth 2.0 bearer token (XOAUTH2) from VAR")
+
+
+def _add_test_options(parser: argparse.ArgumentParser) -> None:
+    """The options ``probe`` and ``test`` share, in the order --help lists them."""
+    parser.add_argument("--to", default="", metavar="ADDR", help="send a test message to ADDR")
+    parser.add_argument("--dry-run", action="store_true", help="with --to: MAIL FROM and RCPT TO only, then RSET")
+    parser.add_argument("--pager", action="store_true", help="with --to: send the pager test message")
+    parser.add_argument("--ca-file", metavar="PEM", help="verify the certificate against this CA file only")
+    parser.add_argument(
+        "--allow-insecure-auth",
+        action="store_true",
+        help="allow sending credentials without TLS (not recommended)",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    parser.add_argument("--transcript", action="store_true", help="include the (redacted) SMTP transcript")
 
 
 # -- validation -------------------------------------------------------------------------
@@ -198,7 +186,7 @@ def _env_secret(option: str, var: str | None) -> str:
 # -- commands ---------------------------------------------------------------------------
 
 
-def run_probe_command(args: Arguments) -> int:
+def run_probe_command(args: argparse.Namespace) -> int:
     from outmail_gui.probe.request import ProbeRequest, Security
 
     host = _check_host(args.server)
@@ -300,7 +288,7 @@ def _require_analyst_email(settings: Any) -> None:
         )
 
 
-def _run_and_print(request: Any, args: Arguments, oauth: Any = None) -> int:
+def _run_and_print(request: Any, args: argparse.Namespace, oauth: Any = None) -> int:
     from outmail_gui.probe.runner import run_probe
 
     report: ProbeReport = run_probe(request)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import codecs
 import functools
+from dataclasses import dataclass
 
-from outmail_gui.domain.record import Record
 from outmail_gui.domain.shown import quoted
 
 PAGER_ENCODINGS: tuple[str, ...] = (
@@ -57,7 +57,8 @@ def is_known_encoding(name: str) -> bool:
     return pager_encoding(name) is not None
 
 
-class PagerPreview(Record, frozen=True):
+@dataclass(frozen=True, slots=True)
+class PagerPreview:
     data: bytes
     unencodable: tuple[str, ...]  # characters the encoding cannot carry, in order of appearance
 

@@ -11,12 +11,12 @@ import datetime as dt
 import enum
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
 from typing import Any
 from urllib.parse import urlsplit
 
 from outmail_gui.domain.addresses import address_problem, has_control_characters, host_problem
 from outmail_gui.domain.expiry import ExpiryState, certificate_expiry_message, expiry_sentence, expiry_state
-from outmail_gui.domain.record import Record, field_names, replace
 from outmail_gui.domain.rules import Issue, Severity
 
 MICROSOFT_AUTHORITY_HOST = "login.microsoftonline.com"
@@ -69,7 +69,8 @@ _GRANT_LABELS = {
 }
 
 
-class OAuthSettings(Record, frozen=True):
+@dataclass(frozen=True, slots=True)
+class OAuthSettings:
     """Token settings of one SMTP server; stored beside it, keyed by the server's id.
 
     ``tenant`` is a tenant ID or domain (``contoso.onmicrosoft.com``) or a full authority
@@ -119,7 +120,7 @@ def is_authority_url(text: str) -> bool:
 
 def oauth_from_dict(data: Mapping[str, Any]) -> OAuthSettings:
     """Settings from an export/import mapping; raises ValueError/TypeError with a readable message."""
-    known = set(field_names(OAuthSettings))
+    known = {f.name for f in fields(OAuthSettings)}
     unknown = sorted(set(data) - known)
     if unknown:
         raise ValueError(f"unknown OAuth field(s): {', '.join(unknown)}")

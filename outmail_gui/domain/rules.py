@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from outmail_gui.domain.addresses import address_problem, has_control_characters, host_problem, is_exchange_365
 from outmail_gui.domain.encodings import is_known_encoding, unknown_encoding
 from outmail_gui.domain.fingerprints import fingerprint_problem
 from outmail_gui.domain.names import MAX_NAME_LENGTH as MAX_NAME_LENGTH
 from outmail_gui.domain.names import name_problem, normalized_name, same_name
-from outmail_gui.domain.record import Record
 from outmail_gui.domain.settings import ServerSettings
 from outmail_gui.domain.shown import quoted
 
@@ -28,7 +28,8 @@ class Severity(enum.StrEnum):
     NOTICE = "notice"
 
 
-class Issue(Record, frozen=True):
+@dataclass(frozen=True, slots=True)
+class Issue:
     field: str
     severity: Severity
     message: str
@@ -38,7 +39,8 @@ class Issue(Record, frozen=True):
         return self.severity is Severity.ERROR
 
 
-class RuleContext(Record, frozen=True):
+@dataclass(frozen=True, slots=True)
+class RuleContext:
     """What the rules need to know beyond the record itself."""
 
     others: Sequence[ServerSettings] = ()

@@ -7,6 +7,7 @@ start a record with :func:`new_server`.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 from outmail_gui.domain.addresses import clean_host
@@ -18,7 +19,6 @@ from outmail_gui.domain.methods import AUTH_METHODS_DISPLAY_ORDER as AUTH_METHOD
 from outmail_gui.domain.methods import AuthMethod as AuthMethod
 from outmail_gui.domain.methods import Protocol as Protocol
 from outmail_gui.domain.names import clean_name
-from outmail_gui.domain.record import Record, as_dict, field_names, field_types, replace
 
 DEFAULT_SMTP_PORT = 25
 DEFAULT_MAPI_PORT = 593
@@ -27,7 +27,8 @@ DEFAULT_CONNECTION_TIMEOUT_S = 120
 DEFAULT_PAGER_ENCODING = "utf-8"
 
 
-class ServerSettings(Record, frozen=True):
+@dataclass(frozen=True, slots=True)
+class ServerSettings:
     """One outgoing email server. ``protocol`` is fixed at creation; use :func:`new_server`.
 
     ``id`` is stable for the record's life (the keyring key); ``revision`` is 0 until the
@@ -102,7 +103,7 @@ class ServerSettings(Record, frozen=True):
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready mapping (no password: passwords never leave the keyring)."""
-        data = as_dict(self)
+        data = asdict(self)
         data["protocol"] = self.protocol.value
         data["auth_methods"] = sorted(m.value for m in self.auth_methods)
         return data
@@ -193,8 +194,9 @@ def fields_for(protocol: Protocol) -> tuple[str, ...]:
     return SMTP_FIELDS if protocol is Protocol.SMTP else MAPI_FIELDS
 
 
-_BOOL_FIELDS = frozenset(name for name, kind in field_types(ServerSettings).items() if kind == "bool")
-_INT_FIELDS = frozenset(name for name, kind in field_types(ServerSettings).items() if kind == "int")
+# The annotations are source text (postponed evaluation), so the field types compare as strings.
+_BOOL_FIELDS = frozenset(f.name for f in fields(ServerSettings) if f.type == "bool")
+_INT_FIELDS = frozenset(f.name for f in fields(ServerSettings) if f.type == "int")
 
 
 def settings_from_dict(data: Mapping[str, Any]) -> ServerSettings:
@@ -209,7 +211,7 @@ def settings_from_dict(data: Mapping[str, Any]) -> ServerSettings:
         proto = Protocol(str(data["protocol"]).lower())
     except ValueError:
         raise ValueError(f"protocol must be smtp or mapi, not {data['protocol']!r}") from None
-    known = set(field_names(ServerSettings))
+    known = {f.name for f in fields(ServerSettings)}
     unknown = sorted(set(data) - known - {"password"})
     if unknown:
         raise ValueError(f"unknown field(s): {', '.join(unknown)}")

@@ -6,10 +6,10 @@ hint of a failed AUTH step is replaced by what the reply means for OAuth 2.0.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import TYPE_CHECKING
 
-from outmail_gui.domain import record
 from outmail_gui.domain.oauth import GrantType, OAuthSettings, validate_oauth
 from outmail_gui.domain.settings import AuthMethod
 from outmail_gui.oauth.errors import OAuthError, explain_smtp_rejection, offers_oauth_switch
@@ -24,7 +24,7 @@ _REPLY = re.compile(r"^([45]\d\d)[ -]")
 
 def with_oauth(request: ProbeRequest, oauth: OAuthSettings, token: str) -> ProbeRequest:
     """The request authenticating with XOAUTH2 only, as ``user=<mailbox>``."""
-    return record.replace(
+    return dataclasses.replace(
         request,
         login_id=oauth.mailbox.strip(),
         password="",

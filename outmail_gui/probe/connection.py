@@ -14,8 +14,8 @@ import socket
 import ssl
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
-from outmail_gui.domain.record import Record
 from outmail_gui.probe import hints
 from outmail_gui.probe.errors import Cancelled, ConnectionLost, DeadlineExceeded, EndlessReply, ProtocolViolation
 from outmail_gui.probe.report import plural
@@ -82,7 +82,8 @@ def wire_name(host: str) -> bytes | str:
     return host.encode("ascii") if host.isascii() else host
 
 
-class Reply(Record, frozen=True):
+@dataclass(frozen=True, slots=True)
+class Reply:
     """One (possibly multi-line) SMTP reply: its code and the text of each line."""
 
     code: int

@@ -7,12 +7,13 @@ Field names are those of :class:`~outmail_gui.domain.settings.ServerSettings`
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from outmail_gui.domain.record import Record
 from outmail_gui.probe.request import IMPLICIT_TLS_PORT, Security
 
 
-class Hint(Record, frozen=True):
+@dataclass(frozen=True, slots=True)
+class Hint:
     """What the user should change, and the settings field concerned."""
 
     text: str

@@ -7,16 +7,17 @@ import base64
 import secrets
 import socket
 import time
+from dataclasses import dataclass
 from email.utils import formatdate
 
 from outmail_gui.domain.encodings import encode_pager_text, is_known_encoding, unknown_encoding
-from outmail_gui.domain.record import Record
 from outmail_gui.probe.errors import ProbeFailure
 from outmail_gui.probe.report import MessageInfo
 from outmail_gui.probe.request import ProbeRequest
 
 
-class TestMessage(Record, frozen=True):
+@dataclass(frozen=True, slots=True)
+class TestMessage:
     data: bytes  # CRLF line endings, not dot-stuffed
     info: MessageInfo
     body: bytes  # the body before transfer encoding (what the recipient decodes)

@@ -9,10 +9,12 @@ embedded inside a longer base64 blob, such as an AUTH PLAIN payload, is found to
 from __future__ import annotations
 
 import base64
+import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 REDACTED = "<redacted>"
+MASK = "********"
 _MIN_PLAIN = 3  # shorter secrets would mangle ordinary text ("250") and add no protection
 _MIN_B64 = 4
 
@@ -28,6 +30,17 @@ def _b64_fragments(data: bytes) -> set[str]:
         if len(fragment) >= _MIN_B64:
             out.add(fragment)
     return out
+
+
+def masked_repr(value: object, secret_fields: Collection[str]) -> str:
+    """``repr()`` of a dataclass whose secret fields show as a mask; an empty one shows as ``''``,
+    which tells a reader that no secret was given (the ``__repr__`` of requests and credentials)."""
+    shown = []
+    for item in dataclasses.fields(value):  # type: ignore[arg-type]
+        field_value = getattr(value, item.name)
+        text = repr(MASK) if item.name in secret_fields and field_value else repr(field_value)
+        shown.append(f"{item.name}={text}")
+    return f"{type(value).__name__}({', '.join(shown)})"
 
 
 class Redactor:

@@ -1,15 +1,13 @@
 """What a test found: steps, TLS and certificate facts, authentication, transcript.
 
 Everything in a report has already been redacted by the engine; it is safe to print,
-store or send to the GUI. The types are records (``domain/record.py``), not dataclasses: the
-command-line test does not pay for importing ``dataclasses``.
+store or send to the GUI.
 """
 
 from __future__ import annotations
 
 import enum
-
-from outmail_gui.domain.record import Record, as_dict, field
+from dataclasses import asdict, dataclass, field
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: CLI start-up time
 if TYPE_CHECKING:
@@ -37,7 +35,8 @@ class StepStatus(enum.StrEnum):
     SKIPPED = "skipped"
 
 
-class Step(Record):
+@dataclass(slots=True)
+class Step:
     """One stage of the test; ``on_step`` sees it when it starts and again when it ends."""
 
     name: str
@@ -59,7 +58,8 @@ class Step(Record):
         }
 
 
-class CertInfo(Record):
+@dataclass(slots=True)
+class CertInfo:
     """The server certificate as shown to the user (also when it did not verify)."""
 
     subject: str = ""
@@ -75,10 +75,11 @@ class CertInfo(Record):
     matches_host: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return as_dict(self)
+        return asdict(self)
 
 
-class TlsInfo(Record):
+@dataclass(slots=True)
+class TlsInfo:
     """How the session was encrypted, if at all."""
 
     mode: str = ""  # "starttls", "implicit" or "" when no TLS was used
@@ -95,7 +96,8 @@ class TlsInfo(Record):
         }
 
 
-class AuthInfo(Record):
+@dataclass(slots=True)
+class AuthInfo:
     """What the server offered for AUTH, what was chosen and why."""
 
     offered: list[str] = field(default_factory=list)
@@ -105,10 +107,11 @@ class AuthInfo(Record):
     attempts: int = 0  # AUTH commands that reached the server
 
     def to_dict(self) -> dict[str, Any]:
-        return as_dict(self)
+        return asdict(self)
 
 
-class MessageInfo(Record):
+@dataclass(slots=True)
+class MessageInfo:
     """How the test message (or the MAIL/RCPT dry run) was sent."""
 
     kind: str = ""  # "dry-run" or "message"
@@ -122,10 +125,11 @@ class MessageInfo(Record):
     size: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        return as_dict(self)
+        return asdict(self)
 
 
-class ProbeReport(Record):
+@dataclass(slots=True)
+class ProbeReport:
     """The whole result of one test; ``ok`` when every step passed or was skipped."""
 
     host: str

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 
 # The enums come from their light module: the command-line test never loads the settings model.
 from outmail_gui.domain.methods import AuthMethod, Protocol
-from outmail_gui.domain.record import Record
+from outmail_gui.probe.redact import masked_repr
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time of the CLI)
 if TYPE_CHECKING:
@@ -31,7 +32,8 @@ class Security(enum.StrEnum):
         return self
 
 
-class ProbeRequest(Record, frozen=True):
+@dataclass(frozen=True, slots=True)
+class ProbeRequest:
     """Everything the engine needs. ``auth_auto`` with an empty ``auth_methods`` picks the
     strongest mechanism offered; ``auth_auto=False`` with no methods means no authentication.
 
@@ -39,8 +41,6 @@ class ProbeRequest(Record, frozen=True):
     ``pinned_sha256`` is the one fingerprint the user accepted for this host; it is the only
     way an unverifiable certificate is ever accepted.
     """
-
-    __secret_fields__ = frozenset({"password", "oauth_token"})
 
     host: str
     port: int = 25
@@ -72,6 +72,9 @@ class ProbeRequest(Record, frozen=True):
     # IP addresses of ``host`` already looked up (settings discovery asks its own DNS server): used
     # instead of the system resolver; the host name still names the TLS peer.
     addresses: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        return masked_repr(self, ("password", "oauth_token"))
 
     @property
     def effective_security(self) -> Security:

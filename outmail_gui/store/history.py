@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from outmail_gui.domain.record import Record
 from outmail_gui.store.extension import RepositoryExtension
 
 KEEP_PER_SERVER = 200
@@ -28,7 +28,8 @@ class Outcome(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-class HistoryEntry(Record, frozen=True):
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
     """One finished test. ``started_at`` is timezone-aware (UTC); ``id`` is 0 until stored."""
 
     server_id: str

@@ -8,14 +8,14 @@ import itertools
 import re
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import fields
 from typing import Any, NamedTuple
 
 from outmail_gui.domain.names import normalized_name
-from outmail_gui.domain.record import field_names, field_types
 from outmail_gui.domain.settings import AuthMethod, Protocol, ServerSettings
 
-FIELDS: tuple[str, ...] = field_names(ServerSettings)
-BOOL_FIELDS = frozenset(name for name, kind in field_types(ServerSettings).items() if kind == "bool")
+FIELDS: tuple[str, ...] = tuple(f.name for f in fields(ServerSettings))
+BOOL_FIELDS = frozenset(f.name for f in fields(ServerSettings) if f.type == "bool")  # annotations are source text
 COLUMNS: tuple[str, ...] = (*FIELDS, "name_key")
 SELECT = f"SELECT {', '.join(FIELDS)} FROM servers"
 INSERT = f"INSERT INTO servers ({', '.join(COLUMNS)}) VALUES ({', '.join(':' + c for c in COLUMNS)})"
@@ -65,9 +65,7 @@ def from_row(row: sqlite3.Row | tuple[Any, ...]) -> ServerSettings:
 
 _ESCAPED = re.compile("[\ud800-\udfff]")  # what surrogateescape makes of bytes that are not UTF-8
 _TYPES: dict[str, type] = {"int": int, "bool": int, "str": str}
-_CHECKED_TYPES = tuple(
-    (FIELDS.index(name), _TYPES[kind]) for name, kind in field_types(ServerSettings).items() if kind in _TYPES
-)
+_CHECKED_TYPES = tuple((FIELDS.index(f.name), _TYPES[f.type]) for f in fields(ServerSettings) if f.type in _TYPES)
 _ID_INDEX = FIELDS.index("id")
 _NAME_INDEX = FIELDS.index("name")
 

@@ -12,9 +12,8 @@ installed and no desktop keyring runs, silently; we treat that case as "no keyri
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-
-from outmail_gui.domain.record import Record
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
@@ -22,7 +21,8 @@ if TYPE_CHECKING:
 SERVICE = "outmail"
 
 
-class BackendInfo(Record, frozen=True):
+@dataclass(frozen=True, slots=True)
+class BackendInfo:
     """Where passwords are kept, for showing to the user."""
 
     name: str

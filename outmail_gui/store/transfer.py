@@ -16,7 +16,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-from outmail_gui.domain import record as records
 from outmail_gui.domain import rules
 from outmail_gui.domain.addresses import has_control_characters
 from outmail_gui.domain.analysts import Analyst
@@ -319,7 +318,7 @@ def _write_records(
             skipped.append(name)
             continue
         if existing is not None and on_duplicate == "replace":
-            record = records.replace(record, id=existing.id, revision=existing.revision)
+            record = dataclasses.replace(record, id=existing.id, revision=existing.revision)
             replaced.append(name)
         elif existing is not None:
             new_name = unique_name(name, taken)

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import abc
+from dataclasses import dataclass
 
-from outmail_gui.domain.record import Record
+from outmail_gui.probe.redact import masked_repr
 
 
-class Credentials(Record, frozen=True):
+@dataclass(frozen=True, slots=True)
+class Credentials:
     """What a mechanism may use to log in."""
-
-    __secret_fields__ = frozenset({"password", "oauth_token"})
 
     login_id: str
     password: str
     oauth_token: str = ""
     host: str = ""  # the server's name, for DIGEST-MD5's digest-uri and Kerberos' service principal
+
+    def __repr__(self) -> str:
+        return masked_repr(self, ("password", "oauth_token"))
 
 
 class MechanismError(Exception):

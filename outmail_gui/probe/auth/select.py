@@ -8,8 +8,9 @@ first. Either way the engine stops at a rejected login and never retries another
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from outmail_gui.domain.methods import AuthMethod
-from outmail_gui.domain.record import Record
 from outmail_gui.probe.auth.base import Credentials, Mechanism
 from outmail_gui.probe.auth.simple import Login, Plain, XOAuth2
 
@@ -20,7 +21,8 @@ _SIMPLE: dict[AuthMethod, type[Mechanism]] = {
 }
 
 
-class AuthPlan(Record):
+@dataclass(slots=True)
+class AuthPlan:
     """The mechanisms to try, in order, and why the first one was chosen."""
 
     candidates: list[AuthMethod]

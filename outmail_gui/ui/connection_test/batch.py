@@ -22,7 +22,6 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Signal
 
-from outmail_gui.domain import record
 from outmail_gui.probe.batch import MAX_CONCURRENT
 from outmail_gui.probe.render import step_label
 from outmail_gui.probe.request import ProbeRequest
@@ -78,7 +77,7 @@ class _Feeder(QObject):
             if item.needs_password:
                 assert item.password is not None
                 try:
-                    request = record.replace(request, password=item.password() or "")
+                    request = dataclasses.replace(request, password=item.password() or "")
                 except SecretStoreError as exc:
                     self.failed.emit(item.server_id, "keyring", f"The stored password could not be read: {exc.message}")
                     continue

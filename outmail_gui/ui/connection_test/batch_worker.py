@@ -22,6 +22,7 @@ Protocol, one JSON object per line (no Qt here; ``python -m outmail_gui.ui.conne
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -29,7 +30,6 @@ import sys
 import threading
 from typing import Any, TextIO
 
-from outmail_gui.domain import record
 from outmail_gui.domain.settings import AuthMethod, Protocol
 from outmail_gui.probe.batch import MAX_CONCURRENT, ProbePool
 from outmail_gui.probe.report import ProbeReport
@@ -37,7 +37,7 @@ from outmail_gui.probe.request import ProbeRequest, Security
 from outmail_gui.store.history import HistoryEntry, Outcome
 from outmail_gui.store.results import entry_for
 
-_REQUEST_FIELDS = record.field_names(ProbeRequest)
+_REQUEST_FIELDS = tuple(f.name for f in dataclasses.fields(ProbeRequest))
 
 
 def request_to_json(request: ProbeRequest) -> dict[str, Any]:

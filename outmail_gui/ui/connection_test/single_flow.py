@@ -75,7 +75,8 @@ class SingleTestFlow(QObject):
         password = "" if oauth is not None else self._password_for(record, form.password())
         if password is None:
             return
-        from outmail_gui.domain.record import replace
+        from dataclasses import replace
+
         from outmail_gui.probe.request import ProbeRequest
 
         request = ProbeRequest.from_settings(

@@ -23,7 +23,6 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
-from outmail_gui.domain import record
 from outmail_gui.probe.report import ProbeReport, Step, StepStatus
 from outmail_gui.probe.request import ProbeRequest
 from outmail_gui.probe.runner import run_probe
@@ -101,13 +100,13 @@ class ProbeWorker(QObject):
         if preparation is None:
             return self.request, None
         step = Step(preparation.step, StepStatus.RUNNING, preparation.running)
-        self._on_step(record.replace(step))
+        self._on_step(dataclasses.replace(step))
         started = time.monotonic()
         try:
             request, detail = preparation.prepare(self.request)
         except PreparationFailed as exc:
             failed = Step(preparation.step, StepStatus.FAILED, exc.detail, (time.monotonic() - started) * 1000.0)
-            self._on_step(record.replace(failed))
+            self._on_step(dataclasses.replace(failed))
             report = ProbeReport(
                 host=self.request.host,
                 port=self.request.port,
@@ -120,7 +119,7 @@ class ProbeWorker(QObject):
             report.cancelled = self._cancel.is_set()
             return report
         passed = Step(preparation.step, StepStatus.PASSED, detail, (time.monotonic() - started) * 1000.0)
-        self._on_step(record.replace(passed))
+        self._on_step(dataclasses.replace(passed))
         return request, passed
 
     def _on_step(self, step: Step) -> None:

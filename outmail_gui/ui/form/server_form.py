@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
@@ -34,7 +35,6 @@ from PySide6.QtWidgets import (
 from outmail_gui.domain.addresses import is_exchange_365
 from outmail_gui.domain.fields import GROUP_TITLES, field_info
 from outmail_gui.domain.oauth import OAuthSettings, validate_oauth
-from outmail_gui.domain.record import replace
 from outmail_gui.domain.rules import EXCHANGE_NEEDS_SSL, Issue, RuleContext, Severity, validate
 from outmail_gui.domain.settings import AuthMethod, Protocol, ServerSettings, fields_for
 from outmail_gui.ui.form.auth_section import MethodsEditor

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenuBar, QToolBar
 
-from outmail_gui.domain.record import Record, field_names
 from outmail_gui.ui.shared.icons import StatusIcon, icon
 
 _Key = QKeySequence.StandardKey
 
 
-class WindowActions(Record, frozen=True):
+@dataclass(frozen=True, slots=True)
+class WindowActions:
     new_smtp_server: QAction
     new_mapi_server: QAction
     save: QAction
@@ -25,7 +27,7 @@ class WindowActions(Record, frozen=True):
     quit: QAction
 
     def all(self) -> list[QAction]:
-        return [getattr(self, name) for name in field_names(self)]
+        return [getattr(self, f.name) for f in fields(self)]
 
 
 def _action(

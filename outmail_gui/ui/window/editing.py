@@ -7,11 +7,11 @@ transaction) on the GUI thread.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 from typing import Protocol as Interface
 
 from outmail_gui.domain.names import normalized_name
-from outmail_gui.domain.record import replace
 from outmail_gui.domain.rules import RuleContext
 from outmail_gui.domain.settings import Protocol, ServerSettings, convert_to_smtp, new_id, new_server
 from outmail_gui.store.errors import NotFoundError, RevisionConflictError, StoreError, ValidationFailed

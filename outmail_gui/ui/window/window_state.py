@@ -6,18 +6,19 @@ Stored with QSettings in an INI file under the platformdirs config directory
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from outmail_gui.domain.record import Record
 from outmail_gui.paths import config_dir
 
 STATE_FILE = "window.ini"
 _VERSION = 1
 
 
-class WindowState(Record):
+@dataclass(slots=True)
+class WindowState:
     geometry: QByteArray | None = None
     splitter: QByteArray | None = None
     header: QByteArray | None = None

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 
 import pytest
 
-from outmail_gui.domain import record
 from outmail_gui.domain.oauth import GrantType
 from outmail_gui.domain.settings import AuthMethod
 from outmail_gui.oauth import TokenManager
@@ -139,7 +139,7 @@ def test_saved_server_request_and_explained_results(
     handler = XOAuth2Handler.for_server(idp, failure_shape="direct")  # the app is not allowed on the mailbox
     with xoauth2_server(handler, tls) as smtp:
         request = oauth_request(
-            record.replace(base, port=smtp.port, login_id="x", password="p"), "srv-ps", oauth, manager
+            dataclasses.replace(base, port=smtp.port, login_id="x", password="p"), "srv-ps", oauth, manager
         )
         assert request.login_id == MAILBOX and request.password == "" and request.auth_methods == (AuthMethod.XOAUTH2,)
         report = run_probe(request)
@@ -149,7 +149,7 @@ def test_saved_server_request_and_explained_results(
         assert run_probe(request).ok
         handler.basic_auth_off = True
         password_report = run_probe(
-            record.replace(
+            dataclasses.replace(
                 base, port=smtp.port, login_id=MAILBOX, password="pw", auth_auto=False, auth_methods=(AuthMethod.PLAIN,)
             )
         )

@@ -6,7 +6,6 @@ Each avoids loading a module on every ``outmail-gui probe`` run (see benchmarks/
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import ssl
 import sys
 from pathlib import Path
@@ -14,7 +13,6 @@ from pathlib import Path
 import idna
 import pytest
 
-from outmail_gui.cli.common import help_width
 from outmail_gui.domain.addresses import _plain_ascii_name, ascii_host, host_problem
 from outmail_gui.probe.connection import wire_name
 from outmail_gui.probe.tls import cert_expiry, inspection_context
@@ -106,15 +104,6 @@ def test_a_very_long_ascii_name_goes_through_idna() -> None:
     assert _plain_ascii_name(name) is None
     problem = host_problem(name)
     assert problem is not None and "not a valid host name" in problem  # idna's own verdict
-
-
-@pytest.mark.parametrize("columns", [None, "100", "0", "junk"])
-def test_help_width_is_what_shutil_gives_argparse(monkeypatch: pytest.MonkeyPatch, columns: str | None) -> None:
-    if columns is None:
-        monkeypatch.delenv("COLUMNS", raising=False)
-    else:
-        monkeypatch.setenv("COLUMNS", columns)
-    assert help_width() == shutil.get_terminal_size().columns - 2
 
 
 def test_inspection_context_is_the_default_context_without_its_ca_store(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from outmail_gui.domain.names import unique_name
-from outmail_gui.domain.record import replace
 from outmail_gui.store import transfer
 from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.secrets import KeyringLockedError, SecretStore
