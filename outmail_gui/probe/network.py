@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import _thread  # the low-level API: threading costs the command-line test ~1 ms to import
 import errno
 import select
 import socket
+import threading
+from typing import Any
 
 from outmail_gui.probe import hints
 from outmail_gui.probe.connection import Deadline, wire_name
 from outmail_gui.probe.errors import DeadlineExceeded, ProbeFailure
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: CLI start-up time
-if TYPE_CHECKING:
-    from typing import Any
 
 Address = tuple[int, "tuple[Any, ...]"]  # (family, sockaddr)
 
@@ -61,8 +58,7 @@ def resolve(host: str, port: int, deadline: Deadline, typed: str = "") -> list[A
         return [(info[0], info[4]) for info in infos]
     result: dict[str, Any] = {}
 
-    done = _thread.allocate_lock()
-    done.acquire()
+    done = threading.Event()
 
     def lookup() -> None:
         try:
@@ -70,10 +66,11 @@ def resolve(host: str, port: int, deadline: Deadline, typed: str = "") -> list[A
         except (OSError, UnicodeError) as exc:
             result["error"] = exc
         finally:
-            done.release()
+            done.set()
 
     shown = hints.shown_host(host, typed)
-    _thread.start_new_thread(lookup, ())  # not joined: a lookup that outlives the deadline is abandoned
+    # A daemon thread, not joined: a lookup that outlives the deadline is abandoned.
+    threading.Thread(target=lookup, name="outmail-resolve", daemon=True).start()
     while True:
         try:
             wait = deadline.slice()
@@ -83,7 +80,7 @@ def resolve(host: str, port: int, deadline: Deadline, typed: str = "") -> list[A
                 "Check this workstation's network and DNS settings.",
                 "server",
             ) from None
-        if done.acquire(timeout=wait):
+        if done.wait(timeout=wait):
             break
     error = result.get("error")
     if error is not None:

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import asdict, dataclass, field
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: CLI start-up time
-if TYPE_CHECKING:
-    from typing import Any
+from typing import Any
 
 
 def plural(count: int, noun: str, nouns: str = "") -> str:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 # The enums come from their light module: the command-line test never loads the settings model.
 from outmail_gui.domain.methods import AuthMethod, Protocol
 from outmail_gui.probe.redact import masked_repr
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time of the CLI)
 if TYPE_CHECKING:
     from outmail_gui.domain.settings import ServerSettings
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from outmail_gui.domain.methods import Protocol
 from outmail_gui.probe.report import ProbeReport
 from outmail_gui.probe.request import ProbeRequest
 from outmail_gui.probe.steps import StepCallback
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: CLI start-up time
 if TYPE_CHECKING:
     import threading
 

@@ -12,22 +12,20 @@ before the check below is done:
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
-import re
 import socket
 import ssl
 import sys
-import time
+from typing import TYPE_CHECKING, Any
 
 from outmail_gui.probe import hints
 from outmail_gui.probe.errors import CertificateProblem, ProbeFailure, ProtocolViolation
 from outmail_gui.probe.report import CertInfo, TlsInfo
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: CLI start-up time
 if TYPE_CHECKING:
     from collections.abc import Iterable
-    from typing import Any
 
 # X509_V_ERR_* codes we explain specifically.
 V_ERR_CERT_NOT_YET_VALID = 9
@@ -202,61 +200,23 @@ def host_matches(host: str, dns_names: list[str], ip_names: list[str], common_na
     return any(_dns_name_matches(pattern, host) for pattern in (dns_names or common_names))
 
 
-def _days_left(expiry_timestamp: float) -> int:
-    return int((expiry_timestamp - time.time()) // 86400)
+def _days_left(expiry: dt.datetime) -> int:
+    return (expiry - dt.datetime.now(dt.UTC)) // dt.timedelta(days=1)
 
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_CERT_TIME = re.compile(r"([A-Z][a-z][a-z]) ([ 0-9][0-9]) ([0-9][0-9]):([0-9][0-9]):([0-9][0-9]) ([0-9]{4}) GMT")
-
-
-def _days_in_month(year: int, month: int) -> int:
-    if month == 2:
-        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
-    return 30 if month in (4, 6, 9, 11) else 31
-
-
-def _days_since_epoch(year: int, month: int, day: int) -> int:
-    """Days from 1970-01-01 to the given proleptic Gregorian date (H. Hinnant's days_from_civil)."""
-    year -= month <= 2
-    era = year // 400
-    year_of_era = year - era * 400
-    day_of_year = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
-    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
-    return era * 146097 + day_of_era - 719468
-
-
-def cert_expiry(not_after: str) -> tuple[str, float]:
-    """``getpeercert()``'s ``notAfter`` (``Jan  5 09:34:43 2030 GMT``) as ISO 8601 UTC and a timestamp.
-
-    The usual form is parsed here: ``ssl.cert_time_to_seconds()`` plus ``datetime`` load
-    ``_strptime``, ``calendar`` and ``datetime``, 2-3 ms of every test from the command line.
-    Anything else (leap seconds, years outside 1970-9999...) takes that standard way, so the
-    results are the same.
-    """
-    match = _CERT_TIME.fullmatch(not_after)
-    if match and match.group(1) in _MONTHS:
-        month = _MONTHS.index(match.group(1)) + 1
-        day, hour, minute, second, year = (int(match.group(i)) for i in (2, 3, 4, 5, 6))
-        valid_day = 1970 <= year <= 9999 and 1 <= day <= _days_in_month(year, month)
-        if valid_day and hour < 24 and minute < 60 and second < 60:
-            timestamp = _days_since_epoch(year, month, day) * 86400 + hour * 3600 + minute * 60 + second
-            iso = f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}+00:00"
-            return iso, float(timestamp)
-    import datetime as dt
-
-    expiry = dt.datetime.fromtimestamp(ssl.cert_time_to_seconds(not_after), dt.UTC)
-    return expiry.isoformat(), expiry.timestamp()
+def cert_expiry(not_after: str) -> dt.datetime:
+    """``getpeercert()``'s ``notAfter`` (``Jan  5 09:34:43 2030 GMT``) as an aware UTC datetime."""
+    return dt.datetime.fromtimestamp(ssl.cert_time_to_seconds(not_after), dt.UTC)
 
 
 def cert_from_dict(info: dict[str, Any], der: bytes) -> CertInfo:
     """Certificate facts from ``getpeercert()`` (cheap; available once verification passed)."""
-    not_after, expiry = cert_expiry(info["notAfter"])
+    expiry = cert_expiry(info["notAfter"])
     return CertInfo(
         subject=format_name(_rdn_pairs(info.get("subject"))),
         sans=_san_names(info.get("subjectAltName", ())),
         issuer=format_name(_rdn_pairs(info.get("issuer"))),
-        not_after=not_after,
+        not_after=expiry.isoformat(),
         days_left=_days_left(expiry),
         sha256=format_fingerprint(hashlib.sha256(der).digest()),
     )
@@ -301,7 +261,7 @@ def cert_from_der(der: bytes, host: str = "") -> CertInfo:
         sans=_san_names(entries),
         issuer=format_name(pairs(cert.issuer)),
         not_after=expiry.isoformat(),
-        days_left=_days_left(expiry.timestamp()),
+        days_left=_days_left(expiry),
         sha256=sha,
     )
     if host:

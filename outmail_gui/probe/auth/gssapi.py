@@ -11,13 +11,10 @@ from __future__ import annotations
 import importlib.util
 import struct
 import sys
+from typing import Any
 
 from outmail_gui.probe.auth.base import Credentials, Mechanism, MechanismError
 from outmail_gui.probe.auth.kerberos_errors import UNAVAILABLE_HERE, kerberos_error, not_installed
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: CLI start-up time
-if TYPE_CHECKING:
-    from typing import Any
 
 MODULES = ("gssapi", "krb5")  # what pyspnego's Kerberos path imports besides itself
 _NO_SECURITY_LAYER = 1

@@ -6,11 +6,9 @@ so non-ASCII works). pyspnego is imported only when this mechanism is used (it i
 
 from __future__ import annotations
 
-from outmail_gui.probe.auth.base import Credentials, Mechanism, MechanismError
+from typing import Any
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: CLI start-up time
-if TYPE_CHECKING:
-    from typing import Any
+from outmail_gui.probe.auth.base import Credentials, Mechanism, MechanismError
 
 
 class Ntlm(Mechanism):

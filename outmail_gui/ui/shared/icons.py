@@ -14,10 +14,10 @@ from __future__ import annotations
 import enum
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QIcon
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QStyle
 

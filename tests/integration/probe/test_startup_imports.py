@@ -27,15 +27,11 @@ sys.stdout.flush()
 sys.stderr.write("\\nMODULES " + json.dumps(sorted(sys.modules)) + " CODE " + str(code) + "\\n")
 """
 
-# Not needed to test one server with a given mechanism; each costs 1-25 ms of start-up.
+# Heavy modules a test of one server with one mechanism does not need: they are imported when used.
 NOT_LOADED = {
-    "threading",  # the name lookup's helper thread uses _thread
     "encodings.idna",  # host names reach getaddrinfo and ssl as ASCII bytes
     "stringprep",
     "unicodedata",
-    "datetime",  # certificate dates (probe.tls.cert_expiry)
-    "_strptime",
-    "calendar",
     "uuid",  # the settings model
     "idna",  # plain ASCII host names (domain.addresses)
     "ipaddress",

@@ -1,7 +1,4 @@
-"""The start-up shortcuts of the command-line test give exactly what the standard way gives.
-
-Each avoids loading a module on every ``outmail-gui probe`` run (see benchmarks/RESULTS-probe.md).
-"""
+"""Host names, TLS contexts and certificate facts of the command-line test, held to the standard way."""
 
 from __future__ import annotations
 
@@ -15,52 +12,28 @@ import pytest
 
 from outmail_gui.domain.addresses import _plain_ascii_name, ascii_host, host_problem
 from outmail_gui.probe.connection import wire_name
-from outmail_gui.probe.tls import cert_expiry, inspection_context
-
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+from outmail_gui.probe.tls import cert_expiry, cert_from_der, cert_from_dict, inspection_context
 
 
-def _standard_expiry(text: str) -> tuple[str, float]:
-    expiry = dt.datetime.fromtimestamp(ssl.cert_time_to_seconds(text), dt.UTC)
-    return expiry.isoformat(), expiry.timestamp()
+def test_certificate_dates_read_from_the_verified_and_the_raw_certificate_agree() -> None:
+    """A verified certificate's facts come from ``getpeercert()``, an unverified one's from its DER."""
+    import trustme
 
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Jan  1 00:00:00 3000 GMT",  # trustme's default
-        "Feb 29 12:34:56 2024 GMT",
-        "Dec 31 23:59:59 1999 GMT",
-        "Mar  1 00:00:00 2100 GMT",  # 2100 is not a leap year
-        "Jan 19 03:14:08 2038 GMT",
-        "Jan  1 00:00:00 1970 GMT",
-        "Dec 31 23:59:59 9999 GMT",
-        "Jun 30 23:59:60 2016 GMT",  # leap second: the standard way
-        "Jan  1 00:00:00 1950 GMT",  # before 1970: the standard way
-        "JAN  1 00:00:00 2030 GMT",  # upper-case month: the standard way
-    ],
-)
-def test_certificate_expiry_matches_the_standard_parser(text: str) -> None:
-    assert cert_expiry(text) == _standard_expiry(text)
-
-
-def test_certificate_expiry_matches_on_every_day_of_some_years() -> None:
-    for year in (1970, 2000, 2023, 2024, 2100, 2400):
-        for name in _MONTHS:
-            for day in range(1, 32):
-                text = f"{name} {day:2d} 13:07:59 {year} GMT"
-                try:
-                    expected: object = _standard_expiry(text)
-                except ValueError:
-                    expected = ValueError
-                try:
-                    got: object = cert_expiry(text)
-                except ValueError:
-                    got = ValueError
-                assert got == expected, text
-
-
-def test_invalid_certificate_time_still_raises() -> None:
+    not_after = dt.datetime(2031, 2, 28, 23, 59, 59, tzinfo=dt.UTC)
+    ca = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("localhost", not_after=not_after).configure_cert(server_context)
+    client_context = ssl.create_default_context()
+    ca.configure_trust(client_context)
+    to_server, to_client = ssl.MemoryBIO(), ssl.MemoryBIO()
+    client = client_context.wrap_bio(to_client, to_server, server_hostname="localhost")
+    assert _handshake(client, server_context.wrap_bio(to_server, to_client, server_side=True))
+    info, der = client.getpeercert(), client.getpeercert(binary_form=True)
+    assert info is not None and der is not None
+    from_dict, from_der = cert_from_dict(info, der), cert_from_der(der)
+    assert from_dict.not_after == from_der.not_after == "2031-02-28T23:59:59+00:00"
+    assert from_dict.days_left == from_der.days_left == (not_after - dt.datetime.now(dt.UTC)).days
+    assert cert_expiry("Jun 30 23:59:60 2016 GMT").isoformat() == "2016-07-01T00:00:00+00:00"  # leap second
     with pytest.raises(ValueError):
         cert_expiry("not a date")
 
