@@ -195,6 +195,7 @@ class DiscoveryReport:
     candidates: list[Candidate] = dataclasses.field(default_factory=list)  # best first once finished
     sign_in: SignIn | None = None
     cancelled: bool = False
+    error: str = ""  # discovery could not start (the window shows it; the command line exits 2 before)
     elapsed_ms: float = 0.0
 
     @property

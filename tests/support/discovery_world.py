@@ -177,7 +177,7 @@ def running_world(directory: Path) -> Iterator[World]:
         world = World(base, dns, tls, https, handler)
 
         def smtp(name: str, port: int, mode: str, material: TlsMaterial | None = tls, **kwargs: object) -> None:
-            kwargs.setdefault("exclude", ("NTLM", "MSN", "COMMANDS"))  # no NTLM user file; COMMANDS is a list
+            kwargs.setdefault("exclude", ("NTLM", "MSN", "commands"))  # no NTLM user file; auth_commands is a list
             server: AbstractContextManager[RunningSmtpServer] = aiosmtpd_server(
                 handler,
                 material,

@@ -27,6 +27,7 @@ from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.secrets import SecretStore
 from outmail_gui.ui.connection_test import insecure_auth_dialog, send_dialog, trust_dialog
 from outmail_gui.ui.connection_test import panel as test_panel
+from outmail_gui.ui.discovery import dialog as discovery_dialog
 from outmail_gui.ui.oauth import token_dialog
 from outmail_gui.ui.partitions import questions as partition_questions
 from outmail_gui.ui.shared import dialogs
@@ -53,6 +54,7 @@ MODAL_DIALOGS: tuple[type, ...] = (
     partition_questions.PartitionNameDialog,
     partition_questions.ReassignServersDialog,
     partition_questions.ConfirmDialog,
+    discovery_dialog.DiscoveryDialog,
 )
 
 

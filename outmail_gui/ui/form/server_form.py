@@ -25,7 +25,9 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
+    QPushButton,
     QScrollArea,
     QStyle,
     QVBoxLayout,
@@ -50,6 +52,12 @@ if TYPE_CHECKING:  # MSAL loads only when a token is needed, not at window start
 
 GROUP_ORDER: tuple[str, ...] = ("connection", "authentication", "sending", "routing")
 CONVERT_TEXT = "Convert to SMTP"
+DISCOVER_TEXT = "Discover Settings…"
+DISCOVER_OFFER = (
+    "New SMTP server: Discover Settings finds the server, port, security and sign-in methods from an "
+    "email address or host, and tests them."
+)
+DISCOVERED_NOTE = "Filled in by Discover Settings (not saved yet)."
 OAUTH_METHOD_REASON = (
     "Used because Use OAuth 2.0 Authentication is ticked: the OAuth 2.0 token replaces the password. "
     "Untick Use OAuth 2.0 Authentication to choose the methods yourself."
@@ -63,6 +71,7 @@ class ServerFormWidget(QWidget):
     validity_changed = Signal(bool)
     convert_to_smtp_requested = Signal()
     default_replacement_changed = Signal(str)
+    discover_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -72,6 +81,9 @@ class ServerFormWidget(QWidget):
         self.mapi_banner = Banner("mapi_banner", QStyle.StandardPixmap.SP_MessageBoxWarning, self)
         self.convert_button = self.mapi_banner.add_button("convert_to_smtp", CONVERT_TEXT)
         self.convert_button.clicked.connect(self.convert_to_smtp_requested)
+        self.discover_banner = Banner("discover_banner", QStyle.StandardPixmap.SP_MessageBoxInformation, self)
+        self.discover_banner.add_button("discover_offer", DISCOVER_TEXT).clicked.connect(self.discover_requested)
+        self.discover_button: QPushButton | None = None  # beside Server (SMTP)
         self.general_message = IssueLabel("form_message", self)
         self._scroll = QScrollArea(self)
         self._scroll.setObjectName("server_form_scroll")
@@ -82,10 +94,12 @@ class ServerFormWidget(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.read_only_banner)
         layout.addWidget(self.mapi_banner)
+        layout.addWidget(self.discover_banner)
         layout.addWidget(self.general_message)
         layout.addWidget(self._scroll, 1)
 
         self._protocol: Protocol | None = None
+        self._building: Protocol | None = None
         self._editors: dict[str, FieldEditor] = {}  # in visual order
         self._messages: dict[str, IssueLabel] = {}
         self._partition_row: tuple[QFormLayout, QWidget] | None = None
@@ -95,6 +109,7 @@ class ServerFormWidget(QWidget):
         self._context = RuleContext()
         self._issues: list[Issue] = []
         self._highlights: dict[str, str] = {}
+        self._discovered: set[str] = set()  # fields Discover Settings filled in since the load or save
         self._baseline: tuple[ServerSettings, str | None, OAuthSettings] | None = None
         self._loading = False
         self._valid = False
@@ -111,10 +126,12 @@ class ServerFormWidget(QWidget):
         if old is not None:
             old.deleteLater()
         self._editors, self._messages, self._partition_row, self._password_row = {}, {}, None, None
+        self.discover_button = None
         content = QWidget()
         content.setObjectName("server_form_content")
         column = QVBoxLayout(content)
         labels: list[QLabel] = []
+        self._building = protocol
         names = fields_for(protocol)
         for group in GROUP_ORDER:
             members = [n for n in names if field_info(protocol, n).group == group]
@@ -150,7 +167,17 @@ class ServerFormWidget(QWidget):
         cell_layout = QVBoxLayout(cell)
         cell_layout.setContentsMargins(0, 0, 0, 0)
         cell_layout.setSpacing(3)
-        cell_layout.addWidget(row.widget)
+        if self._building is Protocol.SMTP and any(e.name == "server" for e in row.editors):
+            line = QHBoxLayout()
+            line.addWidget(row.widget, 1)
+            self.discover_button = QPushButton(DISCOVER_TEXT, cell)
+            self.discover_button.setObjectName("discover_settings")
+            self.discover_button.setToolTip(DISCOVER_OFFER.split(": ", 1)[1])
+            self.discover_button.clicked.connect(self.discover_requested)
+            line.addWidget(self.discover_button)
+            cell_layout.addLayout(line)
+        else:
+            cell_layout.addWidget(row.widget)
         for editor in row.editors:
             self._editors[editor.name] = editor
             if editor.message is None:
@@ -178,6 +205,9 @@ class ServerFormWidget(QWidget):
         self.convert_button.setText(CONVERT_TEXT)
         if self._protocol is Protocol.MAPI:
             widgets.append(self.convert_button)
+        if self.discover_button is not None:
+            self.discover_button.setText(DISCOVER_TEXT)
+            widgets.append(self.discover_button)
         for editor in self._editors.values():
             widgets += [w for w in editor.focus_chain() if isinstance(w, QCheckBox)]
         for widget, text in zip(widgets, Mnemonics.assign([w.text() for w in widgets]), strict=True):
@@ -187,6 +217,8 @@ class ServerFormWidget(QWidget):
         chain: list[QWidget] = [self.convert_button]
         for editor in self._editors.values():
             chain += editor.focus_chain()
+            if editor.name == "server" and self.discover_button is not None:
+                chain.append(self.discover_button)
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
@@ -223,6 +255,7 @@ class ServerFormWidget(QWidget):
         }
         self._loaded, self._context = record, context
         self._highlights.clear()
+        self._discovered.clear()
         self._revealed = set()
         self._reveal_all = record.revision > 0  # a stored record's problems are not half-typed input
         self._loading = True
@@ -251,6 +284,12 @@ class ServerFormWidget(QWidget):
         else:
             self.read_only_banner.hide_banner()
         self.convert_button.setEnabled(not read_only_reason)
+        if self.discover_button is not None:
+            self.discover_button.setEnabled(not read_only_reason)
+        if record.is_smtp and record.revision == 0 and not read_only_reason:
+            self.discover_banner.show_text(DISCOVER_OFFER)
+        else:
+            self.discover_banner.hide_banner()
         self._baseline = (self.record(), None, self.oauth_settings())
         self._scroll.verticalScrollBar().setValue(0)
         self._refresh(announce=True)
@@ -315,7 +354,30 @@ class ServerFormWidget(QWidget):
         finally:
             self._loading = False
         self._baseline = (self.record(), self.password(), self.oauth_settings())
+        self._discovered.clear()
+        self.discover_banner.hide_banner()
         self._refresh()
+
+    def apply_discovered(self, values: dict[str, Any]) -> list[str]:
+        """Fill in what Discover Settings found (an edit like any other: unsaved, Save still needed);
+        the fields that changed are marked until the record is saved or reloaded. Returns them."""
+        if self._loaded is None:
+            return []
+        changed = [
+            name for name, value in values.items() if name in self._editors and self._editors[name].value() != value
+        ]
+        for name in changed:
+            self._editors[name].set_value(values[name])
+            self._revealed.add(name)
+        self._discovered |= set(changed)
+        for name, editor in self._editors.items():
+            editor.input.setProperty("discovered", name in self._discovered)
+        self.discover_banner.hide_banner()
+        self._refresh(reveal_new=True)
+        return changed
+
+    def discovered_fields(self) -> set[str]:
+        return set(self._discovered)
 
     def show_keyring_message(self, message: str, *, error: bool) -> None:
         """E.g. the keyring failed: the message shows, the typed password stays in the field."""
@@ -424,6 +486,8 @@ class ServerFormWidget(QWidget):
             shown["use_ssl"].append((Severity.NOTICE, EXCHANGE_NEEDS_SSL.format(host=current.server.strip())))
         for field, message in self._highlights.items():
             shown.get(field, unrouted).append((Severity.WARNING, message))
+        for field in self._discovered:
+            shown.get(field, unrouted).append((Severity.NOTICE, DISCOVERED_NOTE))
         for name, label in self._messages.items():
             label.show_items(shown[name])
         self.general_message.show_items(unrouted)

@@ -324,6 +324,25 @@ class EditSession:
         self._load(convert_to_smtp(current), converted=True)
         self._window.show_status("Converted to SMTP: check the port and security settings, then save.")
 
+    def discover_settings(self) -> None:
+        """Discover Settings… (beside Server, and offered on a new SMTP server): what the dialog's Apply
+        chose fills Server, Port Number, Use SSL and the methods, unsaved, the changed fields marked."""
+        if not self.is_open() or self._read_only:
+            return
+        from outmail_gui.ui.discovery.dialog import DiscoveryDialog  # loads dnspython on first use only
+
+        form = self._form()
+        current = form.record()
+        start = current.outgoing_email_id.strip() or current.server.strip()
+        values = DiscoveryDialog.ask(self._parent, start)
+        if values is None:
+            return
+        changed = form.apply_discovered(values)
+        if changed:
+            self._window.show_status("Discovered settings filled in: check the marked fields, then save.")
+        else:
+            self._window.show_status("The discovered settings are those already in the form.")
+
     # ----- other instances
 
     def store_changed(self) -> None:
@@ -359,6 +378,7 @@ class EditSession:
             form.dirty_changed.connect(self._on_form_changed)
             form.validity_changed.connect(self._on_form_changed)
             form.convert_to_smtp_requested.connect(self.convert_current)
+            form.discover_requested.connect(self.discover_settings)
             form.default_replacement_changed.connect(self._on_default_replacement)
         return form
 

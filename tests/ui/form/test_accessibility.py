@@ -127,6 +127,7 @@ def test_tab_order_follows_the_visual_order_smtp(form: ServerFormWidget, qtbot: 
     expected = [
         "name",
         "server",  # Protocol is read-only: Tab passes it by
+        "discover_settings",  # beside Server
         "port",
         "active",
         "use_ssl",

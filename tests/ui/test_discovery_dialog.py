@@ -1,0 +1,163 @@
+"""Discover Settings…: the dialog against the real discovery world (dnsmasq, HTTPS, aiosmtpd on
+127.x.y.z), Cancel, and Apply filling the form unsaved with the changed fields marked."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from PySide6.QtWidgets import QPushButton, QTreeWidget
+from pytestqt.qtbot import QtBot
+
+from outmail_gui.discovery.model import Source
+from outmail_gui.domain.methods import AuthMethod
+from outmail_gui.store.repository import ServerRepository
+from outmail_gui.ui.discovery.dialog import DiscoveryDialog
+from outmail_gui.ui.form.server_form import DISCOVERED_NOTE
+from outmail_gui.ui.shared.messages import IssueLabel
+from tests.support.discovery_world import World
+from tests.ui.conftest import DialogAnswers, WindowFactory, smtp
+from tests.ui.helpers import (
+    checkbox,
+    child,
+    click,
+    click_row,
+    click_toolbar,
+    line,
+    replace_text,
+    spin,
+    status_text,
+    tree_item,
+)
+
+pytestmark = pytest.mark.integration
+
+
+def dialog_for(qtbot: QtBot, world: World, target: str) -> DiscoveryDialog:
+    dialog = DiscoveryDialog(None, target, str(world.tls.ca_file), world.dns.spec)
+    qtbot.addWidget(dialog, before_close_func=lambda d: d.stop())
+    dialog.show()
+    return dialog
+
+
+def column(tree: QTreeWidget, index: int) -> list[str]:
+    return [tree_item(tree, row).text(index) for row in range(tree.topLevelItemCount())]
+
+
+def test_steps_and_candidates_appear_live_then_ranked(qtbot: QtBot, discovery_world: World) -> None:
+    dialog = dialog_for(qtbot, discovery_world, "x@untrusted.example")
+    seen_running: list[str] = []
+    dialog.steps.itemChanged.connect(lambda item, _col: seen_running.append(item.text(1)))
+    with qtbot.waitSignal(dialog.candidates.model().rowsInserted, timeout=5000):
+        click(qtbot, dialog.discover_button)
+    assert dialog.is_running() and not dialog.discover_button.isEnabled()
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=10000)
+    assert "asking…" in seen_running  # each source showed as running before its result
+    assert column(dialog.steps, 0) == [s.label for s in Source]
+    assert column(dialog.candidates, 1) == ["587", "465", "25"]  # ranked: verified STARTTLS before untrusted 465
+    assert column(dialog.candidates, 6)[0] == "Recommended"
+    assert "not trusted" in column(dialog.candidates, 6)[1]
+    assert dialog.apply_button.isEnabled()
+    # The untrusted candidate can be selected and read, never applied.
+    dialog.candidates.setCurrentItem(tree_item(dialog.candidates, 1))
+    assert not dialog.apply_button.isEnabled()
+    assert "certificate could not be verified" in dialog.details.text()
+    dialog.candidates.setCurrentItem(tree_item(dialog.candidates, 0))
+    settings = dialog.chosen_settings()
+    assert settings is not None and (settings["server"], settings["port"], settings["use_ssl"]) == (
+        "smtp.untrusted.example",
+        587,
+        True,
+    )
+
+
+def test_cancel_stops_within_a_second(qtbot: QtBot, discovery_world: World) -> None:
+    dialog = dialog_for(qtbot, discovery_world, "eve@silent.example")  # every host silent: 20 s otherwise
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.candidates.topLevelItemCount() >= 1, timeout=5000)
+    started = time.monotonic()
+    click(qtbot, dialog.cancel_button)
+    assert dialog.status.text() == "Cancelling…"
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=1500)
+    assert time.monotonic() - started < 1.0
+    assert dialog.report is not None and dialog.report.cancelled
+    assert "Cancelled" in dialog.status.text() and not dialog.apply_button.isEnabled()
+    assert dialog.isVisible()  # Cancel while running stops discovery; the next Cancel closes
+    click(qtbot, dialog.cancel_button)
+    assert not dialog.isVisible()
+
+
+def test_invalid_input_is_said_in_the_dialog(qtbot: QtBot, discovery_world: World) -> None:
+    dialog = dialog_for(qtbot, discovery_world, "two words")
+    click(qtbot, dialog.discover_button)
+    assert dialog.run is None and dialog.status.text() == "A host name cannot contain spaces."
+
+
+def test_discover_button_beside_server_and_apply_fills_the_form_unsaved(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    repo: ServerRepository,
+    monkeypatch: pytest.MonkeyPatch,
+    discovery_world: World,
+) -> None:
+    repo.save(smtp("Relay", server="old.example.com", port=25, outgoing_email_id="alice@ac.example"))
+    window = make_window()
+    click_row(qtbot, window, "Relay")
+    form = window.details.form()
+    button = child(form, QPushButton, "discover_settings")
+    server = line(window, "server")
+    # Beside Server: the same row (cell), on its right, vertically centred with it.
+    assert button.isVisible() and button.parentWidget() is server.parentWidget()
+    assert button.geometry().left() >= server.geometry().right()
+    assert abs(button.geometry().center().y() - server.geometry().center().y()) < 8
+    # The real dialog, driven as a user would: discover, keep the recommended candidate, Apply.
+    found: list[dict[str, object]] = []
+
+    def real_dialog(parent: object, target: str) -> dict[str, object] | None:
+        dialog = dialog_for(qtbot, discovery_world, target)
+        dialog.start()
+        qtbot.waitUntil(lambda: dialog.report is not None, timeout=10000)
+        chosen = dialog.chosen_settings()
+        dialog.close()
+        assert chosen is not None
+        found.append(chosen)
+        return chosen
+
+    monkeypatch.setattr(DiscoveryDialog, "ask", classmethod(lambda cls, parent, target: real_dialog(parent, target)))
+    click(qtbot, button)
+    assert found  # the dialog started from the Outgoing Email ID
+    assert line(window, "server").text() == "smtp-out.ac.example"
+    assert spin(window, "port").value() == 587 and checkbox(window, "use_ssl").isChecked()
+    assert not checkbox(window, "auth_auto").isChecked()  # the autoconfig file's password-cleartext
+    assert form.record().auth_methods == frozenset({AuthMethod.LOGIN, AuthMethod.PLAIN})
+    assert form.discovered_fields() == {"server", "port", "auth_auto", "auth_methods"}
+    assert line(window, "server").property("discovered") is True
+    assert form.is_dirty() and "check the marked fields" in status_text(window)
+    note = child(form, IssueLabel, "server_message")
+    assert DISCOVERED_NOTE in note.text()
+    assert repo.get(form.record().id).server == "old.example.com"  # nothing saved without Save
+
+
+def test_new_smtp_server_offers_discovery(
+    qtbot: QtBot, make_window: WindowFactory, answer_dialog: DialogAnswers
+) -> None:
+    window = make_window()
+    click_toolbar(qtbot, window, "new_smtp_server")
+    form = window.details.form()
+    assert form.discover_banner.isVisible()
+    replace_text(qtbot, line(window, "outgoing_email_id"), "bob@m365.example")
+    asked = answer_dialog(
+        DiscoveryDialog,
+        {
+            "server": "smtp.office365.com",
+            "port": 587,
+            "use_ssl": True,
+            "auth_auto": False,
+            "auth_methods": frozenset({AuthMethod.XOAUTH2}),
+        },
+    )
+    click(qtbot, child(form.discover_banner, QPushButton, "discover_offer"))
+    assert asked == [("bob@m365.example",)]  # the dialog starts from the Outgoing Email ID
+    assert line(window, "server").text() == "smtp.office365.com" and spin(window, "port").value() == 587
+    assert not form.discover_banner.isVisible()
+    assert "not saved" in window.details.title()
