@@ -3,7 +3,10 @@
 The engine never writes AUTH payloads to the transcript in the first place; this module
 additionally scrubs every outgoing string of the password and token in plain text, in
 UTF-8 and Latin-1 bytes, and in base64 at each of the three byte alignments (so a secret
-embedded inside a longer base64 blob, such as an AUTH PLAIN payload, is found too).
+embedded inside a longer base64 blob, such as an AUTH PLAIN payload, is found too). A match
+is widened to the whole token around it (letters, digits, ``+/-_`` and ``=`` padding): a
+hostile server echoing the base64 of a password must not leave fragments (``<redacted>w==``)
+that give away its last bytes or its length.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ REDACTED = "<redacted>"
 MASK = "********"
 _MIN_PLAIN = 3  # shorter secrets would mangle ordinary text ("250") and add no protection
 _MIN_B64 = 4
+_TOKEN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_")
 
 
 def _b64_fragments(data: bytes) -> set[str]:
@@ -69,4 +73,19 @@ class Redactor:
     def __call__(self, text: str) -> str:
         if self._pattern is None or not text:
             return text
-        return self._pattern.sub(REDACTED, text)
+        out: list[str] = []
+        done = 0  # text[:done] is in ``out``
+        for match in self._pattern.finditer(text):
+            start, end = match.span()
+            if start < done:  # inside a token already redacted whole
+                continue
+            while start > done and text[start - 1] in _TOKEN:
+                start -= 1
+            while end < len(text) and text[end] in _TOKEN:
+                end += 1
+            while end < len(text) and text[end] == "=":
+                end += 1
+            out += (text[done:start], REDACTED)
+            done = end
+        out.append(text[done:])
+        return "".join(out)

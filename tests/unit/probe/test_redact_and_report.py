@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 
 import pytest
 
@@ -141,3 +142,27 @@ def test_report_json_shape_and_text() -> None:
     text = text_report(report)
     assert "FAIL  Connect" in text and "Hint: check the port [field: port]" in text
     assert not ProbeReport(host="h", port=1).ok  # no step ran: not a pass
+
+
+@pytest.mark.parametrize("secret", ["hunter2", "pw1", "sëcret-Pässwörd", "a b c d", "0123456789abcdef", "x" * 61])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16-le"])
+def test_a_server_echoing_the_base64_of_the_password_gets_the_whole_token_redacted(secret: str, encoding: str) -> None:
+    redact = Redactor([secret])
+    for blob in (
+        base64.b64encode(secret.encode(encoding)).decode(),
+        base64.b64encode(b"\0user\0" + secret.encode(encoding)).decode(),  # inside an AUTH PLAIN payload
+        base64.urlsafe_b64encode(secret.encode(encoding)).decode(),
+    ):
+        for line in (f"535 5.7.8 {blob} rejected", f"535 5.7.8 {blob}", f"S: 334 {blob}=="):
+            redacted = redact(line)
+            assert blob not in redacted and redacted.count(REDACTED) == 1
+            assert re.search(r"[A-Za-z0-9+/=_-]<redacted>|<redacted>[A-Za-z0-9+/=_-]", redacted) is None, redacted
+
+
+def test_redaction_keeps_the_text_around_and_is_linear_on_long_lines() -> None:
+    redact = Redactor(["hunter2"])
+    blob = base64.b64encode(b"hunter2").decode()
+    assert redact(f"a {blob} b {blob}.") == f"a {REDACTED} b {REDACTED}."
+    unpadded = base64.b64encode(b"hunter2!!").decode()  # 9 bytes, no padding: repeats into one long token
+    assert Redactor(["hunter2!!"])("A" * 200_000 + unpadded * 1000) == REDACTED
+    assert redact(f"{blob}{blob}") == REDACTED * 2  # padding ends a token
