@@ -104,6 +104,9 @@ def authenticate(
             notes.append(f"; {method.value} not accepted ({reply.first_line})")
             continue
         hint = hints.reply_hint(reply.code, reply.text, "auth_methods")
+        separate_line = method is AuthMethod.XOAUTH2 and not mechanism.uses_initial_response
+        if separate_line and reply.code in (500, 501) and hints.says_too_long(reply.text):
+            hint = hints.line_too_long(mechanism.name)
         extra = f" The server said: {last_challenge}" if last_challenge else ""
         raise ProbeFailure(
             f"{method.value} authentication failed: {reply.first_line}.{extra}",

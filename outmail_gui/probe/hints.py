@@ -295,6 +295,22 @@ def insecure_auth() -> Hint:
     )
 
 
+def line_too_long(mechanism: str) -> Hint:
+    """A server still refused the (already separate) line holding the token as too long."""
+    return Hint(
+        f"The server refused the {mechanism} token as too long, even sent on its own line after AUTH "
+        f"{mechanism} (RFC 4954 lets a server accept 12,288 bytes there). Ask its administrator to raise the "
+        "limit for AUTH responses (Postfix: smtpd_sasl_response_limit; Exchange and Gmail accept real tokens).",
+        "auth_methods",
+    )
+
+
+def says_too_long(text: str) -> bool:
+    """Whether a reply says a line was too long (``500 Command line too long``, ``line too long``...)."""
+    lowered = text.lower()
+    return "too long" in lowered or "longer than" in lowered or "exceed" in lowered
+
+
 def reply_hint(code: int, text: str, default_field: str | None = None) -> Hint:
     """:func:`for_reply`, or an empty hint pointing at ``default_field`` when nothing specific is known."""
     return for_reply(code, text) or Hint("", default_field)

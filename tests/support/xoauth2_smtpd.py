@@ -5,7 +5,8 @@ over HTTPS), then issuer, audience, expiry, the ``SMTP.Send`` scope (delegated) 
 ``SMTP.SendAsApp`` role plus a mailbox permission (app-only), and that ``user=`` is the
 token's user. Failures take one of Exchange's two shapes: a ``334`` base64 JSON error
 (the client answers an empty line, then ``535 5.7.3``) or a direct ``535 5.7.3``.
-aiosmtpd's 512-byte command and 1,001-byte line limits are raised: real tokens are larger.
+aiosmtpd's 512-byte command and 1,001-byte line limits are raised unless a test keeps them:
+real tokens are larger.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ class XOAuth2Handler:
     accepted: list[str] = dataclasses.field(default_factory=list)
     rejections: list[str] = dataclasses.field(default_factory=list)
     seen_payloads: list[bytes] = dataclasses.field(default_factory=list)
+    initial_responses: list[bool] = dataclasses.field(default_factory=list)  # per AUTH: payload on the AUTH line?
     messages: list[dict[str, Any]] = dataclasses.field(default_factory=list)
 
     @classmethod
@@ -92,6 +94,7 @@ class XOAuth2Handler:
         return ""
 
     async def auth_XOAUTH2(self, server: SMTP, args: list[str]) -> AuthResult:
+        self.initial_responses.append(len(args) > 1)
         if len(args) > 1:
             try:
                 raw: Any = base64.b64decode(args[1], validate=True)
@@ -128,12 +131,18 @@ class _LargeTokenSMTP(SMTP):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.command_size_limits = collections.defaultdict(lambda: BIG_LIMIT)
+        limit = self.command_size_limit
+        self.command_size_limits = collections.defaultdict(lambda: limit)
 
 
 class _Controller(Controller):
+    def __init__(self, handler: Any, command_limit: int, line_limit: int, **kwargs: Any) -> None:
+        super().__init__(handler, **kwargs)
+        limits = {"command_size_limit": command_limit, "line_length_limit": line_limit}
+        self.smtp_class: type[SMTP] = type("_LimitedSMTP", (_LargeTokenSMTP,), limits)
+
     def factory(self) -> SMTP:
-        return _LargeTokenSMTP(self.handler, **self.SMTP_kwargs)
+        return self.smtp_class(self.handler, **self.SMTP_kwargs)
 
     def _trigger_server(self) -> None:
         assert isinstance(self.server, asyncio.Server)
@@ -149,10 +158,18 @@ class RunningXOAuth2Server:
 
 
 @contextmanager
-def xoauth2_server(handler: XOAuth2Handler, tls: TlsMaterial) -> Iterator[RunningXOAuth2Server]:
-    """STARTTLS on 127.0.0.1:<ephemeral>, AUTH (XOAUTH2, PLAIN, LOGIN) only after TLS."""
+def xoauth2_server(
+    handler: XOAuth2Handler, tls: TlsMaterial, *, command_limit: int = BIG_LIMIT, line_limit: int = BIG_LIMIT
+) -> Iterator[RunningXOAuth2Server]:
+    """STARTTLS on 127.0.0.1:<ephemeral>, AUTH (XOAUTH2, PLAIN, LOGIN) only after TLS.
+
+    ``command_limit``: the longest command line (aiosmtpd's own default is 512); ``line_limit``:
+    the longest line of any kind, AUTH responses included (aiosmtpd's default is 1,001).
+    """
     controller = _Controller(
         handler,
+        command_limit,
+        line_limit,
         hostname="127.0.0.1",
         port=0,
         tls_context=tls.server_context(),

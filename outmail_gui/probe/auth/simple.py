@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from outmail_gui.probe.auth.base import Credentials, Mechanism
 
-MAX_AUTH_LINE = 12288  # RFC 4954 section 4: the longest AUTH command line a server must accept
+MAX_COMMAND_LINE = 512  # RFC 5321 section 4.5.3.1.4: the command-line limit most servers keep (with CRLF)
 
 
 class Plain(Mechanism):
@@ -40,8 +40,10 @@ class Login(Mechanism):
 class XOAuth2(Mechanism):
     """Microsoft/Google XOAUTH2: on failure the server sends a JSON challenge; we answer empty.
 
-    The payload goes with AUTH as the initial response, or - when that line would pass
-    RFC 4954's 12,288-octet limit - after the server's empty ``334``.
+    The payload goes with AUTH as the initial response when ``AUTH XOAUTH2 <payload>`` fits in
+    a 512-byte command line; a real token (a JWT of 1-3 KB) does not, and a server keeping
+    that limit answers ``500 Command line too long``. Then ``AUTH XOAUTH2`` goes alone and the
+    payload follows the server's empty ``334`` (both forms are RFC 4954's).
     """
 
     name = "XOAUTH2"
@@ -49,7 +51,8 @@ class XOAuth2(Mechanism):
     def __init__(self, credentials: Credentials) -> None:
         super().__init__(credentials)
         self._sent = False
-        self.uses_initial_response = len(self._payload()) * 4 // 3 + 20 <= MAX_AUTH_LINE
+        encoded = -(-len(self._payload()) // 3) * 4  # base64 length
+        self.uses_initial_response = len(f"AUTH {self.name} \r\n") + encoded <= MAX_COMMAND_LINE
 
     def _payload(self) -> bytes:
         c = self.credentials

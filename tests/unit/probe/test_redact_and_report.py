@@ -10,7 +10,7 @@ import pytest
 
 from outmail_gui.domain.settings import AuthMethod, Protocol, new_server
 from outmail_gui.probe import ProbeReport, ProbeRequest, Security, Step, StepStatus
-from outmail_gui.probe.hints import Hint, for_reply, plain_greeting_on_tls_port
+from outmail_gui.probe.hints import Hint, for_reply, plain_greeting_on_tls_port, says_too_long
 from outmail_gui.probe.message import build_test_message, dot_stuff
 from outmail_gui.probe.redact import REDACTED, Redactor
 from outmail_gui.probe.render import text_report
@@ -166,3 +166,11 @@ def test_redaction_keeps_the_text_around_and_is_linear_on_long_lines() -> None:
     unpadded = base64.b64encode(b"hunter2!!").decode()  # 9 bytes, no padding: repeats into one long token
     assert Redactor(["hunter2!!"])("A" * 200_000 + unpadded * 1000) == REDACTED
     assert redact(f"{blob}{blob}") == REDACTED * 2  # padding ends a token
+
+
+@pytest.mark.parametrize(
+    "text", ["Command line too long", "5.5.2 Line too long", "Error: chunk is longer than limit", "exceeds 512"]
+)
+def test_replies_saying_a_line_was_too_long_are_recognised(text: str) -> None:
+    assert says_too_long(text)
+    assert not says_too_long("5.7.8 Authentication credentials invalid")
