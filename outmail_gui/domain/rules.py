@@ -83,13 +83,20 @@ def validate(record: ServerSettings, context: RuleContext | None = None) -> list
         issues += _smtp_issues(record)
     else:
         issues.append(Issue("protocol", Severity.WARNING, MAPI_UNSUPPORTED))
-        if record.revision == 0 and not ctx.mapi_mail_server_configured:
-            issues.append(Issue("protocol", Severity.ERROR, MAPI_NEEDS_MAIL_SERVER))
+        problem = mapi_addition_problem(ctx.mapi_mail_server_configured) if record.revision == 0 else None
+        if problem:
+            issues.append(Issue("protocol", Severity.ERROR, problem))
     problem = fingerprint_problem(record.trusted_cert_sha256)
     if problem:
         issues.append(Issue("trusted_cert_sha256", Severity.ERROR, problem))
     issues += _routing_issues(record, ctx)
     return issues
+
+
+def mapi_addition_problem(mapi_mail_server_configured: bool) -> str | None:
+    """Why a new MAPI server may not be added, or ``None`` when it may (the documented rule:
+    the MAPI Mail Server must be configured first). Saved MAPI records stay editable."""
+    return None if mapi_mail_server_configured else MAPI_NEEDS_MAIL_SERVER
 
 
 def errors(issues: Iterable[Issue]) -> list[Issue]:

@@ -100,12 +100,10 @@ def connection_timed_out(host: str, port: int) -> Hint:
 
 
 def shown_host(host: str, typed: str = "") -> str:
-    """A host name as the user typed it, with its A-label (DNS) form when that differs:
-    ``'mäil.example' (xn--mil-qla.example in DNS)``; otherwise just ``'host'``."""
+    """The host as every probe message shows it: as the user typed it, with the A-label (DNS) form
+    beside an IDN (``mäil.example (xn--mil-qla.example)``); otherwise just ``host``."""
     typed = typed.strip()
-    if typed and not typed.isascii() and typed != host:
-        return f"{typed!r} ({host} in DNS)"
-    return repr(host)
+    return f"{typed} ({host})" if typed and not typed.isascii() and typed != host else host
 
 
 def host_not_found(host: str, typed: str = "") -> Hint:

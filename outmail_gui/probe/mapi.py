@@ -5,7 +5,7 @@ The RPC-over-HTTP v1 endpoint mapper greets every new connection with ``ncacn_ht
 
 from __future__ import annotations
 
-from outmail_gui.probe import network
+from outmail_gui.probe import hints, network
 from outmail_gui.probe.connection import CancelCheck, Deadline, SmtpConnection, Transcript, printable
 from outmail_gui.probe.errors import ConnectionLost, DeadlineExceeded, ProbeFailure
 from outmail_gui.probe.redact import Redactor
@@ -32,9 +32,9 @@ class MapiProbe:
             host = network.network_host(self.request.host)
             with self.recorder.step("resolve") as step:
                 addresses = network.resolve(host, self.request.port, self.deadline, self.request.host)
-                step.detail = f"{network.shown_name(host, self.request.host)} -> {network.describe(addresses)}"
+                step.detail = f"{hints.shown_host(host, self.request.host)} -> {network.describe(addresses)}"
             with self.recorder.step("connect") as step:
-                shown = network.shown_name(host, self.request.host)
+                shown = hints.shown_host(host, self.request.host)
                 sock = network.connect(addresses, shown, self.request.port, self.deadline)
                 step.detail = f"connected to {sock.getpeername()[0]} port {self.request.port}"
             conn = SmtpConnection(sock, self.deadline, self.transcript, self.request.port)

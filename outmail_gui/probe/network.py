@@ -103,12 +103,6 @@ def resolve(host: str, port: int, deadline: Deadline, typed: str = "") -> list[A
     return seen
 
 
-def shown_name(host: str, typed: str = "") -> str:
-    """The host for step details: ``mäil.example (xn--mil-qla.example)`` for an IDN, else ``host``."""
-    typed = typed.strip()
-    return f"{typed} ({host})" if typed and not typed.isascii() and typed != host else host
-
-
 def describe(addresses: list[Address]) -> str:
     return ", ".join(str(sockaddr[0]) for _family, sockaddr in addresses)
 

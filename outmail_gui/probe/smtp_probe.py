@@ -62,7 +62,7 @@ class SmtpProbe:
         self.transcript = Transcript(self.redact)
         self.recorder = StepRecorder(self.report, self.redact, on_step)
         self.deadline = Deadline(request.timeout_s, cancel)
-        self.shown_host = network.shown_name(self.host, request.host)  # "mäil.example (xn--mil-qla.example)"
+        self.shown_host = hints.shown_host(self.host, request.host)  # "mäil.example (xn--mil-qla.example)"
         self.addresses: list[network.Address] = []
         self._peer: network.Address | None = None
         self._fetched: TlsInfo | None = None

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from typing import Protocol as Interface
 
 from outmail_gui.domain.names import normalized_name
-from outmail_gui.domain.rules import RuleContext
+from outmail_gui.domain.rules import RuleContext, mapi_addition_problem
 from outmail_gui.domain.settings import Protocol, ServerSettings, convert_to_smtp, new_id, new_server
 from outmail_gui.store.errors import NotFoundError, RevisionConflictError, StoreError, ValidationFailed
 from outmail_gui.store.oauth_settings import OAuthSettingsStore
@@ -120,8 +120,8 @@ class EditSession:
         if self.is_open():
             w.show_status(close_first_message(self.display_name()))
             return
-        if protocol is Protocol.MAPI and not w.mapi_mail_server():
-            return
+        if protocol is Protocol.MAPI and mapi_addition_problem(bool(w.mapi_mail_server())):
+            return  # the action is disabled and says why
         w.clear_selection()
         self._load(new_server(protocol))
         self._focus_field("name")

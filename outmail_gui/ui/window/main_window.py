@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from outmail_gui.domain.rules import MAPI_NEEDS_MAIL_SERVER
+from outmail_gui.domain.rules import mapi_addition_problem
 from outmail_gui.domain.settings import Protocol, ServerSettings
 from outmail_gui.store.errors import DamagedRecordError
 from outmail_gui.ui.window.actions import build_menus, build_toolbar, create_actions
@@ -322,9 +322,8 @@ class MainWindow(QMainWindow):
         reason = close_first_message(name) if displayed else ""
         a.new_smtp_server.setEnabled(not displayed)
         _set_tip(a.new_smtp_server, reason or "Add an SMTP outgoing email server (Ctrl+N)")
-        mapi_reason = reason
-        if not mapi_reason and not self._mapi_mail_server:
-            mapi_reason = f"{MAPI_NEEDS_MAIL_SERVER} {MAPI_LEGACY_NOTE}"
+        mapi_problem = mapi_addition_problem(bool(self._mapi_mail_server))
+        mapi_reason = reason or (f"{mapi_problem} {MAPI_LEGACY_NOTE}" if mapi_problem else "")
         a.new_mapi_server.setEnabled(not mapi_reason)
         _set_tip(a.new_mapi_server, mapi_reason or f"Add a MAPI outgoing email server. {MAPI_LEGACY_NOTE}")
         can_save = self.session.can_save()

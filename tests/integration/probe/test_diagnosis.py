@@ -242,7 +242,7 @@ def test_extension_count_is_pluralised(scripted: Any, caps: tuple[str, ...], exp
 def test_idn_host_not_found_shows_the_name_as_typed_and_its_a_label() -> None:
     report = probe(25, host="mäil.invalid", timeout=3.0)
     detail = failed_at(report, "resolve")
-    assert "'mäil.invalid' (xn--mil-qla.invalid in DNS)" in detail
+    assert "mäil.invalid (xn--mil-qla.invalid)" in detail
     if "Host not found" in detail:  # a resolver that answers (rather than none at all)
-        assert "'mäil.invalid' (xn--mil-qla.invalid in DNS) does not exist in DNS" in report.hint
+        assert "mäil.invalid (xn--mil-qla.invalid) does not exist in DNS" in report.hint
     assert report.hint_field == "server"

@@ -169,6 +169,9 @@ def test_new_mapi_needs_the_mapi_mail_server() -> None:
     assert any(i.message == rules.MAPI_NEEDS_MAIL_SERVER for i in rules.errors(validate(record, context)))
     saved = record.with_changes(revision=3)  # an existing legacy record stays editable
     assert rules.errors(validate(saved, context)) == []
+    # The same rule answers the window's New MAPI action (enabled, or disabled with the reason).
+    assert rules.mapi_addition_problem(False) == rules.MAPI_NEEDS_MAIL_SERVER
+    assert rules.mapi_addition_problem(True) is None
 
 
 def test_no_authentication_is_a_notice() -> None:

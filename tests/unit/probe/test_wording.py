@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from outmail_gui.probe import hints
-from outmail_gui.probe.network import shown_name
 from outmail_gui.probe.report import days_left_text, plural
 from outmail_gui.probe.request import Security
 from outmail_gui.probe.tls import format_name, host_matches, normalize_ip
@@ -65,10 +64,12 @@ def test_host_matches_like_a_verifying_client(
 
 
 def test_idn_shown_as_typed_and_as_a_label() -> None:
-    assert shown_name("xn--mil-qla.example", " mäil.example ") == "mäil.example (xn--mil-qla.example)"
-    assert shown_name("mail.example", "mail.example") == "mail.example"
-    assert hints.shown_host("xn--mil-qla.example", "mäil.example") == "'mäil.example' (xn--mil-qla.example in DNS)"
-    assert hints.shown_host("mail.example", "mail.example.") == "'mail.example'"
+    assert hints.shown_host("xn--mil-qla.example", " mäil.example ") == "mäil.example (xn--mil-qla.example)"
+    assert hints.shown_host("mail.example", "mail.example") == "mail.example"
+    assert hints.shown_host("mail.example", "mail.example.") == "mail.example"
+    assert hints.host_not_found("xn--mil-qla.example", "mäil.example").text.startswith(
+        "The name mäil.example (xn--mil-qla.example) does not exist in DNS"
+    )
 
 
 def test_no_greeting_hints_name_the_setting() -> None:
