@@ -7,6 +7,7 @@ from outmail_gui.domain.shown import cap_quoted, quoted
 EXIT_OK = 0
 EXIT_FAILED = 1  # the action could not be done (conflict, not found, keyring, failed test)
 EXIT_USAGE = 2  # bad usage or invalid values
+EXIT_INTERRUPTED = 130  # Ctrl+C: 128 + SIGINT, as shells report a process the signal ended
 MAX_DIGITS = 9  # every number an option takes (ports, seconds) fits; Python's own limit is 4300
 
 

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from outmail_gui.cli.common import ArgumentParser
-from outmail_gui.cli.errors import EXIT_FAILED, CommandError
+from outmail_gui.cli.errors import EXIT_FAILED, EXIT_INTERRUPTED, CommandError
 
 # command name -> "module:function" that adds its parser (only the command run is built)
 COMMANDS: dict[str, str] = {
@@ -94,7 +94,7 @@ def window_options(argv: Sequence[str]) -> argparse.Namespace:
 
 
 def run(argv: Sequence[str]) -> int:
-    """Run the command ``argv`` names; its exit status (0 ok, 1 failed, 2 bad usage)."""
+    """Run the command ``argv`` names; its exit status (0 ok, 1 failed, 2 bad usage, 130 interrupted)."""
     try:
         args = build_parser(command_word(argv)).parse_args(list(argv))
         func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
@@ -107,7 +107,7 @@ def run(argv: Sequence[str]) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         sys.stderr.write(f"{PROG}: interrupted\n")
-        return EXIT_FAILED
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (``outmail-gui servers list | head -1``): not an error of ours.
         # Point stdout at /dev/null so the interpreter's final flush does not fail again.
