@@ -1,4 +1,5 @@
-"""Write the window's icon files (outmail_gui/ui/shared/icon_files/) from Qt's Fusion standard icons.
+"""Write the window's icon files (outmail_gui/ui/shared/icon_files/) from Qt's Fusion standard icons,
+and the application icon's PNG sizes (outmail_gui/ui/shared/app_icon/) from its SVG.
 
     .venv/bin/python scripts/make_icons.py [--check]
 
@@ -48,11 +49,39 @@ def main() -> int:
                     differ.append(path.name)
             elif not image.save(str(path)):  # PNG, from the suffix
                 raise SystemExit(f"could not write {path}")
+    differ += _app_icon(check=args.check)
     if differ:
-        print("differ from Qt's standard icons:", " ".join(differ))
+        print("differ from what Qt draws now:", " ".join(differ))
         return 1
     print("checked" if args.check else "written", len(standard) * len(SIZES), "files in", ICON_DIR.relative_to(ROOT))
     return 0
+
+
+def _app_icon(*, check: bool) -> list[str]:
+    """Render the application icon's SVG to each PNG size (the window and the desktop entry use them)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QImage, QPainter
+    from PySide6.QtSvg import QSvgRenderer
+
+    from outmail_gui.ui.shared.icons import APP_ICON_DIR, APP_ICON_SIZES, app_icon_path
+
+    renderer = QSvgRenderer(str(APP_ICON_DIR / "outmail.svg"))
+    if not renderer.isValid():
+        raise SystemExit("the application icon's SVG cannot be read")
+    differ = []
+    for size in APP_ICON_SIZES:
+        image = QImage(size, size, QImage.Format.Format_ARGB32)
+        image.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(image)
+        renderer.render(painter)
+        painter.end()
+        path = app_icon_path(size)
+        if check:
+            if QImage(str(path)).convertToFormat(QImage.Format.Format_ARGB32) != image:
+                differ.append(path.name)
+        elif not image.save(str(path)):
+            raise SystemExit(f"could not write {path}")
+    return differ
 
 
 if __name__ == "__main__":

@@ -50,10 +50,9 @@ def render(out_dir: Path, names: list[str], tmp: Path) -> None:
                 daily_backup=False,
             )
             try:
-                window.resize(*shots.MAIN_SIZE)
-                window.splitter.setSizes([shots.LIST_WIDTH, shots.MAIN_SIZE[0] - shots.LIST_WIDTH])
+                window.resize(*shots.SIZES.get(name, shots.MAIN_SIZE))
+                window.split_for_the_list()  # as the window does on a first start at that size
                 window.show()
-                window.list_view.resizeColumnsToContents()  # as a double-click on each column border
                 shots.settle()
                 path = out_dir / f"{name}.png"
                 if not shots.SHOTS[name](window).save(str(path)):

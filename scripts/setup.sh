@@ -3,7 +3,7 @@
 # environment at .venv/ with the project installed. Safe and fast to run again: it installs
 # only what is missing and reinstalls Python packages only when pyproject.toml changed.
 #
-#   scripts/setup.sh app    # what the window needs
+#   scripts/setup.sh app    # what the window needs, and its entry in the application menu
 #   scripts/setup.sh test   # plus what the test suite needs (keyring, Postfix, Dovecot, swaks, dnsmasq,
 #                           # an MIT Kerberos KDC unpacked under .cache/mit-kdc)
 set -euo pipefail
@@ -88,4 +88,9 @@ if [ ! -e "$stamp" ]; then
   .venv/bin/python -m pip uninstall -q -y setuptools >/dev/null 2>&1 || true
   rm -f .venv/.outmail-installed-"$purpose"-*
   touch "$stamp"
+fi
+
+# The application menu entry and icon, for the user who sets up the window (not for test runs).
+if [ "$purpose" = app ]; then
+  scripts/install-desktop-entry.sh
 fi

@@ -15,8 +15,8 @@ from outmail_gui.ui.partitions.routing_view import RoutingView
 from outmail_gui.ui.window.main_window import MainWindow
 from screenshots.demo_data import EXCHANGE_ONLINE
 
-MAIN_SIZE = (1520, 900)
-LIST_WIDTH = 900
+MAIN_SIZE = (1366, 768)  # a common laptop screen
+SIZES = {"small-screen": (1024, 640)}  # the one picture of a small screen
 
 
 def settle(seconds: float = 0.2) -> None:

@@ -66,7 +66,15 @@ def open_server(window: MainWindow, record: ServerSettings) -> None:
 
 
 def connect_button(window: MainWindow) -> QPushButton:
+    """Test connection on the details' Test tab, opened as a user would."""
+    window.details.show_test()
     return child(window, QPushButton, "test_connection_button")
+
+
+def send_button(window: MainWindow) -> QPushButton:
+    """Send test message… on the details' Test tab, opened as a user would."""
+    window.details.show_test()
+    return panel(window).send_button
 
 
 def panel(window: MainWindow) -> test_panel.ConnectionTestPanel:

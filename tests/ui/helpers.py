@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import TypeVar
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QCheckBox,
+    QLabel,
     QLineEdit,
     QSpinBox,
     QStyle,
@@ -136,3 +137,10 @@ def cell(window: MainWindow, name: str, column: Column, role: Qt.ItemDataRole = 
 
 def status_text(window: MainWindow) -> str:
     return window.statusBar().currentMessage()
+
+
+def plain_text(label: QLabel) -> str:
+    """What a (rich-text) label reads as, without its markup and invisible break points."""
+    document = QTextDocument()
+    document.setHtml(label.text())
+    return document.toPlainText().replace("\u200b", "")

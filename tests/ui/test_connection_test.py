@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from outmail_gui.domain.analysts import Analyst
@@ -17,6 +17,7 @@ from outmail_gui.store.history import HistoryStore, Outcome
 from outmail_gui.store.partitions import PartitionAdmin
 from outmail_gui.store.repository import ServerRepository
 from outmail_gui.ui.connection_test.panel import COL_DETAIL, ReportFileDialog
+from outmail_gui.ui.window.details_panel import SETTINGS_TAB, TEST_TAB
 from outmail_gui.ui.window.server_table_model import Column
 from tests.support.smtp_servers import RecordingHandler, RunningSmtpServer
 from tests.ui.conftest import DialogAnswers, WindowFactory, live_qt_objects
@@ -26,6 +27,7 @@ from tests.ui.connection_helpers import (
     open_server,
     panel,
     plain_record,
+    send_button,
     silent_listener,
     step_rows,
     wait_idle,
@@ -79,7 +81,11 @@ def test_a_failed_test_explains_and_highlights_the_field(
     assert child(window, QLabel, "test_result").text().startswith("Failed at Connect: Connection refused")
     hint = child(window, QLabel, "test_hint")
     assert hint.isVisible() and f"Nothing accepts connections on port {port}" in hint.text()
-    assert "(see Port Number)" in hint.text()
+    assert '(see <a href="port">Port Number</a>)' in hint.text()
+    assert window.details.current_tab() == TEST_TAB  # the test has the details' whole height
+    hint.linkActivated.emit("port")  # the link: back to Settings, in the field
+    assert window.details.current_tab() == SETTINGS_TAB
+    assert QApplication.focusWidget() is child(window.details.form(), QWidget, "port")
     port_message = child(window.details.form(), QLabel, "port_message")
     assert port_message.isVisible() and "Nothing accepts connections" in port_message.text()
     (stored,) = HistoryStore.of(repo).for_server(record.id)
@@ -127,7 +133,7 @@ def test_cancel_stops_within_a_second_and_says_so(
         assert time.monotonic() - started < 1.0
         assert blocker.args[0].cancelled
         assert child(window, QLabel, "test_result").text().startswith("Cancelled")
-        assert ("Greeting", "Failed") in step_rows(window)
+        assert ("Greeting", "Cancelled") in step_rows(window)  # cancelled, not failed
         wait_idle(qtbot, window, 1000)
     (stored,) = HistoryStore.of(repo).for_server(record.id)
     assert stored.outcome is Outcome.CANCELLED
@@ -222,7 +228,7 @@ def test_send_test_message_asks_the_recipient_and_sends(
     open_server(window, record)
     calls = answer_dialog(SendTestDialog, SendTestChoice("someone@example.com", "analyst@example.com"))
     with qtbot.waitSignal(window.testing.test_finished, timeout=8000) as blocker:
-        click(qtbot, panel(window).send_button)
+        click(qtbot, send_button(window))
     assert blocker.args[0].ok, blocker.args[0].to_json()
     assert calls[0][0] == "Relay" and calls[0][1] is True  # the analyst's address is needed
     assert calls[0][2] == [("Ann Lee", "ann@example.com")]  # the saved analysts to pick from

@@ -160,6 +160,7 @@ def test_insecure_auth_declined_stops_before_auth(
     assert failed_step(report).name == "auth"
     assert "Stopped before AUTH" in failed_step(report).detail
     assert handler.auth_commands == [] and handler.authenticated == []
+    window.details.show_settings()
     use_ssl_message = child(window.details.form(), QLabel, "use_ssl_message")
     assert use_ssl_message.isVisible() and "select Use SSL" in use_ssl_message.text()
     wait_idle(qtbot, window)
@@ -184,6 +185,7 @@ def test_a_typed_wrong_password_is_used_and_stops_at_the_first_refusal(
     report = run_test(qtbot, window)
     assert failed_step(report).name == "auth" and report.auth.attempts == 1
     assert handler.authenticated == []
+    window.details.show_settings()
     password_message = child(window.details.form(), QLabel, "password_message")
     assert password_message.isVisible() and "rejected the Login ID or Password" in password_message.text()
     wait_idle(qtbot, window)

@@ -28,7 +28,7 @@ from outmail_gui.store.history import HistoryStore, Outcome
 from outmail_gui.store.oauth_settings import OAuthSettingsStore
 from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.secrets import SecretStore
-from outmail_gui.ui.connection_test.panel import ZERO_WIDTH_SPACE, ReportFileDialog
+from outmail_gui.ui.connection_test.panel import ReportFileDialog
 from outmail_gui.ui.oauth.token_dialog import OAuthTokenDialog
 from outmail_gui.ui.window.server_table_model import Column
 from tests.support.keyrings import MemoryKeyring
@@ -38,7 +38,7 @@ from tests.support.smtp_servers import TlsMaterial, cert_sha256
 from tests.support.xoauth2_smtpd import RunningXOAuth2Server, XOAuth2Handler, xoauth2_server
 from tests.ui.conftest import DialogAnswers, WindowFactory
 from tests.ui.connection_helpers import connect_button, open_server, panel, step_rows, wait_idle
-from tests.ui.helpers import child, click
+from tests.ui.helpers import child, click, plain_text
 
 SECRET = "app-secret-value"
 _TOKEN = re.compile(rb"auth=Bearer ([^\x01]+)")
@@ -183,7 +183,7 @@ def test_no_token_fails_clearly_with_the_manage_token_hint(
     assert expected in report.failed_step.detail
     hint = child(window, QLabel, "test_hint")
     assert hint.isVisible() and "Manage Token" in hint.text() and "Authorize" in hint.text()
-    assert "(see Use OAuth 2.0 Authentication)" in hint.text()
+    assert '(see <a href="oauth">Use OAuth 2.0 Authentication</a>)' in hint.text()
     assert "Manage Token" in child(window.details.form(), QLabel, "oauth_message").text()
     (stored,) = HistoryStore.of(repo).for_server(record.id)
     assert stored.outcome is Outcome.FAILED and stored.failed_step == "oauth"
@@ -226,7 +226,7 @@ def test_password_refused_by_exchange_offers_switch_to_oauth(
     test_panel = panel(window)
     switch = child(window, QPushButton, "switch_to_oauth")
     assert switch is test_panel.oauth_button and switch.isVisible()
-    assert advice in child(window, QLabel, "test_hint").text().replace(ZERO_WIDTH_SPACE, "")
+    assert advice in plain_text(child(window, QLabel, "test_hint"))
 
     chosen = OAuthSettings(
         enabled=True,

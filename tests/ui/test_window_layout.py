@@ -11,16 +11,19 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSplitter,
     QTableView,
+    QTabWidget,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
 
 from outmail_gui.store.repository import ServerRepository
+from outmail_gui.ui.window.main_window import DETAILS_MIN_WIDTH
 from outmail_gui.ui.window.server_table_model import Column
 from tests.ui.conftest import WindowFactory, mapi, smtp
-from tests.ui.helpers import action, child, click_row, row_of, shortcut
+from tests.ui.helpers import action, child, click, click_row, row_of, shortcut
 
 ACTION_NAMES = (
     "new_smtp_server",
@@ -44,7 +47,7 @@ def test_list_and_details_side_by_side_with_toolbar_and_menus(make_window: Windo
         assert action(window, name).objectName() == name
         assert child(window, QAbstractButton, f"toolbar_{name}").isVisible()
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
-    assert menus == ["File", "Server", "View", "Test"]
+    assert menus == ["File", "Edit", "Server", "View", "Test", "Help"]
     assert action(window, "new_smtp_server").shortcut().toString() == "Ctrl+N"
     assert action(window, "save").shortcut().toString() == "Ctrl+S"
     assert action(window, "close_details").shortcut().toString() == "Esc"
@@ -203,25 +206,92 @@ def test_every_input_has_an_accessible_name_and_field_object_name(
         assert window.list_view.accessibleName()
 
 
-def test_at_the_default_size_all_columns_fit_and_the_form_gets_the_height(
+def test_the_list_fits_its_columns_and_the_details_get_the_rest(
     qtbot: QtBot, make_window: WindowFactory, repo: ServerRepository
 ) -> None:
-    from PySide6.QtWidgets import QSplitter, QTableView
-
     repo.set_mapi_mail_server("exchange.example.com")
-    repo.save(smtp("Backup relay with a long name"))
+    repo.save(smtp("Backup relay with a long name", server="relay-with-a-long-name.corp.example"))
     repo.save(mapi("Legacy"))
     window = make_window()
-    window.resize(1400, 820)
-    click_row(qtbot, window, "Legacy")
-    qtbot.wait(10)
-    view = child(window, QTableView, "server_list")
+    view = window.list_view
     header = view.horizontalHeader()
-
+    for column in (Column.NAME, Column.SERVER):  # shown in full, not squeezed
+        assert header.sectionSize(column) >= view.sizeHintForColumn(column)
+    assert header.isSectionHidden(Column.PARTITION)  # partitioning is off: no Partition column
     assert not view.horizontalScrollBar().isVisible()
-    last = header.sectionViewportPosition(Column.LAST_TEST) + header.sectionSize(Column.LAST_TEST)
-    assert last <= view.viewport().width()
-    assert header.sectionSize(Column.LAST_TEST) >= 140
-    split = child(window.details, QSplitter, "details_splitter")
-    form_height, panel_height = split.sizes()
-    assert form_height > 2 * panel_height  # no test yet: the form has the room
+    left, right = window.splitter.sizes()
+    assert right >= DETAILS_MIN_WIDTH and left >= view.wanted_width() - 10
+    click_row(qtbot, window, "Legacy")
+    tabs = child(window.details, QTabWidget, "details_tabs")
+    assert [tabs.tabText(i) for i in range(tabs.count())] == ["Settings", "Test"]
+    assert tabs.currentWidget() is window.details.form()  # the form has the whole height
+
+
+def test_full_values_are_in_the_tooltips(make_window: WindowFactory, repo: ServerRepository) -> None:
+    record = repo.save(smtp("Relay", server="relay2.hr.corp.example"))
+    window = make_window()
+    window.model.set_last_test(record.id, "Failed at AUTH · 12:03 · the server rejected the password")
+    row = window.model.row_of(record.id)
+    for column, text in (  # (Name is sized to show names in full; its tooltip is the expiry mark)
+        (Column.SERVER, "relay2.hr.corp.example"),
+        (Column.LAST_TEST, "Failed at AUTH · 12:03 · the server rejected the password"),
+    ):
+        assert window.model.index(row, column).data(Qt.ItemDataRole.ToolTipRole) == text
+
+
+def test_the_header_menu_chooses_the_columns_and_the_choice_is_kept(
+    make_window: WindowFactory, repo: ServerRepository
+) -> None:
+    repo.save(smtp("Relay"))
+    window = make_window()
+    header = window.list_view.horizontalHeader()
+    menu = window.list_view.column_menu()
+    entries = {a.objectName(): a for a in menu.actions()}
+    assert not entries["column_name"].isEnabled()  # Name always shows
+    assert not entries["column_partition"].isEnabled()  # partitioning is off
+    entries["column_port"].setChecked(False)
+    assert header.isSectionHidden(Column.PORT)
+    window.save_state()
+    window.shut_down()
+    again = make_window()
+    assert again.list_view.horizontalHeader().isSectionHidden(Column.PORT)
+    assert not again.list_view.horizontalHeader().isSectionHidden(Column.SERVER)
+
+
+def test_the_partition_column_follows_the_setting(make_window: WindowFactory, repo: ServerRepository) -> None:
+    repo.save(smtp("Relay"))
+    window = make_window()
+    header = window.list_view.horizontalHeader()
+    assert header.isSectionHidden(Column.PARTITION)
+    repo.set_partitioning_enabled(True)
+    window.store_written()
+    assert not header.isSectionHidden(Column.PARTITION)
+
+
+def test_an_empty_list_welcomes_with_the_first_actions(
+    qtbot: QtBot, make_window: WindowFactory, repo: ServerRepository
+) -> None:
+    window = make_window()
+    welcome = child(window.list_view, QWidget, "list_welcome")
+    assert welcome.isVisible()
+    assert "Welcome" in child(welcome, QLabel, "list_welcome_text").text()
+    assert not action(window, "export").isEnabled() and not action(window, "test_all").isEnabled()
+    click(qtbot, child(welcome, QPushButton, "welcome_new_smtp_server"))
+    assert window.details.is_showing_details()
+    assert window.details.form().record().revision == 0
+    window.session.close_details()
+    repo.save(smtp("Relay"))
+    window.store_written()
+    assert not welcome.isVisible()
+    assert action(window, "export").isEnabled() and action(window, "test_all").isEnabled()
+
+
+def test_the_window_opens_within_the_screen_and_keeps_its_size(make_window: WindowFactory) -> None:
+    window = make_window()
+    available = window.screen().availableGeometry()
+    assert available.contains(window.frameGeometry())
+    window.resize(1111, 666)
+    window.save_state()
+    window.shut_down()
+    again = make_window()
+    assert (again.width(), again.height()) == (1111, 666)

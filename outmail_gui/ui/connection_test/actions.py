@@ -1,4 +1,4 @@
-"""The Test menu, its actions (F5, Shift+F5, Ctrl+H), the toolbar's Test all button and the
+"""The Test menu, its actions (F5, Ctrl+M, Shift+Esc, Shift+F5, Ctrl+H), the toolbar's Test all button and the
 status bar's Test all progress: built at window start, so only Qt widgets, no test engine."""
 
 from __future__ import annotations
@@ -22,8 +22,12 @@ class ConnectionTestActions:
             StatusIcon.TEST,
         )
         self.send = self._action(
-            "send_test_message", "Send test &message…", "Send a real test message through the displayed server"
+            "send_test_message",
+            "Send test &message…",
+            "Send a real test message through the displayed server (Ctrl+M)",
+            "Ctrl+M",
         )
+        self.cancel = self._action("cancel_test", "Ca&ncel test", "Stop the running test (Shift+Esc)", "Shift+Esc")
         self.test_all = self._action(
             "test_all",
             "Test &all active servers",
@@ -39,7 +43,7 @@ class ConnectionTestActions:
         )
         menu = window.menuBar().addMenu("&Test")
         menu.setObjectName("test_menu")
-        for action in (self.test, self.send, self.history):
+        for action in (self.test, self.send, self.cancel, self.history):
             menu.addAction(action)
         menu.addSeparator()
         menu.addAction(self.test_all)

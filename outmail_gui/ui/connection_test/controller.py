@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from outmail_gui.ui.connection_test.single_flow import SingleTestFlow
 
 
+TEST_ALL_TIP = "Test every active server at once (Shift+F5)"
+
+
 class WindowTesting(QObject):
     """The window's connection tests: one single test and one Test all at most, enabled to match."""
 
@@ -52,6 +55,7 @@ class WindowTesting(QObject):
         self.progress, self.cancel_all_button = a.progress, a.cancel_all_button
         a.test.triggered.connect(lambda: self.test_current())
         a.send.triggered.connect(lambda: self.single.send_test_message())
+        a.cancel.triggered.connect(self.cancel)
         a.test_all.triggered.connect(self.test_all)
         a.cancel_all.triggered.connect(self.cancel_all)
         a.cancel_all_button.clicked.connect(self.cancel_all)
@@ -115,7 +119,8 @@ class WindowTesting(QObject):
         self.single.test_current()
 
     def cancel(self) -> None:
-        self.single.cancel()
+        if self._single is not None:
+            self._single.cancel()
 
     def test_all(self) -> None:
         self.batch.start()
@@ -160,10 +165,13 @@ class WindowTesting(QObject):
         single = self._single is not None and self._single.is_running()
         a = self.actions
         a.test.setEnabled(open_ and not single)
+        a.cancel.setEnabled(single)
         a.send.setEnabled(open_ and not single and record is not None and record.is_smtp)
         a.history.setEnabled(open_ and record is not None and record.revision > 0)
         batch = self._batch is not None and self._batch.is_active()
-        a.test_all.setEnabled(not batch)
+        active = self._host.model.active_count()
+        a.test_all.setEnabled(not batch and active > 0)
+        a.test_all.setToolTip(TEST_ALL_TIP if active or batch else "Test all is off: there is no active server yet.")
         a.cancel_all.setEnabled(batch)
         if self._panel is not None:
             reason = "" if record is None or record.is_smtp else "A MAPI server can only be tested for reachability."

@@ -7,6 +7,7 @@ and emits what the user asked for. Every status is an icon *and* a word, never c
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from pathlib import Path
 
@@ -49,6 +50,7 @@ _STEP_ICONS = {
     StepStatus.FAILED: _SP.SP_MessageBoxCritical,
     StepStatus.SKIPPED: _SP.SP_ArrowRight,
 }
+CANCELLED_WORD = "Cancelled"
 _OUTCOME_ICONS = {
     Outcome.PASSED: _SP.SP_DialogApplyButton,
     Outcome.FAILED: _SP.SP_MessageBoxCritical,
@@ -93,6 +95,7 @@ class ConnectionTestPanel(QWidget):
     trust_requested = Signal()
     oauth_requested = Signal()  # Switch to OAuth 2.0…
     history_requested = Signal()
+    field_requested = Signal(str)  # the hint's field link: show that field of the form
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -141,7 +144,12 @@ class ConnectionTestPanel(QWidget):
         self.hint = QLabel(self)
         self.hint.setObjectName("test_hint")
         self.hint.setWordWrap(True)
-        self.hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hint.setTextFormat(Qt.TextFormat.RichText)  # the field link
+        flags = Qt.TextInteractionFlag
+        self.hint.setTextInteractionFlags(
+            flags.TextSelectableByMouse | flags.LinksAccessibleByMouse | flags.LinksAccessibleByKeyboard
+        )
+        self.hint.linkActivated.connect(self.field_requested)
         self.trust_button = self._button("trust_certificate_button", "Trust this certificate for this server…")
         self.oauth_button = self._button("switch_to_oauth", "Switch to OAuth 2.0…")
         self.oauth_button.setToolTip(
@@ -194,10 +202,10 @@ class ConnectionTestPanel(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.busy)
         layout.addWidget(self.status)
-        layout.addWidget(self.steps, 2)
-        layout.addLayout(outcome)
+        layout.addLayout(outcome)  # the headline and what to do first, then the steps
         layout.addLayout(bottom)
-        layout.addWidget(self.details, 2)
+        layout.addWidget(self.steps, 2)
+        layout.addWidget(self.details, 3)
 
     # ----- what the controller calls
 
@@ -245,8 +253,11 @@ class ConnectionTestPanel(QWidget):
         self.cancel_button.setEnabled(False)
         self.status.setText("Cancelling…")
 
-    def show_result(self, report: ProbeReport, hint_field_label: str = "") -> None:
-        """The finished test: every step as the engine recorded it, outcome, hint, full report."""
+    def show_result(self, report: ProbeReport, hint_field_label: str = "", hint_field: str = "") -> None:
+        """The finished test: every step as the engine recorded it, outcome, hint, full report.
+
+        ``hint_field`` (with its label): the form field the hint is about, offered as a link.
+        """
         self._stop_clock()
         self.report = report
         self.busy.hide()
@@ -254,16 +265,14 @@ class ConnectionTestPanel(QWidget):
         self.set_can_test(True, True)
         self.steps.show()
         for step in report.steps:
-            self._update_item(step)
+            self._update_item(step, cancelled=report.cancelled)
         for name in [n for n in self._items if n not in {s.name for s in report.steps}]:
             item = self._items.pop(name)  # a step announced, then dropped by the engine (pinned-certificate retry)
             self.steps.takeTopLevelItem(self.steps.indexOfTopLevelItem(item))
         self.status.setText(f"{self._title}: finished in {duration_text(report.elapsed_ms)}.")
         outcome = outcome_of(report)
-        hint = report.hint
-        if hint and hint_field_label:
-            hint += f" (see {hint_field_label})"
-        self._show_outcome(outcome, result_headline(report), hint)
+        link = (hint_field, hint_field_label) if hint_field and hint_field_label else None
+        self._show_outcome(outcome, result_headline(report), report.hint, link)
         failed = report.failed_step
         if failed is not None and failed.name in self._items:
             self.steps.scrollToItem(self._items[failed.name])
@@ -328,14 +337,19 @@ class ConnectionTestPanel(QWidget):
 
     # ----- internals
 
-    def _update_item(self, step: Step) -> None:
+    def _update_item(self, step: Step, *, cancelled: bool = False) -> None:
+        """One step's row; in a cancelled test the step that was stopped reads Cancelled, not Failed."""
         item = self._items.get(step.name)
         new = item is None
         if item is None:
             item = self._items[step.name] = QTreeWidgetItem()
         item.setText(COL_STEP, step_label(step.name))
-        item.setIcon(COL_RESULT, self.style().standardIcon(_STEP_ICONS[step.status]))
-        item.setText(COL_RESULT, STATUS_WORDS[step.status])
+        if cancelled and step.status is StepStatus.FAILED:
+            item.setIcon(COL_RESULT, self.style().standardIcon(_OUTCOME_ICONS[Outcome.CANCELLED]))
+            item.setText(COL_RESULT, CANCELLED_WORD)
+        else:
+            item.setIcon(COL_RESULT, self.style().standardIcon(_STEP_ICONS[step.status]))
+            item.setText(COL_RESULT, STATUS_WORDS[step.status])
         item.setText(COL_TIME, "" if step.status is StepStatus.RUNNING else f"{step.elapsed_ms:.0f} ms")
         item.setTextAlignment(COL_TIME, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         item.setText(COL_DETAIL, step.detail)
@@ -344,14 +358,18 @@ class ConnectionTestPanel(QWidget):
             self.steps.addTopLevelItem(item)  # complete before it appears
         self.steps.scrollToItem(item)
 
-    def _show_outcome(self, outcome: Outcome | None, text: str, hint: str) -> None:
+    def _show_outcome(self, outcome: Outcome | None, text: str, hint: str, link: tuple[str, str] | None = None) -> None:
         if outcome is None:
             self.result_icon.clear()
         else:
             self.result_icon.setPixmap(self.style().standardIcon(_OUTCOME_ICONS[outcome]).pixmap(24, 24))
         self.result.setText(breakable(text))
         self.result.setVisible(bool(text))
-        self.hint.setText(breakable(f"What to do: {hint}") if hint else "")
+        shown = html.escape(breakable(f"What to do: {hint}")) if hint else ""
+        if shown and link is not None:
+            field, label = link
+            shown += f' (see <a href="{html.escape(field)}">{html.escape(label)}</a>)'
+        self.hint.setText(shown)
         self.hint.setVisible(bool(hint))
         font = self.result.font()
         font.setBold(outcome is not None)

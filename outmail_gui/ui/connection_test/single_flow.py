@@ -147,7 +147,7 @@ class SingleTestFlow(QObject):
 
         password_test = record.is_smtp and not running.oauth
         offer_oauth = password_test and _failed_at_auth(report) and _explain_password(report)
-        panel.show_result(report, field_label(record.protocol, report.hint_field))
+        panel.show_result(report, field_label(record.protocol, report.hint_field), report.hint_field or "")
         self.shown_report_id = record.id
         if report.hint_field and not report.ok:
             self._window.details.form().highlight_field(report.hint_field, report.hint or "See the connection test.")
@@ -180,6 +180,7 @@ class SingleTestFlow(QObject):
             w.show_status("This server cannot be switched to OAuth 2.0 here.")
             return
         self._testing.panel().offer_oauth(False)
+        w.details.show_settings("oauth_enabled")
         form.clear_highlight()
         box.setChecked(True)  # as if ticked by hand: the form now has unsaved changes
         w.show_status("OAuth 2.0 is ticked (not saved yet): set up and authorize the token, then save and test again.")

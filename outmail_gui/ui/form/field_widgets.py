@@ -63,107 +63,39 @@ FIELD_KINDS: dict[str, FieldKind] = {
 
 
 class Mnemonics:
-    """Unique Alt+key mnemonics for all the texts of one form, given at once.
+    """Alt+key mnemonics for the texts of one form, in one greedy pass in visual order.
 
-    The letters of the main window's menu bar (File, Server, View, Test) are never used, so
-    Alt+F stays the File menu. A text prefers the first letter of a word, then another of its
-    letters, then one of its digits; the keys are handed out as a least-cost assignment, so an
-    early text does not take the only key a later one could have. A text left without any (a
-    form has more checkboxes than free letters) gets a free digit in brackets: "MSN (&1)".
+    A text takes the first letter of one of its words that is still free, else any other free
+    letter of its own; when none is left it gets no mnemonic (it is still reached with Tab),
+    never an added digit. The main window's menu letters (File, Edit, Server, View, Test,
+    Help) are never used, so Alt+F stays the File menu.
     """
 
-    RESERVED = frozenset("fsvt")
-    KEYS = tuple("abcdeghijklmnopqruwxyz0123456789")  # a-z and digits without RESERVED
-    _FALLBACK = 1000.0  # a digit in brackets: only when no key of the text's own is left
-    _NEVER = 1e9
+    RESERVED = frozenset("fesvth")
 
     @classmethod
     def assign(cls, texts: Sequence[str]) -> list[str]:
-        # Earlier texts (the field labels come first) weigh more: they keep their best key.
-        weights = [len(texts) - i for i in range(len(texts))]
-        costs = [[cls._cost(text, key) * w for key in cls.KEYS] for text, w in zip(texts, weights, strict=True)]
-        chosen = _least_cost_assignment(costs)
+        taken = set(cls.RESERVED)
         out: list[str] = []
-        for row, (text, column) in enumerate(zip(texts, chosen, strict=True)):
-            usable = column is not None and costs[row][column] < cls._NEVER * weights[row]
-            key = cls.KEYS[column] if usable and column is not None else None
-            if "&" in text:
+        for text in texts:
+            if "&" in text:  # a literal ampersand, shown as such
                 out.append(text.replace("&", "&&"))
-            elif key is None:
+                continue
+            index = cls._free_position(text, taken)
+            if index is None:
                 out.append(text)
-            elif (index := cls._position(text, key)) is not None:
-                out.append(text[:index] + "&" + text[index:])
-            else:
-                out.append(f"{text} (&{key})")
+                continue
+            taken.add(text[index].casefold())
+            out.append(text[:index] + "&" + text[index:])
         return out
 
-    @classmethod
-    def _position(cls, text: str, key: str) -> int | None:
-        """Where ``key`` is best underlined in ``text`` (a word's first letter if it can be)."""
-        places = [i for i, ch in enumerate(text) if ch.isascii() and ch.casefold() == key]
-        starts = [i for i in places if i == 0 or not text[i - 1].isalnum()]
-        best = starts or places
+    @staticmethod
+    def _free_position(text: str, taken: set[str]) -> int | None:
+        """Where the first free key of ``text`` is: a word's first letter if one is free."""
+        letters = [i for i, ch in enumerate(text) if ch.isascii() and ch.isalpha() and ch.casefold() not in taken]
+        starts = [i for i in letters if i == 0 or not text[i - 1].isalnum()]
+        best = starts or letters
         return best[0] if best else None
-
-    @classmethod
-    def _cost(cls, text: str, key: str) -> float:
-        if "&" in text:
-            return cls._NEVER
-        index = cls._position(text, key)
-        if index is None:
-            return cls._FALLBACK + int(key) if key.isdigit() and key != "0" else cls._NEVER
-        if key.isdigit():
-            return 3.0
-        word_start = index == 0 or not text[index - 1].isalnum()
-        return (0.0 if word_start else 1.0) + index / 1000
-
-
-def _least_cost_assignment(costs: Sequence[Sequence[float]]) -> list[int | None]:
-    """Rows to distinct columns at the least total cost (Hungarian method); rows <= columns."""
-    rows = len(costs)
-    if rows == 0:
-        return []
-    columns = len(costs[0])
-    if rows > columns:
-        raise ValueError("more texts than keys")
-    inf = float("inf")
-    u = [0.0] * (rows + 1)
-    v = [0.0] * (columns + 1)
-    match = [0] * (columns + 1)  # column -> row (1-based; 0: free)
-    way = [0] * (columns + 1)
-    for row in range(1, rows + 1):
-        match[0] = row
-        column0 = 0
-        least = [inf] * (columns + 1)
-        used = [False] * (columns + 1)
-        while True:
-            used[column0] = True
-            row0, delta, column1 = match[column0], inf, 0
-            for column in range(1, columns + 1):
-                if not used[column]:
-                    current = costs[row0 - 1][column - 1] - u[row0] - v[column]
-                    if current < least[column]:
-                        least[column], way[column] = current, column0
-                    if least[column] < delta:
-                        delta, column1 = least[column], column
-            for column in range(columns + 1):
-                if used[column]:
-                    u[match[column]] += delta
-                    v[column] -= delta
-                else:
-                    least[column] -= delta
-            column0 = column1
-            if match[column0] == 0:
-                break
-        while column0:
-            column1 = way[column0]
-            match[column0] = match[column1]
-            column0 = column1
-    result: list[int | None] = [None for _ in range(rows)]
-    for column in range(1, columns + 1):
-        if match[column]:
-            result[match[column] - 1] = column - 1
-    return result
 
 
 class PartitionEditor(ChoiceEditor):

@@ -55,6 +55,7 @@ class OAuthEditor(FieldEditor):
         column.setSpacing(3)
         column.addLayout(line)
         column.addWidget(self.summary)
+        column.addWidget(self.message)  # below the row, never painted over the checkbox
         self._settings = OAuthSettings()
         self._factory: Callable[[], TokenManager] | None = None
         self._manager: TokenManager | None = None

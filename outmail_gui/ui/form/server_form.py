@@ -193,18 +193,20 @@ class ServerFormWidget(QWidget):
         return label
 
     def _set_mnemonics(self, labels: list[QLabel]) -> None:
-        """One key each for the field labels, the banner button (MAPI) and every checkbox.
+        """Keys for the banner button (MAPI), the field labels, Discover settings, then the checkboxes.
 
-        A label whose field is out of the Tab chain (Protocol: nothing to edit) gets none.
+        Labels come before checkboxes: Alt+key is how a text field is reached directly, while a
+        checkbox left without a key is still ticked with Tab and Space. A label whose field is
+        out of the Tab chain (Protocol: nothing to edit) gets none.
         """
         widgets: list[QLabel | QAbstractButton] = []
+        self.convert_button.setText(CONVERT_TEXT)
+        if self._protocol is Protocol.MAPI:
+            widgets.append(self.convert_button)
         for label in labels:
             buddy = label.buddy()
             if buddy is not None and buddy.focusPolicy() & Qt.FocusPolicy.TabFocus:
                 widgets.append(label)
-        self.convert_button.setText(CONVERT_TEXT)
-        if self._protocol is Protocol.MAPI:
-            widgets.append(self.convert_button)
         if self.discover_button is not None:
             self.discover_button.setText(DISCOVER_TEXT)
             widgets.append(self.discover_button)
@@ -392,6 +394,15 @@ class ServerFormWidget(QWidget):
         self._highlights[field] = message
         if self._loaded is not None:
             self._show_issues(self.record())
+
+    def focus_field(self, name: str) -> None:
+        """Put the focus in field ``name`` (scrolled into view), if the form has it."""
+        editor = self._editors.get(name)
+        chain = editor.focus_chain() if editor is not None else []
+        target = chain[0] if chain else self.findChild(QWidget, name)
+        if target is not None:
+            self._scroll.ensureWidgetVisible(target)
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def clear_highlight(self) -> None:
         self._highlights.clear()

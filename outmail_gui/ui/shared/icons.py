@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
 ICON_DIR = Path(__file__).with_name("icon_files")
 SIZES = (16, 32, 128)  # px, as the style's own icons come: the list, toolbars, high-DPI screens
+APP_ICON_DIR = Path(__file__).with_name("app_icon")  # outmail.svg and its PNG renderings
+APP_ICON_SIZES = (16, 32, 48, 64, 128, 256)
+APP_ICON_NAME = "outmail"  # in the desktop's icon theme (installed by scripts/setup.sh app)
 
 
 class StatusIcon(enum.Enum):
@@ -66,9 +69,23 @@ def icon(kind: StatusIcon) -> QIcon:
     return QIcon.fromTheme(kind.theme_name, shipped) if kind.theme_name else shipped
 
 
+def app_icon_path(size: int) -> Path:
+    return APP_ICON_DIR / f"{APP_ICON_NAME}-{size}.png"
+
+
+@cache
+def app_icon() -> QIcon:
+    """Outmail's application icon (window, dialogs); the PNGs load when first drawn."""
+    shipped = QIcon()
+    for size in APP_ICON_SIZES:
+        shipped.addFile(str(app_icon_path(size)))
+    return shipped
+
+
 def clear_cache() -> None:
     """Forget the icons (after the QApplication is replaced, e.g. between test sessions)."""
     icon.cache_clear()
+    app_icon.cache_clear()
 
 
 def standard_pixmaps() -> dict[StatusIcon, QStyle.StandardPixmap]:

@@ -1,7 +1,11 @@
-"""The right-hand side of the window: a hint when nothing is displayed, else the details form.
+"""The right-hand side of the window: a hint when nothing is displayed, else the details.
+
+The details are a page of tabs, so the form and the test result each get the whole height:
+Settings (the form) and Test (the connection test). A test switches to Test; the hint's
+field link switches back to Settings and puts the focus in that field.
 
 The form and its buttons are built on first use, in visual order, so the focus chain
-(tab order) follows what the user sees: title, form fields, Save, Close.
+(tab order) follows what the user sees: title, tabs, form fields, Save, Close.
 """
 
 from __future__ import annotations
@@ -14,8 +18,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSplitter,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -24,8 +28,7 @@ if TYPE_CHECKING:
     from outmail_gui.ui.connection_test.panel import ConnectionTestPanel
     from outmail_gui.ui.form.server_form import ServerFormWidget
 
-TEST_PANEL_HEIGHT = 340  # px the test panel gets while a test is shown
-IDLE_FORM_HEIGHT = 10_000  # px asked for the form at first; the splitter scales it to what there is
+SETTINGS_TAB, TEST_TAB = range(2)
 PLACEHOLDER_TEXT = (
     "Select a server in the list to see its details, or add one with New SMTP server (Ctrl+N).\n\n"
     "Filter the list with Ctrl+F."
@@ -50,6 +53,7 @@ class DetailsPanel(QStackedWidget):
         self._form: ServerFormWidget | None = None
         self._title: QLabel | None = None
         self._test_panel: ConnectionTestPanel | None = None
+        self.tabs: QTabWidget | None = None
         self.save_button: QPushButton | None = None
         self.close_button: QPushButton | None = None
 
@@ -67,14 +71,21 @@ class DetailsPanel(QStackedWidget):
         return self._test_panel
 
     def show_test(self) -> None:
-        """Give the test's steps enough height to be read, taking it from the form above."""
-        splitter = self.findChild(QSplitter, "details_splitter")
-        panel = self.test_panel()
-        if splitter is None or panel.height() >= TEST_PANEL_HEIGHT:
-            return
-        total = sum(splitter.sizes())
-        if total > 2 * TEST_PANEL_HEIGHT:
-            splitter.setSizes([total - TEST_PANEL_HEIGHT, TEST_PANEL_HEIGHT])
+        """Switch to the Test tab (a test starts, F5)."""
+        self.form()
+        assert self.tabs is not None
+        self.tabs.setCurrentIndex(TEST_TAB)
+
+    def show_settings(self, field: str = "") -> None:
+        """Switch to the Settings tab; with ``field``, put the focus in it (a hint's field link)."""
+        form = self.form()
+        assert self.tabs is not None
+        self.tabs.setCurrentIndex(SETTINGS_TAB)
+        if field:
+            form.focus_field(field)
+
+    def current_tab(self) -> int:
+        return self.tabs.currentIndex() if self.tabs is not None else SETTINGS_TAB
 
     def has_form(self) -> bool:
         return self._form is not None
@@ -87,6 +98,7 @@ class DetailsPanel(QStackedWidget):
         assert self._page is not None and self._title is not None
         self._title.setText(title)
         self.setCurrentWidget(self._page)
+        self.show_settings()  # a server (re)loaded: its settings first
         self.details_shown.emit()
 
     def set_title(self, title: str) -> None:
@@ -116,17 +128,17 @@ class DetailsPanel(QStackedWidget):
         title.setFont(font)
         title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(title)
-        splitter = QSplitter(Qt.Orientation.Vertical, page)  # the form above, the connection test below
-        splitter.setObjectName("details_splitter")
-        splitter.setChildrenCollapsible(False)
-        form = ServerFormWidget(splitter)  # it scrolls its own fields
-        test_panel = ConnectionTestPanel(splitter)
-        # The form gets the height until a test runs (the test controller then makes room for
-        # the steps); idle, the panel needs only its buttons and one line.
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 0)
-        splitter.setSizes([IDLE_FORM_HEIGHT, test_panel.minimumSizeHint().height()])
-        layout.addWidget(splitter, 1)
+        tabs = QTabWidget(page)
+        tabs.setObjectName("details_tabs")
+        tabs.setDocumentMode(True)
+        form = ServerFormWidget(tabs)  # it scrolls its own fields
+        test_panel = ConnectionTestPanel(tabs)
+        tabs.addTab(form, "Settings")
+        tabs.addTab(test_panel, "Test")
+        tabs.setTabToolTip(SETTINGS_TAB, "The server's settings (Ctrl+Page Up)")
+        tabs.setTabToolTip(TEST_TAB, "The connection test and its result (F5 tests; Ctrl+Page Down shows it)")
+        test_panel.field_requested.connect(self.show_settings)
+        layout.addWidget(tabs, 1)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         save = QPushButton("Save", page)
@@ -147,6 +159,7 @@ class DetailsPanel(QStackedWidget):
         self.addWidget(page)
         self._page, self._form, self._title = page, form, title
         self._test_panel = test_panel
+        self.tabs = tabs
         self.save_button, self.close_button = save, close
 
 

@@ -124,7 +124,7 @@ class EditSession:
             return  # the action is disabled and says why
         w.clear_selection()
         self._load(new_server(protocol))
-        self._focus_field("name")
+        self._form().focus_field("name")
 
     def close_details(self) -> bool:
         """Close the details (asking about unsaved edits); True when they are closed."""
@@ -268,6 +268,35 @@ class EditSession:
             w.show_status("Not saved: the server was changed elsewhere. Your edits are still in the form.")
         w.update_actions()
 
+    def revert_changes(self) -> None:
+        """Edit › Revert changes: back to the saved values, asking first (Save / Discard / Cancel)."""
+        if self.is_dirty():
+            self.confirm_leave("reverting to the saved values", revert_on_discard=True)
+
+    def is_current_default(self) -> bool:
+        return self._loaded is not None and self._loaded.is_default
+
+    def set_default(self) -> None:
+        """Make the displayed (saved) server the Default Outgoing Email Server, as the store's rules allow."""
+        w = self._window
+        record = self._loaded if self.current_is_saved() else None
+        if record is None or self._read_only or record.is_default:
+            return
+        if not self.confirm_leave("making it the default", revert_on_discard=True):
+            return
+        from outmail_gui.ui.shared.dialogs import ErrorDialog
+
+        try:
+            saved = w.repository.set_default(record.id)  # the previous default is cleared with it
+        except StoreError as exc:
+            w.reload_from_store()
+            ErrorDialog.show(self._parent, "Not made the default", exc.message)
+            return
+        w.reload_from_store()
+        self._load(saved)
+        w.select_server(saved.id)
+        w.show_status(f"{saved.name} is now the Default Outgoing Email Server.", 5000)
+
     # ----- delete, duplicate, convert
 
     def delete(self) -> None:
@@ -311,7 +340,7 @@ class EditSession:
         self._loaded = None
         w.clear_selection()
         self._load(copy)
-        self._focus_field("name")
+        self._form().focus_field("name")
         w.show_status(f"Copy of {source.name}: not saved yet. The password is not copied; type it if needed.")
 
     def convert_current(self) -> None:
@@ -405,7 +434,6 @@ class EditSession:
             form.show_keyring_message(keyring_error, error=True)
         w.details.show_details(_title(record, converted=converted))
         w.update_actions()
-        w.show_status(close_first_message(self.display_name()), 8000)
 
     def _token_manager(self) -> TokenManager:
         from outmail_gui.oauth import TokenManager  # MSAL loads on first use, not at window start
@@ -472,13 +500,6 @@ class EditSession:
             w.select_server(self._loaded.id)
         else:
             w.clear_selection()
-
-    def _focus_field(self, name: str) -> None:
-        from PySide6.QtWidgets import QWidget
-
-        target = self._form().findChild(QWidget, name)
-        if target is not None:
-            target.setFocus()
 
 
 def close_first_message(name: str) -> str:

@@ -42,6 +42,7 @@ def application() -> QApplication:
     app.setApplicationName(APPLICATION_NAME)
     app.setApplicationDisplayName(APPLICATION_NAME)
     app.setOrganizationName(APPLICATION_NAME)
+    app.setDesktopFileName("outmail")  # the desktop entry (scripts/install-desktop-entry.sh): its icon and name
     return app
 
 

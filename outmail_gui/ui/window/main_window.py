@@ -9,33 +9,35 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
+    QApplication,
     QLabel,
     QLineEdit,
     QMainWindow,
     QSplitter,
-    QTableView,
     QToolBar,
     QVBoxLayout,
+    QWhatsThis,
     QWidget,
 )
 
 from outmail_gui.domain.rules import mapi_addition_problem
 from outmail_gui.domain.settings import Protocol, ServerSettings
 from outmail_gui.store.errors import DamagedRecordError
-from outmail_gui.ui.window.actions import build_menus, build_toolbar, create_actions
+from outmail_gui.ui.shared.icons import app_icon
+from outmail_gui.ui.window.actions import build_help_menu, build_menus, build_toolbar, create_actions
 from outmail_gui.ui.window.details_panel import DetailsPanel
 from outmail_gui.ui.window.editing import EditSession, close_first_message
+from outmail_gui.ui.window.placement import fit_into_screen, place_on_screen
 from outmail_gui.ui.window.server_filter_proxy import ServerFilterProxy
+from outmail_gui.ui.window.server_list_view import ServerListView
 from outmail_gui.ui.window.server_table_model import ID_ROLE, Column, ServerTableModel
 from outmail_gui.ui.window.window_state import WindowState, WindowStateStore
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QItemSelection
-    from PySide6.QtGui import QAction, QCloseEvent
+    from PySide6.QtGui import QAction, QCloseEvent, QResizeEvent
 
     from outmail_gui.store.repository import ServerRepository
     from outmail_gui.store.secrets import SecretStore
@@ -43,6 +45,8 @@ if TYPE_CHECKING:
 WINDOW_TITLE = "Outmail — Outgoing email servers"
 MAPI_LEGACY_NOTE = "MAPI is no longer supported from version 10.5."
 DUPLICATE_TIP = "Add a copy of the selected server (Ctrl+D)"
+DETAILS_MIN_WIDTH = 560  # px: the form's fields and messages without a horizontal scroll bar
+EXPORT_TIP = "Export the servers to an Outmail JSON file"
 
 
 class MainWindow(QMainWindow):
@@ -57,7 +61,8 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("main_window")
-        self.setWindowTitle(WINDOW_TITLE)
+        self.setWindowTitle(WINDOW_TITLE + "[*]")  # [*]: unsaved changes (windowModified)
+        self.setWindowIcon(app_icon())
         self.repository = repository
         self.secrets = secrets
         self.analyst = analyst
@@ -72,6 +77,8 @@ class MainWindow(QMainWindow):
         toolbar = QToolBar("Main toolbar", self)
         build_toolbar(toolbar, self.window_actions)
         self.addToolBar(toolbar)
+        self._toolbar = toolbar
+        self._toolbar_text_width = 0  # the toolbar's width with its words; measured once built
 
         self.model = ServerTableModel(self)
         # The list reads only its columns; a row's full record is read when it is first needed.
@@ -79,16 +86,14 @@ class MainWindow(QMainWindow):
         self.proxy = ServerFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self.filter_edit = QLineEdit()
-        self.list_view = QTableView()
+        self.list_view = ServerListView()
         self.details = DetailsPanel(self.window_actions.save, self.window_actions.close_details)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self._build_central()
         self._count_label = QLabel()
         self._count_label.setObjectName("server_count")
-        self._reason_label = QLabel()
-        self._reason_label.setObjectName("new_disabled_reason")
+        self._count_label.setContentsMargins(16, 0, 4, 0)  # apart from a long message beside it
         self.statusBar().setObjectName("status_bar")
-        self.statusBar().addWidget(self._reason_label, 1)
         self.statusBar().addPermanentWidget(self._count_label)
 
         self.session = EditSession(self, self)
@@ -97,6 +102,10 @@ class MainWindow(QMainWindow):
 
         self.testing = WindowTesting(self, self)  # Test connection (F5), Test all, history
         self.details.details_shown.connect(self.testing.on_details_shown)
+        a = self.window_actions
+        # The list's context menu (the selected server is the displayed one).
+        for action in (self.testing.test_action, a.duplicate, a.delete, a.set_default, a.copy_address):
+            self.list_view.addAction(action)
         self._fallback_new = QShortcut(QKeySequence("Ctrl+N"), self)
         self._fallback_new.activated.connect(self._explain_new_disabled)
         self._fallback_save = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
@@ -110,6 +119,7 @@ class MainWindow(QMainWindow):
         model = self.model
         for signal in (model.modelReset, model.dataChanged, model.rowsInserted, model.rowsRemoved):
             signal.connect(self.partition_features.schedule_refresh)
+        build_help_menu(self.menuBar(), self.window_actions)
         self.update_actions()
 
     # ----- building
@@ -120,43 +130,12 @@ class MainWindow(QMainWindow):
         self.filter_edit.setAccessibleName("Filter servers")
         self.filter_edit.setClearButtonEnabled(True)
         view = self.list_view
-        view.setObjectName("server_list")
-        view.viewport().setObjectName("server_list_viewport")
-        view.setAccessibleName("Outgoing email servers")
         view.setModel(self.proxy)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        view.setSortingEnabled(True)
-        view.setWordWrap(False)
-        view.setAlternatingRowColors(True)
-        view.setTabKeyNavigation(False)
-        vertical = view.verticalHeader()
-        vertical.hide()
-        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vertical.setDefaultSectionSize(view.fontMetrics().height() + 10)
-        header = view.horizontalHeader()
-        header.setObjectName("server_list_header")
-        header.setHighlightSections(False)
-        header.setStretchLastSection(False)
-        header.setSortIndicator(Column.NAME, Qt.SortOrder.AscendingOrder)
-        # Name and Server share what the fixed columns leave, so all columns fit the default
-        # width without a horizontal scroll bar; the others can still be dragged wider.
-        widths = {
-            Column.PROTOCOL: 112,
-            Column.PORT: 48,
-            Column.ACTIVE: 62,
-            Column.DEFAULT: 72,
-            Column.PARTITION: 90,
-            Column.LAST_TEST: 150,
-        }
-        for column, width in widths.items():
-            header.resizeSection(column, width)
-        for column in (Column.NAME, Column.SERVER):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        view.horizontalHeader().setSortIndicator(Column.NAME, Qt.SortOrder.AscendingOrder)
         # Delete works from the list only: in text fields the Delete key deletes characters.
         self.removeAction(self.window_actions.delete)
-        view.addAction(self.window_actions.delete)
+        a = self.window_actions
+        view.set_welcome([a.new_smtp_server, a.import_servers])
 
         left = QWidget()
         left.setObjectName("list_panel")
@@ -168,11 +147,9 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.details)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(0, 0)  # the list keeps its width; the details get the rest
+        self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
-        self.resize(1400, 820)
-        self.splitter.setSizes([820, 580])
 
     def _connect(self) -> None:
         a = self.window_actions
@@ -185,6 +162,11 @@ class MainWindow(QMainWindow):
         a.import_servers.triggered.connect(self._import)
         a.export_servers.triggered.connect(self._export)
         a.find.triggered.connect(self.focus_filter)
+        a.set_default.triggered.connect(self.session.set_default)
+        a.copy_address.triggered.connect(self._copy_address)
+        a.revert.triggered.connect(self.session.revert_changes)
+        a.field_help.triggered.connect(self._field_help)
+        a.about.triggered.connect(self._about)
         a.quit.triggered.connect(self.close)
         self.filter_edit.textChanged.connect(self.proxy.set_filter_text)
         self.filter_edit.textChanged.connect(self._update_count)
@@ -212,6 +194,7 @@ class MainWindow(QMainWindow):
             self.model.refresh(records)
         self._mapi_mail_server = self.repository.mapi_mail_server()
         self.testing.refresh_last_tests()  # and the expiry marks, from the same history
+        self.list_view.follow_partitioning(self.repository.partitioning_enabled())
         self._update_count()
 
     def _readable(self, server_id: str) -> ServerSettings | None:
@@ -320,6 +303,11 @@ class MainWindow(QMainWindow):
         displayed = self.details.is_showing_details()
         name = self.session.display_name()
         reason = close_first_message(name) if displayed else ""
+        self.setWindowModified(self.session.is_dirty())
+        a.revert.setEnabled(self.session.is_dirty())
+        has_servers = self.model.rowCount() > 0
+        a.export_servers.setEnabled(has_servers)
+        _set_tip(a.export_servers, EXPORT_TIP if has_servers else "Export is off: there is no server to export yet.")
         a.new_smtp_server.setEnabled(not displayed)
         _set_tip(a.new_smtp_server, reason or "Add an SMTP outgoing email server (Ctrl+N)")
         mapi_problem = mapi_addition_problem(bool(self._mapi_mail_server))
@@ -340,9 +328,12 @@ class MainWindow(QMainWindow):
         read_only = self.session.read_only_reason()
         a.duplicate.setEnabled(saved and not read_only)
         _set_tip(a.duplicate, f"Duplicate is off. {read_only}" if saved and read_only else DUPLICATE_TIP)
+        saved_and_editable = saved and not read_only
+        a.set_default.setEnabled(saved_and_editable and not self.session.is_current_default())
+        a.copy_address.setEnabled(saved)
         self._fallback_new.setEnabled(displayed)
-        self._reason_label.setText(f"\N{INFORMATION SOURCE} {reason}" if reason else "")
         self._fallback_save.setEnabled(displayed and not can_save)
+        self.testing.update_actions()
 
     def _explain_new_disabled(self) -> None:
         self.statusBar().showMessage(close_first_message(self.session.display_name()))
@@ -362,6 +353,30 @@ class MainWindow(QMainWindow):
         shown = self.proxy.rowCount()
         text = f"{total} server(s)" if shown == total else f"{shown} of {total} server(s) shown"
         self._count_label.setText(text)
+        self.list_view.update_welcome(total == 0)
+
+    # ----- the list's context menu, help
+
+    def _copy_address(self) -> None:
+        record = self.session.current() if self.session.current_is_saved() else None
+        if record is not None:
+            QGuiApplication.clipboard().setText(record.server.strip())
+            self.show_status(f"Copied {record.server.strip()} to the clipboard.", 5000)
+
+    def _field_help(self) -> None:
+        """F1: the What's This? text of the field with the focus (or of what holds it)."""
+        widget = QApplication.focusWidget()
+        while widget is not None and not widget.whatsThis():
+            widget = widget.parentWidget()
+        if widget is None:
+            self.show_status("Click a field after Shift+F1 (What's This?) to read what it means.", 5000)
+            return
+        QWhatsThis.showText(widget.mapToGlobal(widget.rect().bottomLeft()), widget.whatsThis(), widget)
+
+    def _about(self) -> None:
+        from outmail_gui.ui.shared.about import AboutDialog
+
+        AboutDialog.show_about(self)
 
     # ----- import / export
 
@@ -378,14 +393,19 @@ class MainWindow(QMainWindow):
     # ----- window state and events
 
     def restore_state(self) -> None:
+        """The size, split, columns and selection of the last run; else defaults that fit the screen."""
         state = self._state_store.load()
-        if state.geometry is not None:
-            self.restoreGeometry(state.geometry)
-        if state.splitter is not None:
-            self.splitter.restoreState(state.splitter)
+        if state.geometry is None or not self.restoreGeometry(state.geometry):
+            place_on_screen(self)
+        fit_into_screen(self)
         header = self.list_view.horizontalHeader()
         if state.header is not None and header.restoreState(state.header):
             self.proxy.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+            self.list_view.follow_partitioning(self.repository.partitioning_enabled())
+        else:
+            self.list_view.fit_to(self._list_room())
+        if state.splitter is None or not self.splitter.restoreState(state.splitter):
+            self.split_for_the_list()
         if (
             state.selected_id
             and self.model.find(state.selected_id) is not None
@@ -394,6 +414,16 @@ class MainWindow(QMainWindow):
             record = self.model.find(state.selected_id)
             assert record is not None
             self.session.show_server(record)
+
+    def _list_room(self) -> int:
+        """The most the list may take: the details keep room for the form without a scroll bar."""
+        return max(self.width() // 3, self.width() - DETAILS_MIN_WIDTH)
+
+    def split_for_the_list(self) -> None:
+        """The list as wide as its columns need (up to :meth:`_list_room`), the details the rest."""
+        total = max(self.width(), 400)
+        left = max(total // 3, min(self.list_view.wanted_width() + 6, self._list_room()))
+        self.splitter.setSizes([left, total - left])
 
     def save_state(self) -> None:
         self._state_store.save(
@@ -404,6 +434,23 @@ class MainWindow(QMainWindow):
                 selected_id=self.session.current_saved_id(),
             )
         )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_toolbar()
+
+    def _fit_toolbar(self) -> None:
+        """Words beside the icons when they fit; icons alone (words in tooltips) rather than hiding
+        buttons behind the toolbar's » menu on a narrow window."""
+        bar = self._toolbar
+        if not self._toolbar_text_width:
+            if bar.toolButtonStyle() is not Qt.ToolButtonStyle.ToolButtonTextBesideIcon:
+                return
+            self._toolbar_text_width = bar.sizeHint().width()
+        fits = self.width() >= self._toolbar_text_width
+        style = Qt.ToolButtonStyle.ToolButtonTextBesideIcon if fits else Qt.ToolButtonStyle.ToolButtonIconOnly
+        if bar.toolButtonStyle() is not style:
+            bar.setToolButtonStyle(style)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():

@@ -228,6 +228,10 @@ class ServerTableModel(QAbstractTableModel):
         """What the list shows of ``row`` (no full record is read)."""
         return self._rows[row]
 
+    def active_count(self) -> int:
+        """How many servers are active (what Test all would test), without loading full records."""
+        return sum(1 for row in self._rows if row.active)
+
     def names(self) -> list[str]:
         return [r.name for r in self._rows]
 
@@ -413,9 +417,10 @@ class ServerTableModel(QAbstractTableModel):
             return "Active: this server can be used." if record.active else "Not active: this server is not used."
         if column == Column.DEFAULT and record.is_default:
             return "Default Outgoing Email Server: used when no server is defined for a partition."
-        if column == Column.NAME and record.id in self._expiry_flags:
-            return self._expiry_flags[record.id]
-        return None
+        if column == Column.NAME:  # sized to show names in full; its tooltip is the expiry mark
+            return self._expiry_flags.get(record.id)
+        # Otherwise the full value, so a cell cut off by a narrow column can still be read.
+        return self._display(record, column) or None
 
 
 def _role_data(span: QModelRoleDataSpan | QModelRoleData) -> Sequence[QModelRoleData]:

@@ -14,7 +14,7 @@ from PySide6.QtCore import QByteArray, QSettings
 from outmail_gui.paths import config_dir
 
 STATE_FILE = "window.ini"
-_VERSION = 1
+_VERSION = 2  # 2: the tabbed details and fitted list columns (older layouts are not restored)
 
 
 @dataclass(slots=True)

@@ -62,3 +62,22 @@ def test_a_loaded_oauth_server_shows_the_method_locked(form: ServerFormWidget) -
 
     assert method.isChecked() and not method.isEnabled()
     assert not form.is_dirty()
+
+
+def test_the_oauth_message_is_laid_out_below_its_row(form: ServerFormWidget, qtbot: QtBot) -> None:
+    """Ticking Use OAuth 2.0 Authentication on a blank set-up: its message sits under the row,
+    on nothing else (it used to be painted over the checkbox, in a 70 px column)."""
+    from tests.ui.layout_check import overlaps
+
+    form.resize(700, 900)
+    form.show()
+    qtbot.waitExposed(form)
+    load(form, valid_smtp())
+    click(qtbot, child(form, QCheckBox, "oauth_enabled"))
+    form.focus_first_invalid()  # a save attempt: the errors show
+    message = child(form, IssueLabel, "oauth_message")
+    qtbot.waitUntil(message.isVisible)
+    box = child(form, QCheckBox, "oauth_enabled")
+    assert message.geometry().top() >= box.geometry().bottom()
+    assert message.width() > 300
+    assert overlaps(form) == []

@@ -1,0 +1,172 @@
+"""The server list: columns sized to what they show, chosen from the header's context menu,
+and a short welcome with the first actions while there is no server yet.
+
+Full cell values are in the model's tooltips, so a column the user made narrow can still be read.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAction, QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from outmail_gui.ui.window.server_table_model import Column
+
+ALWAYS_SHOWN = frozenset({Column.NAME})  # a row needs something to be recognised by
+# Hidden first (in this order) when the columns do not fit a first start's list width.
+HIDDEN_FIRST_WHEN_NARROW = (Column.PROTOCOL, Column.ACTIVE, Column.PORT)
+MAX_COLUMN_WIDTH = 320  # px before a long value is cut (it is in the tooltip)
+LAST_TEST_MIN_WIDTH = 150
+WELCOME_TEXT = (
+    "<p><b>Welcome to Outmail.</b></p>"
+    "<p>No outgoing email server is set up yet. Add the first one, or import the servers "
+    "exported from another workstation.</p>"
+)
+
+
+class ServerListView(QTableView):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("server_list")
+        self.viewport().setObjectName("server_list_viewport")
+        self.setAccessibleName("Outgoing email servers")
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSortingEnabled(True)
+        self.setWordWrap(False)
+        self.setAlternatingRowColors(True)
+        self.setTabKeyNavigation(False)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        vertical = self.verticalHeader()
+        vertical.hide()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = self.horizontalHeader()
+        header.setObjectName("server_list_header")
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)  # Last test takes what is left
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._show_column_menu)
+        self._partitions_shown = True
+        self._welcome: QWidget | None = None
+
+    # ----- columns
+
+    def column_menu(self) -> QMenu:
+        """Show or hide each column (the header's context menu); Name always shows."""
+        header = self.horizontalHeader()
+        menu = QMenu("Columns", self)
+        menu.setObjectName("column_menu")
+        for column in Column:
+            action = QAction(column.title, menu)
+            action.setObjectName(f"column_{column.name.lower()}")
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            if column in ALWAYS_SHOWN:
+                action.setEnabled(False)
+            elif column == Column.PARTITION and not self._partitions_shown:
+                action.setEnabled(False)
+                action.setToolTip("Partitioning is off (Partition Settings)")
+            action.toggled.connect(lambda shown, c=column: self.set_column_shown(c, shown))
+            menu.addAction(action)
+        return menu
+
+    def _show_column_menu(self, pos: QPoint) -> None:
+        menu = self.column_menu()
+        menu.exec(self.horizontalHeader().viewport().mapToGlobal(pos))
+        menu.deleteLater()
+
+    def set_column_shown(self, column: Column, shown: bool) -> None:
+        if column in ALWAYS_SHOWN:
+            return
+        header = self.horizontalHeader()
+        header.setSectionHidden(column, not shown)
+        if shown and header.sectionSize(column) < header.minimumSectionSize() * 2:
+            self.fit_column(column)
+
+    def follow_partitioning(self, enabled: bool) -> None:
+        """The Partition column shows while partitioning is on, and only then."""
+        if enabled != self._partitions_shown:
+            self._partitions_shown = enabled
+            self.horizontalHeader().setSectionHidden(Column.PARTITION, not enabled)
+            if enabled:
+                self.fit_column(Column.PARTITION)
+
+    def fit_column(self, column: Column) -> None:
+        """As wide as its header and the values it shows (up to a cap; the tooltip has the rest)."""
+        header = self.horizontalHeader()
+        contents = max(self.sizeHintForColumn(column), header.sectionSizeHint(column))
+        header.resizeSection(column, min(contents, MAX_COLUMN_WIDTH))
+
+    def fit_columns(self) -> None:
+        for column in Column:
+            if column != Column.LAST_TEST:
+                self.fit_column(column)
+
+    def fit_to(self, width: int) -> None:
+        """Size every column to its values; hide the least needed ones until the rest fit ``width``.
+
+        Only for a first start: afterwards the user's own choice (header menu) is restored.
+        """
+        self.fit_columns()
+        for column in HIDDEN_FIRST_WHEN_NARROW:
+            if self.wanted_width() <= width:
+                break
+            self.horizontalHeader().setSectionHidden(column, True)
+
+    def wanted_width(self) -> int:
+        """The width that shows every visible column in full (Last test at a readable minimum)."""
+        header = self.horizontalHeader()
+        columns = sum(header.sectionSize(c) for c in Column if c != Column.LAST_TEST and not header.isSectionHidden(c))
+        if not header.isSectionHidden(Column.LAST_TEST):
+            columns += LAST_TEST_MIN_WIDTH
+        return columns + 2 * self.frameWidth() + self.verticalScrollBar().sizeHint().width()
+
+    # ----- the welcome while the list is empty
+
+    def set_welcome(self, actions: list[QAction]) -> None:
+        """A welcome text with a button for each of ``actions``, shown while there is no server."""
+        welcome = QWidget(self.viewport())
+        welcome.setObjectName("list_welcome")
+        layout = QVBoxLayout(welcome)
+        text = QLabel(WELCOME_TEXT, welcome)
+        text.setObjectName("list_welcome_text")
+        text.setWordWrap(True)
+        text.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(1)
+        layout.addWidget(text)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for action in actions:
+            button = QPushButton(action.icon(), action.iconText(), welcome)
+            button.setObjectName(f"welcome_{action.objectName()}")
+            button.setToolTip(action.toolTip())
+            button.clicked.connect(action.trigger)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        layout.addStretch(2)
+        self._welcome = welcome
+
+    def update_welcome(self, no_servers: bool) -> None:
+        """Show the welcome while there is no server at all (not when the filter hides them all)."""
+        if self._welcome is not None:
+            self._welcome.setGeometry(self.viewport().rect())
+            self._welcome.setVisible(no_servers)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._welcome is not None:
+            self._welcome.setGeometry(self.viewport().rect())
