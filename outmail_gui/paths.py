@@ -16,7 +16,7 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     """The data directory: ``override`` (from --data-dir), else $OUTMAIL_DATA_DIR, else platformdirs."""
     chosen = override or os.environ.get(DATA_DIR_ENV)
     path = Path(chosen).expanduser() if chosen else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)  # private: see store.private_files
     return path
 
 

@@ -11,6 +11,7 @@ both from the same top-level definition.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -101,7 +102,13 @@ def run(argv: Sequence[str]) -> int:
         if func is None:
             build_parser().print_help(sys.stderr)
             return 2
-        return func(args)
+        if sys.stdout is None:  # started with standard output closed (>&-): every answer would be lost
+            if sys.stderr is not None:
+                sys.stderr.write(f"{PROG}: standard output is closed; nothing can be printed\n")
+            return EXIT_FAILED
+        code = func(args)
+        sys.stdout.flush()  # a full disk or a closed pipe shows here, while it can still be reported
+        return code
     except CommandError as exc:
         sys.stderr.write(f"{PROG}: {exc.message}\n")
         return exc.exit_code
@@ -110,6 +117,17 @@ def run(argv: Sequence[str]) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (``outmail-gui servers list | head -1``): not an error of ours.
-        # Point stdout at /dev/null so the interpreter's final flush does not fail again.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _discard_stdout()
         return EXIT_FAILED
+    except OSError as exc:  # writing the answer failed (``> /dev/full``), or a file the command used
+        where = f" ({exc.filename})" if exc.filename else ""
+        what = "cannot write the output" if not exc.filename else "a file could not be used"
+        sys.stderr.write(f"{PROG}: {what}: {exc.strerror or exc}{where}\n")
+        _discard_stdout()
+        return EXIT_FAILED
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not fail again."""
+    with contextlib.suppress(OSError, ValueError):  # not a real file (a test's buffer): nothing to redirect
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

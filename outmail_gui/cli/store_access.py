@@ -29,7 +29,10 @@ def open_repository(args: argparse.Namespace) -> ServerRepository:
     """The repository for ``--data-dir``/OUTMAIL_DATA_DIR; store errors become CommandError."""
     directory = data_dir_of(args)
     with store_errors(directory):
-        return ServerRepository.open(directory)
+        repository = ServerRepository.open(directory)
+    for notice in repository.notices():  # a failed daily backup, a folder made private: never unnoticed
+        sys.stderr.write(f"outmail-gui: warning: {one_line(notice)}\n")
+    return repository
 
 
 def secret_store() -> SecretStore:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from outmail_gui.paths import database_path
 from outmail_gui.store.errors import StoreError
+from outmail_gui.store.private_files import PRIVATE_FILE, PRIVATE_FOLDER, create_private_file
 
 BACKUP_DIR = "backups"
 KEEP = 10
@@ -40,10 +41,11 @@ def list_backups(data_dir: Path) -> list[Path]:
 def make_backup(conn: sqlite3.Connection, data_dir: Path, reason: str) -> Path:
     """Copy the database behind ``conn`` to a new file in the backup folder; keep the newest few."""
     folder = backup_dir(data_dir)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = folder / f"{_PREFIX}{stamp}-{reason}{_SUFFIX}"
     partial = target.with_name(target.name + ".partial")
+    create_private_file(partial)
     dest = sqlite3.connect(partial)
     try:
         conn.backup(dest)
@@ -186,7 +188,7 @@ def _swap_in(db: Path, backup: Path) -> Path | None:
     aside = db.with_name(f"{db.name}.damaged-{stamp}")
     staged = db.with_name(db.name + ".restoring")
     shutil.copyfile(backup, staged)
-    os.chmod(staged, 0o600)
+    os.chmod(staged, PRIVATE_FILE)
     _fsync(staged)
     for suffix in ("-wal", "-shm", "-journal"):
         extra = db.with_name(db.name + suffix)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,7 @@ from outmail_gui.store import backups as bk
 from outmail_gui.store.errors import DatabaseCorruptError, StoreBusyError, StoreEnvironmentError, StoreError
 
 BUSY_TIMEOUT_MS = 5000
+_FULL_BELOW_BYTES = 256 * 1024  # less than a WAL file and its index need for one save
 
 # Primary result codes (https://sqlite.org/rescode.html).
 _SQLITE_PERM = 3
@@ -76,7 +78,9 @@ def translate(exc: sqlite3.Error, path: Path, backups: list[Path] | None = None)
         return DatabaseCorruptError(corrupt_message(path, detail, backups or []), path, backups or [])
     if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB) or "malformed" in text or "not a database" in text:
         return DatabaseCorruptError(corrupt_message(path, str(exc), backups or []), path, backups or [])
-    if code == _SQLITE_FULL or "disk is full" in text:
+    # A full disk shows as an I/O error, or as read-only once the store was opened for reading only.
+    full_disk = code in (_SQLITE_IOERR, _SQLITE_READONLY) and disk_full(path.parent)
+    if code == _SQLITE_FULL or "disk is full" in text or full_disk:
         return StoreEnvironmentError(f"Cannot write {where}: the disk is full. Free some space and try again.")
     if code == _SQLITE_READONLY or "readonly" in text or "read-only" in text:
         return StoreEnvironmentError(
@@ -89,6 +93,18 @@ def translate(exc: sqlite3.Error, path: Path, backups: list[Path] | None = None)
     if code in (_SQLITE_IOERR, _SQLITE_NOMEM) or "disk i/o" in text:
         return StoreEnvironmentError(f"Reading or writing {where} failed ({exc}). Check the disk and try again.")
     return None
+
+
+def disk_full(folder: Path) -> bool:
+    """Whether the disk holding ``folder`` has no room left for SQLite's next pages.
+
+    SQLite often reports a full disk as a plain I/O error (its shared-memory file, a journal
+    write): the free space tells the two apart.
+    """
+    try:
+        return shutil.disk_usage(folder).free < _FULL_BELOW_BYTES
+    except OSError:
+        return False
 
 
 @contextlib.contextmanager

@@ -7,6 +7,7 @@ to be ours, not newer than this build and not damaged.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -14,8 +15,17 @@ from pathlib import Path
 from outmail_gui.paths import database_path
 from outmail_gui.store import backups as bk
 from outmail_gui.store import migrations
-from outmail_gui.store.connection import BUSY_TIMEOUT_MS, configure, connect, corrupt_message, immediate, store_error
+from outmail_gui.store.connection import (
+    BUSY_TIMEOUT_MS,
+    configure,
+    connect,
+    corrupt_message,
+    disk_full,
+    immediate,
+    store_error,
+)
 from outmail_gui.store.errors import DatabaseCorruptError, SchemaTooNewError, StoreEnvironmentError, StoreError
+from outmail_gui.store.private_files import create_private_file
 from outmail_gui.store.rows import lenient_text, shown
 
 
@@ -72,19 +82,70 @@ def open_database(
     if integrity is not None and integrity.path != path.absolute():
         raise ValueError(f"the integrity check is of {integrity.path}, not {path}")
     _refuse_emptied_file(data_dir, path)
+    with contextlib.suppress(OSError):  # a read-only folder: opening says so below
+        create_private_file(path)  # SQLite would create it 0644; its -wal and -shm follow its mode
     try:
         conn = connect(path)
     except sqlite3.Error as exc:
+        if _read_only(data_dir, path):
+            return _open_read_only(data_dir, path), None
         raise _as_store_error(exc, data_dir) from None
     try:
         warning = _prepare(conn, data_dir, path, daily_backup, integrity)
+    except sqlite3.Error as exc:
+        conn.close()
+        if _read_only(data_dir, path):
+            return _open_read_only(data_dir, path), None
+        raise _as_store_error(exc, data_dir) from None
+    except BaseException:
+        conn.close()
+        raise
+    return conn, warning
+
+
+def _read_only(data_dir: Path, path: Path) -> bool:
+    """Whether the store cannot be written (a read-only or full disk, a read-only folder) but its file is there."""
+    writable = os.access(data_dir, os.W_OK) and os.access(path, os.W_OK)
+    return path.is_file() and (not writable or disk_full(data_dir))
+
+
+def _open_read_only(data_dir: Path, path: Path) -> sqlite3.Connection:
+    """A connection that reads and never writes (no journal, no backup, no migration).
+
+    SQLite reads a WAL database read-only when its ``-shm`` file exists; in a folder where it
+    cannot be created the file is opened as immutable, which is exact only while no ``-wal``
+    holds commits: one that does (a crash on a disk since made read-only) is refused.
+    """
+    wal = path.with_name(path.name + "-wal")
+    uri = path.absolute().as_uri()
+    try:
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error:
+        if wal.exists() and wal.stat().st_size > 0:
+            raise StoreEnvironmentError(
+                f"The settings database {path} is on a read-only disk or folder and its journal ({wal.name}) "
+                "holds changes that only a writable folder can take in: make the folder writable once."
+            ) from None
+        conn = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None)
+    try:
+        version, supported = user_version(conn), migrations.schema_version()
+        if version != supported:
+            raise StoreEnvironmentError(
+                f"The settings database {path} is read-only and has schema {version} (this version of "
+                f"Outmail uses {supported}); it cannot be read without being upgraded first."
+            )
+        problems = quick_check(conn)
+        if problems != ["ok"]:
+            found = bk.list_backups(data_dir)
+            raise DatabaseCorruptError(corrupt_message(path, "; ".join(problems[:3]), found), path, found)
     except sqlite3.Error as exc:
         conn.close()
         raise _as_store_error(exc, data_dir) from None
     except BaseException:
         conn.close()
         raise
-    return conn, warning
+    return conn
 
 
 def _prepare(

@@ -35,6 +35,7 @@ from outmail_gui.store.errors import (
     ValidationFailed,
 )
 from outmail_gui.store.opening import IntegrityCheck, daily_backup_if_due, open_database
+from outmail_gui.store.private_files import private_folder
 from outmail_gui.store.process_lock import StoreLock
 from outmail_gui.store.secret_writes import SecretWrites, with_secrets
 
@@ -68,6 +69,7 @@ class ServerRepository:
     ) -> None:
         self._conn = conn
         self._lock = lock
+        self._notices: list[str] = []
         self.damaged_in_list: list[DamagedRecordError] = []
         """Servers :meth:`list_server_rows` left out because their text is not UTF-8 (for the window to name)."""
         self.data_dir = data_dir
@@ -85,7 +87,7 @@ class ServerRepository:
         """
         directory = Path(data_dir)
         try:
-            directory.mkdir(parents=True, exist_ok=True)
+            tightened = private_folder(directory)
         except OSError as exc:
             raise StoreEnvironmentError(
                 f"Cannot open the settings database in {directory}: {exc.strerror or exc}."
@@ -96,7 +98,13 @@ class ServerRepository:
         except BaseException:
             lock.release()
             raise
-        return cls(conn, directory, warning, lock)
+        repository = cls(conn, directory, warning, lock)
+        repository._notices = [tightened] if tightened else []
+        return repository
+
+    def notices(self) -> list[str]:
+        """What opening found that the user should hear about once (a folder made private, a failed backup)."""
+        return [*self._notices, *([self.backup_warning] if self.backup_warning else [])]
 
     def daily_backup_if_due(self) -> str | None:
         """Make the daily backup copy if one is due; a warning (also kept in ``backup_warning``) if it failed."""

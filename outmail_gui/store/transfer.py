@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import os
+import stat
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -26,6 +26,7 @@ from outmail_gui.domain.rules import RuleContext
 from outmail_gui.domain.settings import ServerSettings, settings_from_dict
 from outmail_gui.store import transfer_oauth, transfer_partitions
 from outmail_gui.store.errors import StoreError, ValidationFailed
+from outmail_gui.store.file_writing import write_text
 from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.secret_writes import SecretWrites
 from outmail_gui.store.secrets import SecretStore
@@ -108,15 +109,8 @@ def dumps_export(repo: ServerRepository) -> str:
 
 
 def write_export(repo: ServerRepository, path: Path) -> None:
-    """Write the export next to ``path`` first and rename it, so a crash leaves no half file."""
-    text = dumps_export(repo)
-    target = Path(path)
-    partial = target.with_name(f".{target.name}.partial")
-    with open(partial, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(partial, target)
+    """Write the export to ``path``: atomically for a regular file, directly to a FIFO or device (see file_writing)."""
+    write_text(Path(path), dumps_export(repo))
 
 
 # --- reading and checking ------------------------------------------------------------------
@@ -126,7 +120,13 @@ def read_import(path: Path, *, accept_passwords: bool = False) -> ImportPlan:
     """Read and check the whole file; raises :class:`ImportRefused` with the first reasons."""
     source = Path(path)
     try:
-        size = source.stat().st_size
+        info = source.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would block for ever, /dev/zero never ends
+            raise ImportRefused(
+                f"Cannot read {source}: it is not a regular file. To import from a pipe, use - "
+                "(standard input), for example: outmail-gui servers import - < FILE"
+            )
+        size = info.st_size
         if size > MAX_BYTES:
             raise ImportRefused(_too_big(source, size))
         with open(source, "rb") as fh:

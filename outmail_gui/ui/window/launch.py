@@ -76,8 +76,9 @@ def build_main_window(
     except BaseException:
         repository.close()
         raise
-    if repository.backup_warning:
-        window.show_status(repository.backup_warning)
+    notices = repository.notices()  # a folder made private, a failed backup: before what the list found
+    if notices:
+        window.show_status(" ".join([*notices, window.statusBar().currentMessage()]).strip())
     return window
 
 
