@@ -36,10 +36,10 @@ def host_problem(host: str) -> str | None:
         import ipaddress
 
         try:
-            ipaddress.IPv6Address(text)
+            address = ipaddress.IPv6Address(text)
         except ValueError:
             return f"{quoted(host.strip())} is not a valid IPv6 address (a port goes in Port Number)."
-        return None
+        return zone_problem(address.scope_id) if address.scope_id is not None else None
     if _is_dotted_digits(text):
         import ipaddress
 
@@ -49,6 +49,34 @@ def host_problem(host: str) -> str | None:
             return f"{quoted(text)} is not a valid IPv4 address."
         return None
     return _hostname_problem(text)
+
+
+MAX_ZONE_LENGTH = 15  # IFNAMSIZ - 1: the longest interface name on Linux, macOS and the BSDs
+MAX_ZONE_INDEX = 2**32 - 1  # sin6_scope_id is 32 bits (Windows writes zones as interface numbers)
+
+
+def zone_problem(zone: str) -> str | None:
+    """Why ``zone`` (after ``%`` in ``fe80::1%eth0``) cannot name a network interface, or ``None``.
+
+    A zone is an interface number, or an interface name as the kernel accepts it (Linux's
+    ``dev_valid_name``): 1-15 printable ASCII characters, no blank, ``/``, ``:`` or ``%``, not
+    ``.`` or ``..``. Whether the interface exists here is the connection test's question.
+    """
+    if zone.isascii() and zone.isdigit():
+        return None if int(zone) <= MAX_ZONE_INDEX else f"The interface number {quoted(zone)} is too large."
+    valid = (
+        0 < len(zone) <= MAX_ZONE_LENGTH
+        and zone not in (".", "..")
+        and zone.isascii()
+        and zone.isprintable()
+        and not any(ch.isspace() or ch in "/:%" for ch in zone)
+    )
+    if valid:
+        return None
+    return (
+        f"{quoted(zone)} after % is not a network interface name: use the interface's name (such as eth0 "
+        f"or en0, at most {MAX_ZONE_LENGTH} characters) or its number."
+    )
 
 
 def _plain_ascii_name(text: str) -> str | None:

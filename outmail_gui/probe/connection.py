@@ -71,6 +71,11 @@ def printable(data: bytes) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
+def without_zone(host: str) -> str:
+    """An IPv6 literal without its zone id (``fe80::1%eth0`` -> ``fe80::1``); any other host unchanged."""
+    return host.partition("%")[0] if ":" in host else host
+
+
 def wire_name(host: str) -> bytes | str:
     """``host`` as bytes when it is ASCII (an A-label name or an address literal).
 
@@ -282,7 +287,9 @@ class SmtpConnection:
         """Handshake within the deadline; raises ``ssl.SSLError``/``OSError`` for the caller to explain."""
         raw = self.sock
         raw.setblocking(False)
-        tls = context.wrap_socket(raw, server_hostname=wire_name(server_hostname), do_handshake_on_connect=False)
+        # A certificate names an address, never its zone: fe80::1%eth0 is checked as fe80::1.
+        name = without_zone(server_hostname)
+        tls = context.wrap_socket(raw, server_hostname=wire_name(name), do_handshake_on_connect=False)
         self.sock = tls
         self.tls_pending = True
         while True:

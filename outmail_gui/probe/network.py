@@ -42,9 +42,47 @@ def literal_addresses(addresses: tuple[str, ...], port: int) -> list[Address]:
     """Addresses already looked up elsewhere (IP literals), as :func:`resolve` returns them."""
     found: list[Address] = []
     for text in addresses:
+        scoped = scoped_address(text, port)
+        if scoped is not None:
+            found += [a for a in scoped if a not in found]
+            continue
         infos = socket.getaddrinfo(wire_name(text), port, type=socket.SOCK_STREAM, flags=socket.AI_NUMERICHOST)
         found += [(info[0], info[4]) for info in infos if (info[0], info[4]) not in found]
     return found
+
+
+def scoped_address(host: str, port: int) -> list[Address] | None:
+    """A scoped IPv6 literal (``::1%lo``, ``fe80::1%eth0``, ``fe80::1%3``) as its socket address, without
+    DNS; ``None`` for any other host.
+
+    glibc's getaddrinfo accepts a zone only on link-local addresses, so the zone is turned into the
+    interface index here (:func:`socket.if_nametoindex`), after the domain's syntax check.
+    """
+    address, percent, zone = host.partition("%")
+    if not percent:
+        return None
+    try:
+        socket.inet_pton(socket.AF_INET6, address)
+    except (OSError, ValueError):
+        return None
+    from outmail_gui.domain.addresses import zone_problem
+    from outmail_gui.domain.shown import quoted
+
+    problem = zone_problem(zone)
+    if problem:
+        raise ProbeFailure(problem, "Correct Server.", "server")
+    if zone.isdigit():
+        return [(socket.AF_INET6, (address, port, 0, int(zone)))]
+    try:
+        index = socket.if_nametoindex(zone)
+    except OSError:
+        raise ProbeFailure(
+            f"This workstation has no network interface named {quoted(zone)} (the zone after % in Server).",
+            "Use the name of one of this workstation's network interfaces (ip link or ifconfig lists them), "
+            "or its number.",
+            "server",
+        ) from None
+    return [(socket.AF_INET6, (address, port, 0, index))]
 
 
 def resolve(host: str, port: int, deadline: Deadline, typed: str = "") -> list[Address]:
@@ -53,6 +91,9 @@ def resolve(host: str, port: int, deadline: Deadline, typed: str = "") -> list[A
     ``host`` is the A-label form (:func:`network_host`); ``typed``, the name as the user entered it,
     is shown beside it in messages when it differs (an IDN).
     """
+    scoped = scoped_address(host, port)
+    if scoped is not None:
+        return scoped
     if _is_ip(host):
         infos = socket.getaddrinfo(wire_name(host), port, type=socket.SOCK_STREAM, flags=socket.AI_NUMERICHOST)
         return [(info[0], info[4]) for info in infos]

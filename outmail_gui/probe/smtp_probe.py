@@ -15,7 +15,7 @@ import time
 
 from outmail_gui.probe import hints, network, tls
 from outmail_gui.probe.authenticate import authenticate
-from outmail_gui.probe.connection import CancelCheck, Deadline, Reply, SmtpConnection, Transcript
+from outmail_gui.probe.connection import CancelCheck, Deadline, Reply, SmtpConnection, Transcript, without_zone
 from outmail_gui.probe.errors import (
     Cancelled,
     CertificateProblem,
@@ -446,4 +446,4 @@ def _address_literal(conn: SmtpConnection) -> str:
         local = conn.sock.getsockname()[0]
     except OSError:
         return "[127.0.0.1]"
-    return f"[IPv6:{local}]" if ":" in local else f"[{local}]"
+    return f"[IPv6:{without_zone(local)}]" if ":" in local else f"[{local}]"

@@ -469,3 +469,15 @@ def test_a_pager_encoding_must_be_a_listed_text_encoding(data: Path, codec: str)
     assert_failed(add(data, "Main", "--pager-encoding", codec), 2, f"Unknown encoding {codec!r}", "utf-8")
     assert add(data, "Main", "--pager-encoding", "latin-1").code == 0
     assert show(data, "Main")["pager_encoding"] == "iso-8859-1"
+
+
+@pytest.mark.parametrize("zone", ["a b", "x" * 300])
+def test_ipv6_zone_ids_are_checked_as_interface_names(data: Path, zone: str) -> None:
+    result = run_servers(
+        data, "add", "--name", "S", "--server", f"fe80::1%{zone}", "--outgoing-email-id", "a@b.example"
+    )
+    assert_failed(result, 2, "--server", "after % is not a network interface name")
+    assert (
+        run_servers(data, "add", "--name", "S", "--server", "fe80::1%eth0", "--outgoing-email-id", "a@b.example").code
+        == 0
+    )
