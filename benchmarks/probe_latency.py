@@ -22,15 +22,14 @@ import compileall
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.probe_vs_swaks import timed  # noqa: E402
 from tests.support import mta  # noqa: E402
 from tests.support.latency_relay import LatencyRelay  # noqa: E402
 from tests.support.smtp_servers import make_tls  # noqa: E402
@@ -62,15 +61,6 @@ def commands(outmail: str, swaks: str, port: int, ca: Path) -> dict[str, list[st
         "swaks (message)": swaks_cmd(swaks, port, ca, *message),
         "swaks --pipeline (message)": swaks_cmd(swaks, port, ca, *message, "--pipeline"),
     }
-
-
-def timed(cmd: list[str], env: dict[str, str]) -> float:
-    started = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, env=env, timeout=60, check=False)
-    elapsed = time.perf_counter() - started
-    if proc.returncode != 0:
-        raise SystemExit(f"{cmd[0]} failed ({proc.returncode}):\n{proc.stdout.decode()}\n{proc.stderr.decode()}")
-    return elapsed
 
 
 def measure(

@@ -26,7 +26,9 @@ SESSION = 5
 
 @pytest.fixture
 def relay(postfix: Mta) -> Iterator[LatencyRelay]:
-    with LatencyRelay(postfix.port, one_way_s=0.005) as running:
+    # 25 ms each way: a client's own pause between two writes of one burst (the TLS Finished, then
+    # EHLO) would have to pass 50 ms, even on a loaded machine, to be counted as a round trip.
+    with LatencyRelay(postfix.port, one_way_s=0.025) as running:
         yield running
 
 
