@@ -18,8 +18,12 @@ from outmail_gui.cli.output import print_json
 from outmail_gui.cli.store_access import data_dir_of, one_line, open_repository, secret_store, store_errors
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from outmail_gui.domain.oauth import GrantType, OAuthSettings
     from outmail_gui.oauth import TokenManager
+    from outmail_gui.store.repository import ServerRepository
+    from outmail_gui.store.secret_writes import SecretWrites
 
 # Command-line spelling -> stored grant (the window's three choices).
 GRANTS = {"client-credentials": "client_credentials", "device-code": "device_code", "auth-code": "authorization_code"}
@@ -81,6 +85,7 @@ def cmd_configure(args: argparse.Namespace) -> int:
     from outmail_gui.domain.oauth import validate_oauth
     from outmail_gui.domain.rules import Severity, errors
     from outmail_gui.store.oauth_settings import OAuthSettingsStore
+    from outmail_gui.store.secret_writes import SecretWrites
 
     with open_repository(args) as repo:
         with store_errors():
@@ -99,16 +104,12 @@ def cmd_configure(args: argparse.Namespace) -> int:
             raise UsageError(f"the {_grant_word(settings.grant_type)} grant uses no client secret")
         secret = _read_secret() if args.client_secret_stdin else None
         manager = _manager(args)
-        previous = _keyring(lambda: manager.client_secret(server.id)) if secret is not None else None
-        if secret is not None:
-            _keyring(lambda: manager.set_client_secret(server.id, secret))
-        try:
-            with store_errors():
-                store.save(server.id, settings)
-        except BaseException:
-            if secret is not None:  # keep the keyring as it was: the settings were not saved
-                _put_back(manager, server.id, previous)
-            raise
+        # The settings and their client secret as one: the secret is written under the store's write
+        # lock just before the commit, and put back if the commit fails (see store.secret_writes).
+        writes = SecretWrites(manager.client_secrets()) if secret is not None else None
+        if writes is not None and secret is not None:
+            writes.set(server.id, secret)
+        _keyring(lambda: _save_with_secret(repo, writes, lambda: store.save(server.id, settings)))
         stored = _secret_stored(manager, server.id, settings)
     for issue in issues:
         if issue.severity is not Severity.ERROR:
@@ -198,16 +199,10 @@ def _keyring(action: Any) -> Any:
         raise CommandError(one_line(f"nothing was saved: {exc.message}"), EXIT_FAILED) from None
 
 
-def _put_back(manager: TokenManager, server_id: str, previous: str | None) -> None:
-    from outmail_gui.oauth import OAuthError
-
-    try:
-        if previous is None:
-            manager.delete_client_secret(server_id)
-        else:
-            manager.set_client_secret(server_id, previous)
-    except OAuthError:
-        pass  # the save error is the one to report
+def _save_with_secret(repo: ServerRepository, writes: SecretWrites | None, save: Callable[[], None]) -> None:
+    """Save the settings; ``writes`` (their client secret) go to the keyring just before the commit."""
+    with store_errors(), repo.transaction(writes):
+        save()
 
 
 def _secret_stored(manager: TokenManager, server_id: str, settings: OAuthSettings) -> bool | None:

@@ -50,6 +50,25 @@ def client_secret_entry(server_id: str) -> str:
     return f"{server_id}:oauth-client-secret"
 
 
+class ClientSecrets:
+    """Client secrets by server id (:class:`outmail_gui.store.secret_writes.SecretSlots`); raise OAuthError."""
+
+    def __init__(self, manager: TokenManager) -> None:
+        self._manager = manager
+
+    def get(self, key: str) -> str | None:
+        return self._manager.client_secret(key)
+
+    def put(self, key: str, value: str | None) -> None:
+        if value is None:
+            self._manager.delete_client_secret(key)
+        else:
+            self._manager.set_client_secret(key, value)
+
+    def where(self, key: str) -> str:
+        return f"service {SecretStore.SERVICE!r}, user {client_secret_entry(key)!r}"
+
+
 class TokenManager:
     def __init__(
         self,
@@ -84,6 +103,10 @@ class TokenManager:
 
     def delete_client_secret(self, server_id: str) -> None:
         self._keyring(lambda: self._keys.delete(client_secret_entry(server_id)))
+
+    def client_secrets(self) -> ClientSecrets:
+        """The client secrets as keyring slots, to be saved with the OAuth settings (store.secret_writes)."""
+        return ClientSecrets(self)
 
     def delete_server(self, server_id: str) -> None:
         """Everything OAuth kept for a deleted server: its tokens and its client secret."""

@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 from collections.abc import Callable, Iterator
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from outmail_gui.store.errors import StoreError
 from outmail_gui.store.secrets import SecretStore, SecretStoreError
@@ -45,11 +45,45 @@ class SecretLeftoverError(StoreError):
         self.leftovers = leftovers
 
 
-class SecretWrites:
-    """The keyring changes of one save: queued by the caller, applied just before the commit."""
+class SecretSlots(Protocol):
+    """Keyring entries by key, as a save sees them: server passwords, OAuth client secrets.
+
+    Any failure raises; ``SecretStoreError`` is the kind an optional write may shrug off.
+    """
+
+    def get(self, key: str) -> str | None: ...
+
+    def put(self, key: str, value: str | None) -> None:
+        """Store ``value``; ``None`` removes the entry."""
+
+    def where(self, key: str) -> str:
+        """The entry's keyring coordinates, to name a leftover (never its value)."""
+
+
+class ServerPasswords:
+    """:class:`SecretSlots` of the servers' passwords, keyed by server id."""
 
     def __init__(self, secrets: SecretStore) -> None:
         self._secrets = secrets
+
+    def get(self, key: str) -> str | None:
+        return self._secrets.get_password(key)
+
+    def put(self, key: str, value: str | None) -> None:
+        if value is None:
+            self._secrets.delete_password(key)
+        else:
+            self._secrets.set_password(key, value)
+
+    def where(self, key: str) -> str:
+        return f"service {SecretStore.SERVICE!r}, user {key!r}"
+
+
+class SecretWrites:
+    """The keyring changes of one save: queued by the caller, applied just before the commit."""
+
+    def __init__(self, secrets: SecretStore | SecretSlots) -> None:
+        self._slots: SecretSlots = ServerPasswords(secrets) if isinstance(secrets, SecretStore) else secrets
         self._writes: list[_Write] = []
         self.failures: list[tuple[str, SecretStoreError]] = []
         """Entries marked ``required=False`` that could not be written (the save went ahead)."""
@@ -69,8 +103,8 @@ class SecretWrites:
         """Write every queued entry, remembering what each held; raises on a required one's failure."""
         for write in self._writes:
             try:
-                write.previous = self._secrets.get_password(write.key)
-                self._put(write.key, write.value)
+                write.previous = self._slots.get(write.key)
+                self._slots.put(write.key, write.value)
             except SecretStoreError as exc:
                 if write.required:
                     raise
@@ -85,18 +119,12 @@ class SecretWrites:
             if not write.applied:
                 continue
             try:
-                if self._secrets.get_password(write.key) == write.value:  # still ours: nobody wrote since
-                    self._put(write.key, write.previous)
-            except SecretStoreError:
-                leftovers.append(f"service {SecretStore.SERVICE!r}, user {write.key!r}")
+                if self._slots.get(write.key) == write.value:  # still ours: nobody wrote since
+                    self._slots.put(write.key, write.previous)
+            except Exception:  # any keyring failure: the entry is named, never hidden
+                leftovers.append(self._slots.where(write.key))
             write.applied = False
         return leftovers
-
-    def _put(self, key: str, value: str | None) -> None:
-        if value is None:
-            self._secrets.delete_password(key)
-        else:
-            self._secrets.set_password(key, value)
 
 
 @contextlib.contextmanager

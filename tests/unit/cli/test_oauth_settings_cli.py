@@ -139,3 +139,26 @@ def test_configure_refuses_mapi_and_unknown_servers(data: Path) -> None:
             EXIT_FAILED,
             "outmail-gui: there is no server named 'Nope' (see: outmail-gui servers list)\n",
         )
+
+
+def test_a_refused_save_never_writes_the_client_secret(
+    data: Path, memory_keyring: type[MemoryKeyring], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server is deleted by another command between reading it and saving: the keyring is not touched."""
+    original_transaction = ServerRepository.transaction
+
+    def deleted_meanwhile(self: ServerRepository, secrets: object = None) -> object:
+        with ServerRepository.open(self.data_dir) as other:
+            gone = other.find_by_name("EXO")
+            assert gone is not None
+            other.delete(gone.id)
+        return original_transaction(self, secrets)  # type: ignore[arg-type]
+
+    def no_removal(self: MemoryKeyring, service: str, username: str) -> None:
+        raise AssertionError("nothing was written, so nothing is put back")
+
+    monkeypatch.setattr(ServerRepository, "transaction", deleted_meanwhile)
+    monkeypatch.setattr(MemoryKeyring, "delete_password", no_removal)
+    result = _configure(data, "--client-secret-stdin", stdin=SECRET + "\n")
+    assert result.code == EXIT_FAILED and "no longer exists" in result.err
+    assert memory_keyring.passwords == {}
