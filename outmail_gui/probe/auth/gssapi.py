@@ -9,6 +9,7 @@ hint (:mod:`~outmail_gui.probe.auth.kerberos_errors`).
 from __future__ import annotations
 
 import importlib.util
+import os
 import struct
 import sys
 from typing import Any
@@ -34,11 +35,12 @@ def kerberos_problem() -> str | None:
 
 
 def has_ticket() -> bool:
-    """Whether this workstation holds a valid Kerberos ticket (Windows: the logon session's)."""
+    """Whether this workstation holds a valid Kerberos ticket (Windows: a domain logon, which
+    Windows marks with ``USERDNSDOMAIN``; SSPI then gets tickets as needed)."""
     if kerberos_problem():
         return False
     if sys.platform == "win32":
-        return True
+        return bool(os.environ.get("USERDNSDOMAIN"))
     try:
         import gssapi
 

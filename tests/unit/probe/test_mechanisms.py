@@ -144,3 +144,13 @@ def test_gssapi_without_the_modules_fails_before_sending(monkeypatch: pytest.Mon
     with pytest.raises(MechanismError) as caught:
         Gssapi(Credentials("alice", "pw", host="mail.example")).initial_response()
     assert caught.value.nothing_sent and "krb5 missing" in str(caught.value)
+
+
+def test_windows_needs_no_kerberos_modules_and_has_a_ticket_on_a_domain_logon(monkeypatch: pytest.MonkeyPatch) -> None:
+    block_kerberos(monkeypatch, "gssapi", "krb5")  # pyspnego uses SSPI there
+    monkeypatch.setattr(sys, "platform", "win32")
+    assert missing_modules() == [] and kerberos_problem() is None
+    monkeypatch.delenv("USERDNSDOMAIN", raising=False)
+    assert not has_ticket()
+    monkeypatch.setenv("USERDNSDOMAIN", "CORP.EXAMPLE")
+    assert has_ticket()
