@@ -53,6 +53,7 @@ def request_from_json(data: dict[str, Any]) -> ProbeRequest:
     values["protocol"] = Protocol(values["protocol"])
     values["security"] = Security(values["security"])
     values["auth_methods"] = tuple(AuthMethod(v) for v in values["auth_methods"])
+    values["addresses"] = tuple(values.get("addresses", ()))  # JSON has lists; the request keeps tuples
     return ProbeRequest(**values)
 
 
