@@ -83,10 +83,15 @@ def for_reply(code: int, text: str) -> Hint | None:
     return _BY_CODE.get(code)
 
 
-def connection_refused(host: str, port: int) -> Hint:
+SMTP_USUAL_PORTS = "usually 25, 587 for STARTTLS or 465 for implicit TLS"
+MAPI_USUAL_PORTS = "usually 593, the MAPI Mail Server's RPC endpoint mapper"
+
+
+def connection_refused(host: str, port: int, usual: str = SMTP_USUAL_PORTS) -> Hint:
+    """``usual``: the ports this kind of server usually listens on (SMTP's unless told)."""
     return Hint(
-        f"Nothing accepts connections on port {port} of {host}: check Port Number "
-        "(usually 25, 587 for STARTTLS or 465 for implicit TLS) and that the mail service runs.",
+        f"Nothing accepts connections on port {port} of {host}: check Port Number ({usual}) "
+        "and that the mail service runs.",
         "port",
     )
 

@@ -35,7 +35,7 @@ class MapiProbe:
                 step.detail = f"{hints.shown_host(host, self.request.host)} -> {network.describe(addresses)}"
             with self.recorder.step("connect") as step:
                 shown = hints.shown_host(host, self.request.host)
-                sock = network.connect(addresses, shown, self.request.port, self.deadline)
+                sock = network.connect(addresses, shown, self.request.port, self.deadline, hints.MAPI_USUAL_PORTS)
                 step.detail = f"connected to {sock.getpeername()[0]} port {self.request.port}"
             conn = SmtpConnection(sock, self.deadline, self.transcript, self.request.port)
             try:

@@ -148,8 +148,13 @@ def describe(addresses: list[Address]) -> str:
     return ", ".join(str(sockaddr[0]) for _family, sockaddr in addresses)
 
 
-def connect(addresses: list[Address], host: str, port: int, deadline: Deadline) -> socket.socket:
-    """Try each address in turn, sharing the remaining time fairly between them."""
+def connect(
+    addresses: list[Address], host: str, port: int, deadline: Deadline, usual_ports: str = hints.SMTP_USUAL_PORTS
+) -> socket.socket:
+    """Try each address in turn, sharing the remaining time fairly between them.
+
+    ``usual_ports``: what a refused connection's hint suggests (a MAPI server's ports are not SMTP's).
+    """
     errors: list[tuple[str, int | None]] = []
     for index, (family, sockaddr) in enumerate(addresses):
         left = len(addresses) - index
@@ -173,7 +178,7 @@ def connect(addresses: list[Address], host: str, port: int, deadline: Deadline) 
     codes = {code for _text, code in errors}
     detail = "; ".join(text for text, _code in errors)
     if codes == {errno.ECONNREFUSED}:
-        hint = hints.connection_refused(host, port)
+        hint = hints.connection_refused(host, port, usual_ports)
         raise ProbeFailure(f"Connection refused by {host} port {port} ({detail}).", hint.text, hint.field)
     if errno.ETIMEDOUT in codes:
         hint = hints.connection_timed_out(host, port)

@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING
 
 # The enums come from their light module: the command-line test never loads the settings model.
 from outmail_gui.domain.methods import AuthMethod, Protocol
+from outmail_gui.domain.settings import IMPLICIT_TLS_PORT as IMPLICIT_TLS_PORT
+from outmail_gui.domain.settings import uses_implicit_tls
 from outmail_gui.probe.redact import masked_repr
 
 if TYPE_CHECKING:
     from outmail_gui.domain.settings import ServerSettings
 
-IMPLICIT_TLS_PORT = 465
 DEFAULT_BDAT_CHUNK = 64 * 1024
 PAGER_TEST_TEXT = "Outmail pager test: äöü é ß € ✓"
 
@@ -28,7 +29,7 @@ class Security(enum.StrEnum):
 
     def resolved(self, port: int) -> Security:
         if self is Security.AUTO:
-            return Security.IMPLICIT if port == IMPLICIT_TLS_PORT else Security.STARTTLS
+            return Security.IMPLICIT if uses_implicit_tls(port) else Security.STARTTLS
         return self
 
 

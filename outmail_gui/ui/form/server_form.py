@@ -38,7 +38,7 @@ from outmail_gui.domain.addresses import is_exchange_365
 from outmail_gui.domain.fields import GROUP_TITLES, field_info
 from outmail_gui.domain.oauth import OAuthSettings, validate_oauth
 from outmail_gui.domain.rules import EXCHANGE_NEEDS_SSL, Issue, RuleContext, Severity, validate
-from outmail_gui.domain.settings import AuthMethod, Protocol, ServerSettings, fields_for
+from outmail_gui.domain.settings import AuthMethod, Protocol, ServerSettings, fields_for, tls_mode_text
 from outmail_gui.ui.form.auth_section import MethodsEditor
 from outmail_gui.ui.form.banners import Banner
 from outmail_gui.ui.form.editors import DisplayEditor, FieldEditor
@@ -101,6 +101,7 @@ class ServerFormWidget(QWidget):
         self._protocol: Protocol | None = None
         self._building: Protocol | None = None
         self._editors: dict[str, FieldEditor] = {}  # in visual order
+        self._tls_mode: QLabel | None = None  # beside Use SSL: the TLS mode the port gets
         self._messages: dict[str, IssueLabel] = {}
         self._partition_row: tuple[QFormLayout, QWidget] | None = None
         self._password_row: tuple[QFormLayout, QWidget] | None = None
@@ -126,6 +127,7 @@ class ServerFormWidget(QWidget):
         if old is not None:
             old.deleteLater()
         self._editors, self._messages, self._partition_row, self._password_row = {}, {}, None, None
+        self._tls_mode = None
         self.discover_button = None
         content = QWidget()
         content.setObjectName("server_form_content")
@@ -176,6 +178,8 @@ class ServerFormWidget(QWidget):
             self.discover_button.clicked.connect(self.discover_requested)
             line.addWidget(self.discover_button)
             cell_layout.addLayout(line)
+        elif any(e.name == "use_ssl" for e in row.editors):
+            cell_layout.addLayout(self._beside_use_ssl(row.widget, parent))
         else:
             cell_layout.addWidget(row.widget)
         for editor in row.editors:
@@ -191,6 +195,26 @@ class ServerFormWidget(QWidget):
         if any(isinstance(e, PasswordEditor) for e in row.editors):
             self._password_row = (form, cell)
         return label
+
+    def _beside_use_ssl(self, box: QWidget, parent: QWidget) -> QHBoxLayout:
+        """Use SSL with the TLS mode it means on the current port, in the engine's words."""
+        line = QHBoxLayout()
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(box)
+        mode = QLabel(parent)
+        mode.setObjectName("tls_mode")
+        mode.setWordWrap(True)
+        mode.setEnabled(False)  # drawn as a quiet note, not as a control
+        line.addWidget(mode, 1)
+        self._tls_mode = mode
+        return line
+
+    def _show_tls_mode(self, current: ServerSettings) -> None:
+        mode = self._tls_mode
+        if mode is not None:
+            shown = current.is_smtp and current.use_ssl
+            mode.setText(tls_mode_text(current.port) if shown else "")
+            mode.setVisible(shown)
 
     def _set_mnemonics(self, labels: list[QLabel]) -> None:
         """Keys for the banner button (MAPI), the field labels, Discover settings, then the checkboxes.
@@ -495,6 +519,7 @@ class ServerFormWidget(QWidget):
                 shown.get(issue.field, unrouted).append((issue.severity, issue.message))
         if "use_ssl" in shown and not shown["use_ssl"] and current.use_ssl and is_exchange_365(current.server):
             shown["use_ssl"].append((Severity.NOTICE, EXCHANGE_NEEDS_SSL.format(host=current.server.strip())))
+        self._show_tls_mode(current)
         for field, message in self._highlights.items():
             shown.get(field, unrouted).append((Severity.WARNING, message))
         for field in self._discovered:

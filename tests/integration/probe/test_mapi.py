@@ -46,3 +46,15 @@ def test_silent_port(scripted: Any) -> None:
 
     report = run_probe(mapi_request(scripted(script).port))
     assert report.failed_step is not None and "no RPC-over-HTTP greeting" in report.failed_step.detail
+
+
+def test_a_refused_mapi_port_gets_mapi_advice_not_smtp() -> None:
+    import socket
+
+    with socket.socket() as probe_socket:  # a port nothing listens on (bound, never listening)
+        probe_socket.bind(("127.0.0.1", 0))
+        port = probe_socket.getsockname()[1]
+        report = run_probe(mapi_request(port))
+    assert report.failed_step is not None and report.failed_step.name == "connect"
+    assert "593" in report.hint and "587" not in report.hint and "465" not in report.hint
+    assert report.hint_field == "port"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QSpinBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from outmail_gui.domain.rules import RuleContext, Severity
 from outmail_gui.domain.settings import Protocol, new_server
+from outmail_gui.probe.request import Security
 from outmail_gui.ui.form import ServerFormWidget
 from outmail_gui.ui.shared.messages import IssueLabel
 from tests.ui.form.helpers import child, load, select_all_and_type, valid_smtp
@@ -146,3 +147,16 @@ def test_a_partition_the_analyst_may_not_use_comes_with_a_read_only_form(form: S
     assert not combo.isEnabled()
     assert child(form, QWidget, "read_only_banner").isVisible()
     assert form.record().partition == "HR"
+
+
+def test_use_ssl_says_which_tls_the_port_gets(form: ServerFormWidget, qtbot: QtBot) -> None:
+    """The engine's one rule (implicit TLS on 465, STARTTLS elsewhere), shown beside Use SSL."""
+    load(form, valid_smtp(use_ssl=True, port=587))
+    message = child(form, QLabel, "tls_mode")
+    assert "STARTTLS" in message.text() and "587" in message.text()
+    port = child(form, QSpinBox, "port")
+    port.setValue(465)
+    assert "Implicit TLS" in message.text() and "465" in message.text()
+    assert Security.AUTO.resolved(465) is Security.IMPLICIT and Security.AUTO.resolved(587) is Security.STARTTLS
+    click(qtbot, child(form, QCheckBox, "use_ssl"))  # off: no TLS, nothing to explain
+    assert message.isHidden() and child(form, IssueLabel, "use_ssl_message").isHidden()
