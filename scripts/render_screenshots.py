@@ -10,13 +10,23 @@ are on 127.0.0.1 and stop at the end. Helpers: scripts/screenshots/.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-NAMES = ("smtp-server", "mapi-legacy", "validation-error", "test-in-progress", "test-failed", "routing", "oauth-token")
+NAMES = (
+    "smtp-server",
+    "mapi-legacy",
+    "validation-error",
+    "test-in-progress",
+    "test-failed",
+    "routing",
+    "oauth-token",
+    "discovery",
+)
 
 
 def render(out_dir: Path, names: list[str], tmp: Path) -> None:
@@ -35,7 +45,12 @@ def render(out_dir: Path, names: list[str], tmp: Path) -> None:
     data_dir.mkdir()
     app = application()
     out_dir.mkdir(parents=True, exist_ok=True)
-    with lab.loopback_servers(tmp / "smtp-tls") as servers:
+    with contextlib.ExitStack() as stack:
+        servers = stack.enter_context(lab.loopback_servers(tmp / "smtp-tls"))
+        if "discovery" in names:  # dnsmasq, HTTPS and SMTP on private 127.x.y.z addresses (root: ports 25/465/587)
+            from tests.support.discovery_world import running_world
+
+            shots.discovery_world = stack.enter_context(running_world(tmp / "discovery"))
         ids = demo_data.seed(
             data_dir, secrets, silent_port=servers.silent_port, smtp_port=servers.smtp_port, smtp_pin=servers.smtp_pin
         )

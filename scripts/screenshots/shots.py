@@ -10,10 +10,12 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QCheckBox, QLineEdit, QPushButton
 
+from outmail_gui.ui.discovery.dialog import DiscoveryDialog
 from outmail_gui.ui.oauth.token_dialog import OAuthTokenDialog
 from outmail_gui.ui.partitions.routing_view import RoutingView
 from outmail_gui.ui.window.main_window import MainWindow
 from screenshots.demo_data import EXCHANGE_ONLINE
+from tests.support.discovery_world import World
 
 MAIN_SIZE = (1366, 768)  # a common laptop screen
 SIZES = {"small-screen": (1024, 640)}  # the one picture of a small screen
@@ -133,7 +135,41 @@ def oauth_token(window: MainWindow) -> QPixmap:
     return pictures[0]
 
 
+# The loopback discovery world (tests/support/discovery_world.py), started by render_screenshots.py.
+discovery_world: World | None = None
+DISCOVERY_SIZE = (1000, 560)
+
+
+def discovery(window: MainWindow) -> QPixmap:
+    """Discover Settings for an address whose best port has an untrusted certificate: the sources,
+    the ranked candidates and the reasons, once discovery has ended."""
+    if discovery_world is None:
+        raise SystemExit("the discovery world is not running")
+    select(window, "Head office relay")
+    world = discovery_world
+    dialog = DiscoveryDialog(window, "helpdesk@untrusted.example", str(world.tls.ca_file), world.dns.spec)
+    try:
+        dialog.resize(*DISCOVERY_SIZE)
+        dialog.show()
+        dialog.start()
+        end = time.monotonic() + 30
+        while dialog.report is None and time.monotonic() < end:
+            settle(0.05)
+        if dialog.report is None:
+            raise SystemExit("discovery did not end")
+        untrusted = dialog.candidates.topLevelItem(1)
+        if untrusted is not None:  # select the untrusted one: the dialog says why it cannot be applied
+            dialog.candidates.setCurrentItem(untrusted)
+        settle()
+        return dialog.grab()
+    finally:
+        dialog.stop()
+        dialog.close()
+        dialog.deleteLater()
+
+
 SHOTS: dict[str, Callable[[MainWindow], QPixmap]] = {
+    "discovery": discovery,
     "smtp-server": smtp_server,
     "mapi-legacy": mapi_legacy,
     "validation-error": validation_error,

@@ -5,7 +5,8 @@ server with autoconfig files (some hostile), and SMTP servers (aiosmtpd) on the 
 Every domain is one case: ``srv.example`` (SRV only), ``ac.example`` (autoconfig only), ``m365.example``
 (Microsoft 365 MX), ``guess.example`` (guesses only: 465 refused, 587 good, 25 silent), ``untrusted.example``
 (an untrusted certificate on 465), ``authplain.example`` (AUTH only without TLS), ``bomb.example``,
-``big.example`` and ``redirect.example`` (hostile autoconfig files) and ``silent.example`` (every host silent).
+``big.example`` and ``redirect.example`` (hostile autoconfig files), ``silent.example`` (every host silent)
+and ``bench.example`` (six candidates by guess, two of them silent: benchmarks/discovery.py).
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ HOST_NUMBERS = {  # last byte of each host's loopback address
     "smtp.authplain.example": 16,
     "smtp.silent.example": 17,
     "autoconfig.silent.example": 18,
+    "smtp.bench.example": 20,
+    "mail.bench.example": 21,
 }
 HTTPS_NAMES = (
     "autoconfig.ac.example",
@@ -61,6 +64,7 @@ DOMAINS = (
     "big.example",
     "redirect.example",
     "silent.example",
+    "bench.example",
     "evil.example",
     "office365.com",
 )
@@ -205,4 +209,8 @@ def running_world(directory: Path) -> Iterator[World]:
         for port in (25, 465, 587):
             silent("smtp.silent.example", port)
         silent("autoconfig.silent.example", 443)
+        for name in ("smtp.bench.example", "mail.bench.example"):
+            smtp(name, 465, "implicit")
+            smtp(name, 587, "starttls")
+            silent(name, 25)
         yield world

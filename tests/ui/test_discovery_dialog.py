@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from PySide6.QtWidgets import QPushButton, QTreeWidget
+from PySide6.QtWidgets import QPushButton, QTreeWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from outmail_gui.discovery.model import Source
@@ -161,3 +161,26 @@ def test_new_smtp_server_offers_discovery(
     assert line(window, "server").text() == "smtp.office365.com" and spin(window, "port").value() == 587
     assert not form.discover_banner.isVisible()
     assert "not saved" in window.details.title()
+
+
+@pytest.mark.parametrize("size", [(1024, 640), (1366, 768), (1920, 1080)])
+def test_dialog_fits_the_screen_sizes_nothing_clipped(
+    qtbot: QtBot, discovery_world: World, size: tuple[int, int]
+) -> None:
+    dialog = dialog_for(qtbot, discovery_world, "x@untrusted.example")
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=10000)
+    width, height = size
+    dialog.resize(min(dialog.sizeHint().width(), width), min(dialog.sizeHint().height(), height - 60))
+    qtbot.wait(20)
+    assert dialog.width() <= width and dialog.height() <= height
+    inside = dialog.rect()
+    for widget in dialog.findChildren(QWidget):
+        if widget.isVisible() and widget.isWindow() is False and widget.parentWidget() is dialog:
+            assert inside.contains(widget.geometry()), widget.objectName()
+    for name in ("discovery_target", "discovery_start", "discovery_apply", "discovery_cancel", "discovery_candidates"):
+        child_widget = child(dialog, QWidget, name)
+        top_left = child_widget.mapTo(dialog, child_widget.rect().topLeft())
+        bottom_right = child_widget.mapTo(dialog, child_widget.rect().bottomRight())
+        assert inside.contains(top_left) and inside.contains(bottom_right), name
+    assert dialog.candidates.horizontalScrollBar().maximum() == 0  # every column shown without scrolling

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from outmail_gui.discovery import Candidate, DiscoveryReport, DiscoveryRequest, SourceStep, TargetError, parse_target
-from outmail_gui.discovery.model import CandidateState, Source, StepState
+from outmail_gui.discovery.model import DEFAULT_TIMEOUT_S, CandidateState, Source, StepState
 from outmail_gui.discovery.settings_change import connection_settings
 from outmail_gui.ui.discovery.worker import DiscoveryRun
 from outmail_gui.ui.shared.icons import StatusIcon, icon
@@ -47,7 +47,12 @@ class DiscoveryDialog(QDialog):
     """The dialog; ``ask()`` runs it modally and returns the settings to fill in, or None."""
 
     def __init__(
-        self, parent: QWidget | None = None, target: str = "", ca_file: str | None = None, dns_server: str = ""
+        self,
+        parent: QWidget | None = None,
+        target: str = "",
+        ca_file: str | None = None,
+        dns_server: str = "",
+        timeout_s: float = DEFAULT_TIMEOUT_S,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("discovery_dialog")
@@ -56,6 +61,7 @@ class DiscoveryDialog(QDialog):
         # server to ask instead of the system's resolver (tests, and checks of one resolver).
         self.ca_file = ca_file
         self.dns_server = dns_server
+        self.timeout_s = timeout_s
         self.run: DiscoveryRun | None = None
         self.report: DiscoveryReport | None = None
         self._candidate_items: dict[tuple[str, int, str], QTreeWidgetItem] = {}
@@ -98,10 +104,10 @@ class DiscoveryDialog(QDialog):
         cheader = self.candidates.header()
         for column in range(len(CANDIDATE_COLUMNS) - 2):
             cheader.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        methods = len(CANDIDATE_COLUMNS) - 2  # a long list of mechanisms must not squeeze the result
-        cheader.setSectionResizeMode(methods, QHeaderView.ResizeMode.Interactive)
-        cheader.resizeSection(methods, self.fontMetrics().horizontalAdvance("CRAM-MD5 LOGIN PLAIN XOAUTH2"))
-        cheader.setSectionResizeMode(methods + 1, QHeaderView.ResizeMode.Stretch)
+        # The methods and the result share what is left (elided; the tooltip and the details say it all),
+        # so a long list of mechanisms never squeezes the result and no width scrolls sideways.
+        cheader.setSectionResizeMode(len(CANDIDATE_COLUMNS) - 2, QHeaderView.ResizeMode.Stretch)
+        cheader.setSectionResizeMode(len(CANDIDATE_COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
         cheader.setStretchLastSection(False)
         self.details = QLabel(self)
         self.details.setObjectName("discovery_details")
@@ -148,9 +154,15 @@ class DiscoveryDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def sizeHint(self) -> Any:
+        """Room for the candidates' columns, within the screen (1024x640, or a large scale factor)."""
         hint = super().sizeHint()
         hint.setWidth(max(hint.width(), 860))
         hint.setHeight(max(hint.height(), 520))
+        screen = self.screen()
+        if screen is not None:
+            room = screen.availableGeometry()
+            hint.setWidth(min(hint.width(), room.width() * 9 // 10))
+            hint.setHeight(min(hint.height(), room.height() * 9 // 10))
         return hint
 
     @classmethod
@@ -188,7 +200,7 @@ class DiscoveryDialog(QDialog):
         self.status.setText(f"Looking for the settings of {text}…")
         self.discover_button.setEnabled(False)
         self.target.setReadOnly(True)
-        self.run = DiscoveryRun(DiscoveryRequest(text, ca_file=self.ca_file, dns_server=self.dns_server), self)
+        self.run = DiscoveryRun(DiscoveryRequest(text, self.timeout_s, self.dns_server, self.ca_file), self)
         self.run.source_changed.connect(self.show_source)
         self.run.candidate_changed.connect(self.show_candidate)
         self.run.finished.connect(self.show_report)
@@ -285,7 +297,7 @@ class DiscoveryDialog(QDialog):
             else:
                 certificate = "NOT verified" if c.tls.version else "no TLS session"
             if c.recommended:
-                result, mark = "Recommended", StatusIcon.DEFAULT
+                result, mark = "Recommended", StatusIcon.YES
             elif c.recommendable:
                 result, mark = "Works", StatusIcon.YES
             else:
@@ -302,6 +314,10 @@ class DiscoveryDialog(QDialog):
         for column, text in enumerate(values):
             item.setText(column, text)
         item.setIcon(0, icon(mark))
+        font = item.font(0)
+        font.setBold(c.recommended)
+        for column in range(len(values)):
+            item.setFont(column, font)
         item.setToolTip(len(values) - 1, "\n".join(c.problems) or result)
         item.setToolTip(len(values) - 2, values[-2])
         item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -74,7 +74,10 @@ def test_text_report_and_exit_1_when_nothing_can_be_recommended(
         (["discover", "a@srv.example", "--dns-server", "dns.example:53"], "--dns-server: 'dns.example' is not an IP"),
         (["discover", "a@srv.example", "--dns-server", "127.0.0.1:99999"], "not a port number"),
         (["discover", "a@srv.example", "--timeout", "0"], "--timeout"),
-        (["discover", "a@srv.example", "--password-env", "OUTMAIL_NO_SUCH_VAR"], "OUTMAIL_NO_SUCH_VAR is not set"),
+        (
+            ["discover", "a@srv.example", "--password-env", "OUTMAIL_NO_SUCH_VAR"],
+            "--password-env: the environment variable it names is not set",
+        ),
     ],
 )
 def test_bad_usage_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str], expected: str) -> None:
