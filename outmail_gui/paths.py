@@ -27,5 +27,12 @@ def config_dir() -> Path:
     return path
 
 
+def log_dir() -> Path:
+    """Where the window writes its log file (the user log directory)."""
+    path = Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def database_path(directory: Path) -> Path:
     return directory / DATABASE_FILE

@@ -26,6 +26,7 @@ _profile = Path(tempfile.mkdtemp(prefix="outmail-test-profile-"))
 os.environ["XDG_CONFIG_HOME"] = str(_profile / "config")
 os.environ["XDG_DATA_HOME"] = str(_profile / "data")
 os.environ["XDG_CACHE_HOME"] = str(_profile / "cache")
+os.environ["XDG_STATE_HOME"] = str(_profile / "state")  # the window's log file
 os.environ.pop("OUTMAIL_DATA_DIR", None)
 
 pytest_plugins = ("tests.support.oauth_fixtures", "tests.support.discovery_fixtures")

@@ -36,6 +36,7 @@ from outmail_gui.oauth.keyring_blob import KeyringBlob, KeyringProblem
 from outmail_gui.oauth.loopback import LoopbackReceiver
 from outmail_gui.oauth.tokens import AccessToken, DeviceCodePrompt, TokenStatus, from_epoch
 from outmail_gui.oauth.transport import DEFAULT_TIMEOUT_S, client_application, msal_scopes
+from outmail_gui.seen_secrets import remember_secret
 from outmail_gui.store.secrets import SecretStore
 
 log = logging.getLogger(__name__)
@@ -96,9 +97,13 @@ class TokenManager:
     # -- the client secret (keyring only) ----------------------------------------------------
 
     def client_secret(self, server_id: str) -> str | None:
-        return self._keyring(lambda: self._keys.get(client_secret_entry(server_id)))
+        secret = self._keyring(lambda: self._keys.get(client_secret_entry(server_id)))
+        if secret:
+            remember_secret(secret)  # kept out of the log file and crash details
+        return secret
 
     def set_client_secret(self, server_id: str, secret: str) -> None:
+        remember_secret(secret)
         self._keyring(lambda: self._keys.set(client_secret_entry(server_id), secret))
 
     def delete_client_secret(self, server_id: str) -> None:

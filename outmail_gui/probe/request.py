@@ -11,6 +11,7 @@ from outmail_gui.domain.methods import AuthMethod, Protocol
 from outmail_gui.domain.settings import IMPLICIT_TLS_PORT as IMPLICIT_TLS_PORT
 from outmail_gui.domain.settings import uses_implicit_tls
 from outmail_gui.probe.redact import masked_repr
+from outmail_gui.seen_secrets import remember_secret
 
 if TYPE_CHECKING:
     from outmail_gui.domain.settings import ServerSettings
@@ -73,6 +74,9 @@ class ProbeRequest:
     # IP addresses of ``host`` already looked up (settings discovery asks its own DNS server): used
     # instead of the system resolver; the host name still names the TLS peer.
     addresses: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        remember_secret(self.password, self.oauth_token)  # kept out of the log file and crash details
 
     def __repr__(self) -> str:
         return masked_repr(self, ("password", "oauth_token"))

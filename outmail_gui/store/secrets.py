@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from outmail_gui.seen_secrets import remember_secret
+
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
 
@@ -89,9 +91,13 @@ class SecretStore:
             value = backend.get_password(self.SERVICE, server_id)
         except Exception as exc:
             raise self._translate(exc, "read the password from", None) from None
-        return None if value is None else str(value)
+        if value is None:
+            return None
+        remember_secret(str(value))  # kept out of the log file and crash details
+        return str(value)
 
     def set_password(self, server_id: str, password: str) -> None:
+        remember_secret(password)  # kept out of the log file and crash details
         backend = self._usable_backend()
         try:
             backend.set_password(self.SERVICE, server_id, password)

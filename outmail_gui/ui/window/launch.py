@@ -12,6 +12,7 @@ import gc
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import outmail_gui.ui.window.core_first  # noqa: F401 - before PySide6 on purpose: see its docstring
 from outmail_gui.ui.window.prestart import Prestart, prestart
@@ -27,6 +28,9 @@ from outmail_gui.store.secrets import SecretStore
 from outmail_gui.ui.partitions.features import resolve_analyst
 from outmail_gui.ui.window.main_window import MainWindow
 from outmail_gui.ui.window.window_state import WindowStateStore
+
+if TYPE_CHECKING:
+    from outmail_gui.ui.shared.crash_dialog import CrashReporter
 
 APPLICATION_NAME = "Outmail"
 EXIT_OK = 0
@@ -130,8 +134,17 @@ def run_gui(argv: Sequence[str], started: Prestart | None = None) -> int:
     loaded; without it, that is done now.
     """
     start = started if started is not None else prestart(argv)
-    args = start.options
     app = application()
+    reporter = _report_crashes(app)
+    try:
+        return _run(app, start)
+    finally:
+        if reporter is not None:
+            reporter.uninstall()
+
+
+def _run(app: QApplication, start: Prestart) -> int:
+    args = start.options
     if start.directory is None:
         _fatal(f"The data directory cannot be used: {start.problem}")
         return EXIT_FAILED
@@ -199,6 +212,17 @@ def _restore(directory: Path, backup: Path) -> None:
     from outmail_gui.store import backups
 
     backups.restore_backup(directory, backup)
+
+
+def _report_crashes(app: QApplication) -> CrashReporter | None:
+    """Unexpected errors go to the log file and a dialog, not to a stderr nobody reads."""
+    from outmail_gui.ui.shared.crash_dialog import install_crash_reporting
+
+    try:
+        return install_crash_reporting(app)
+    except OSError as exc:  # no writable log directory: the window still works, errors go to stderr
+        sys.stderr.write(f"outmail-gui: the log file cannot be written: {exc}\n")
+        return None
 
 
 def _fatal(message: str) -> None:
