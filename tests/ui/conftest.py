@@ -31,6 +31,7 @@ from outmail_gui.ui.discovery import dialog as discovery_dialog
 from outmail_gui.ui.oauth import token_dialog
 from outmail_gui.ui.partitions import questions as partition_questions
 from outmail_gui.ui.shared import dialogs
+from outmail_gui.ui.window import mapi_mail_server_dialog
 from outmail_gui.ui.window.main_window import MainWindow
 from outmail_gui.ui.window.window_state import WindowStateStore
 from tests.support.smtp_servers import RecordingHandler, RunningSmtpServer, TlsMaterial, aiosmtpd_server, make_tls
@@ -55,6 +56,7 @@ MODAL_DIALOGS: tuple[type, ...] = (
     partition_questions.ReassignServersDialog,
     partition_questions.ConfirmDialog,
     discovery_dialog.DiscoveryDialog,
+    mapi_mail_server_dialog.MapiMailServerDialog,
 )
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from outmail_gui.domain.addresses import host_problem
 from outmail_gui.domain.rules import MAPI_NEEDS_MAIL_SERVER
 from outmail_gui.store.repository import ServerRepository
-from tests.ui.conftest import WindowFactory, smtp
+from outmail_gui.ui.window.mapi_mail_server_dialog import MapiMailServerDialog
+from tests.ui.conftest import DialogAnswers, WindowFactory, smtp
 from tests.ui.helpers import (
     action,
     checkbox,
@@ -102,6 +104,28 @@ def test_new_mapi_server_is_disabled_without_a_mapi_mail_server(make_window: Win
     assert MAPI_NEEDS_MAIL_SERVER in new_mapi.toolTip()
     assert "no longer supported from version 10.5" in new_mapi.toolTip()
     assert toolbar_button(window, "new_mapi_server").toolTip() == new_mapi.toolTip()
+    assert "Server › MAPI Mail Server…" in new_mapi.toolTip()  # where to set it, in the window
+
+
+def test_the_mapi_mail_server_is_set_in_the_window_with_the_cli_rule(
+    qtbot: QtBot, make_window: WindowFactory, repo: ServerRepository, answer_dialog: DialogAnswers
+) -> None:
+    window = make_window()
+    dialog = MapiMailServerDialog(window, "")
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not dialog.message.isVisible() and ok.isEnabled()  # no error before anything is typed
+    qtbot.keyClicks(dialog.edit, "bad host name")
+    assert dialog.message.text() == host_problem("bad host name") and not ok.isEnabled()
+    dialog.edit.clear()
+    qtbot.keyClicks(dialog.edit, "exchange01.corp.example")
+    assert ok.isEnabled() and not dialog.message.text()
+
+    asked = answer_dialog(MapiMailServerDialog, "exchange01.corp.example")
+    action(window, "mapi_mail_server").trigger()
+    assert asked == [("",)]
+    assert repo.mapi_mail_server() == "exchange01.corp.example"
+    assert action(window, "new_mapi_server").isEnabled()
 
 
 def test_new_mapi_server_starts_from_its_own_defaults(

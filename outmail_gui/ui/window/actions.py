@@ -22,6 +22,7 @@ class WindowActions:
     delete: QAction
     duplicate: QAction
     set_default: QAction
+    mapi_mail_server: QAction
     copy_address: QAction
     revert: QAction
     import_servers: QAction
@@ -93,6 +94,12 @@ def create_actions(window: QMainWindow) -> WindowActions:
             None,
             StatusIcon.DEFAULT,
         ),
+        mapi_mail_server=_action(
+            window,
+            "mapi_mail_server",
+            "MAPI Mail Ser&ver…",
+            "The host MAPI servers send through (needed before adding one)",
+        ),
         copy_address=_action(
             window, "copy_address", "Copy server &address", "Copy the selected server's address", "Ctrl+Shift+C"
         ),
@@ -135,7 +142,7 @@ def build_menus(menu_bar: QMenuBar, actions: WindowActions) -> None:
     edit_menu.addAction(actions.copy_address)
     server_menu = menu_bar.addMenu("&Server")
     server_menu.setObjectName("server_menu")
-    for action in (actions.new_smtp_server, actions.new_mapi_server):
+    for action in (actions.new_smtp_server, actions.new_mapi_server, actions.mapi_mail_server):
         server_menu.addAction(action)
     server_menu.addSeparator()
     for action in (actions.save, actions.close_details, actions.duplicate, actions.delete, actions.set_default):

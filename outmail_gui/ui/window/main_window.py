@@ -165,6 +165,7 @@ class MainWindow(QMainWindow):
         a.set_default.triggered.connect(self.session.set_default)
         a.copy_address.triggered.connect(self._copy_address)
         a.revert.triggered.connect(self.session.revert_changes)
+        a.mapi_mail_server.triggered.connect(self._set_mapi_mail_server)
         a.field_help.triggered.connect(self._field_help)
         a.about.triggered.connect(self._about)
         a.quit.triggered.connect(self.close)
@@ -311,7 +312,9 @@ class MainWindow(QMainWindow):
         a.new_smtp_server.setEnabled(not displayed)
         _set_tip(a.new_smtp_server, reason or "Add an SMTP outgoing email server (Ctrl+N)")
         mapi_problem = mapi_addition_problem(bool(self._mapi_mail_server))
-        mapi_reason = reason or (f"{mapi_problem} {MAPI_LEGACY_NOTE}" if mapi_problem else "")
+        mapi_reason = reason or (
+            f"{mapi_problem} (Server › MAPI Mail Server…) {MAPI_LEGACY_NOTE}" if mapi_problem else ""
+        )
         a.new_mapi_server.setEnabled(not mapi_reason)
         _set_tip(a.new_mapi_server, mapi_reason or f"Add a MAPI outgoing email server. {MAPI_LEGACY_NOTE}")
         can_save = self.session.can_save()
@@ -362,6 +365,23 @@ class MainWindow(QMainWindow):
         if record is not None:
             QGuiApplication.clipboard().setText(record.server.strip())
             self.show_status(f"Copied {record.server.strip()} to the clipboard.", 5000)
+
+    def _set_mapi_mail_server(self) -> None:
+        """Server › MAPI Mail Server…: what New MAPI server needs, with the CLI's rule."""
+        from outmail_gui.store.errors import StoreError
+        from outmail_gui.ui.shared.dialogs import ErrorDialog
+        from outmail_gui.ui.window.mapi_mail_server_dialog import MapiMailServerDialog
+
+        host = MapiMailServerDialog.ask(self, self._mapi_mail_server)
+        if host is None:
+            return
+        try:
+            self.repository.set_mapi_mail_server(host)
+        except StoreError as exc:
+            ErrorDialog.show(self, "MAPI Mail Server not set", exc.message)
+            return
+        self.store_written()
+        self.show_status(f"MAPI Mail Server set to {host}." if host else "MAPI Mail Server cleared.", 5000)
 
     def _field_help(self) -> None:
         """F1: the What's This? text of the field with the focus (or of what holds it)."""
