@@ -31,7 +31,7 @@ class LookupProblem(Exception):
         self.no_data = no_data  # the name exists (or not) but has no record of this type: a plain "none"
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class DnsServer:
     ip: str
     port: int = 53

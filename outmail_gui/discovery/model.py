@@ -36,7 +36,7 @@ _SOURCE_LABELS = {
 SECURITY_LABELS = {Security.IMPLICIT: "implicit TLS", Security.STARTTLS: "STARTTLS", Security.NONE: "no TLS"}
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class DiscoveryRequest:
     """Everything discovery needs. ``dns_server`` (``IP[:PORT]``) replaces the system resolver;
     ``ca_file`` replaces the system's trusted CAs for SMTP and HTTPS alike (as ``probe --ca-file``).
@@ -55,7 +55,7 @@ class DiscoveryRequest:
         return bool(self.login_id) and bool(self.password or self.oauth_token)
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Suggestion:
     """A server a source named (or a guess): probed as one candidate."""
 
@@ -78,7 +78,7 @@ class StepState(enum.StrEnum):
     DONE = "done"
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(slots=True)
 class SourceStep:
     """One source as the test panel shows a step: what it found and how long it took."""
 
@@ -92,7 +92,7 @@ class SourceStep:
         return {"name": self.name.value, "ok": self.ok, "detail": self.detail, "elapsed_ms": round(self.elapsed_ms, 1)}
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(slots=True)
 class CandidateTls:
     version: str | None = None
     verified: bool = False
@@ -110,7 +110,7 @@ class CandidateState(enum.StrEnum):
     DONE = "done"
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(slots=True)
 class Candidate:
     """One server, port and security, as the engine found it."""
 
@@ -169,7 +169,7 @@ class Candidate:
         }
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(slots=True)
 class SignIn:
     """The optional sign-in check: one AUTH on the recommended candidate, as the connection test does it."""
 
@@ -187,7 +187,7 @@ class SignIn:
         }
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(slots=True)
 class DiscoveryReport:
     target: str
     domain: str | None

@@ -12,7 +12,7 @@ class TargetError(ValueError):
     """The address or host is invalid; the message says why (the command line exits 2)."""
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Target:
     text: str  # as typed, trimmed
     address: str  # the email address, or "" when a host was given
