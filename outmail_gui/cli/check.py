@@ -14,9 +14,9 @@ import datetime as dt
 import os
 import sys
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from outmail_gui.cli.common import ArgumentParser
 from outmail_gui.cli.errors import EXIT_FAILED, EXIT_OK, CommandError, UsageError, server_not_found
@@ -25,6 +25,10 @@ from outmail_gui.domain.expiry import DEFAULT_CRITICAL_DAYS, DEFAULT_WARN_DAYS
 from outmail_gui.domain.oauth import OAuthSettings
 from outmail_gui.domain.settings import ServerSettings
 from outmail_gui.store.history import HistoryEntry, HistoryStore, Outcome
+
+if TYPE_CHECKING:
+    from outmail_gui.cli.check_results import CheckRun
+    from outmail_gui.oauth.manager import TokenManager
 
 FORMATS = ("text", "json", "nagios", "prometheus")
 
@@ -127,7 +131,10 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _targets(
-    find: Any, servers: Sequence[ServerSettings], names: Sequence[str], all_active: bool
+    find: Callable[[str], ServerSettings | None],
+    servers: Sequence[ServerSettings],
+    names: Sequence[str],
+    all_active: bool,
 ) -> list[ServerSettings]:
     """The named servers (in that order, once each), then every active one if asked or none was named."""
     chosen: dict[str, ServerSettings] = {}
@@ -167,7 +174,7 @@ def run_tests(
 
     pool = ProbePool(finished)
     secrets = secret_store()
-    manager: Any = None
+    manager: TokenManager | None = None
     try:
         # Token requests last: they talk to the identity provider, and must not hold up the others.
         for server in sorted(targets, key=lambda s: s.id in oauth_of):
@@ -200,7 +207,7 @@ def run_tests(
     return entries
 
 
-def _render(result: Any, form: str) -> str:
+def _render(result: CheckRun, form: str) -> str:
     from outmail_gui.cli import check_formats
 
     if form == "json":
