@@ -161,3 +161,24 @@ def qtbot_button() -> object:
     from PySide6.QtCore import Qt
 
     return Qt.MouseButton.LeftButton
+
+
+def test_a_blank_set_up_opens_without_errors_and_says_why_buttons_are_off(qtbot: QtBot, manager: TokenManager) -> None:
+    from outmail_gui.ui.shared.messages import IssueLabel
+
+    dialog = open_dialog(qtbot, manager, OAuthSettings(enabled=True))
+    errors = [
+        label.objectName()
+        for label in dialog.findChildren(IssueLabel)
+        if label.isVisible() and label.objectName() != "oauth_status_message"
+    ]
+    assert errors == []  # nothing typed yet: no red
+    assert not dialog.authorize_button.isEnabled()
+    assert dialog.authorize_button.toolTip().startswith("Authorize is off: ")
+    assert "fill in the token settings above" in dialog.status_message.text()
+    assert not dialog.forget_button.isEnabled() and "no token" in dialog.forget_button.toolTip()
+    tenant = dialog.findChild(QLineEdit, "oauth_tenant")
+    assert tenant is not None
+    qtbot.keyClicks(tenant, "not a tenant!")  # typed: its own error shows now, the others still wait
+    shown = {label.objectName() for label in dialog.findChildren(IssueLabel) if label.isVisible()}
+    assert "oauth_tenant_message" in shown and "oauth_client_id_message" not in shown

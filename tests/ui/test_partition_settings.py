@@ -268,3 +268,16 @@ def test_delete_an_analyst_after_confirming(
     assert admin.analysts() == []
     assert items(dialog.analyst_list) == [] and dialog.login.text() == ""
     assert items(dialog.partition_list)[1] == "Sales  (1 server, 0 analysts)"
+
+
+def test_it_opens_without_errors_and_has_one_way_to_add_an_analyst(
+    qtbot: QtBot, dialog: PartitionSettingsDialog
+) -> None:
+    assert dialog.analyst_message.text() == ""  # not "Error: Enter the analyst's login name." on opening
+    assert dialog.save_analyst.text().replace("&", "") == "Add analyst"
+    assert not dialog.save_analyst.isEnabled() and "is off:" in dialog.save_analyst.toolTip()
+    assert not dialog.new_analyst.isEnabled() and "Add analyst" in dialog.new_analyst.toolTip()
+    qtbot.keyClicks(dialog.display_name, "Ann Lee")  # typed: now the missing login is said
+    assert "login name" in dialog.analyst_message.text()
+    qtbot.keyClicks(dialog.login, "ann")
+    assert "login name" not in dialog.analyst_message.text()

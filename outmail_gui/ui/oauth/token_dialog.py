@@ -65,6 +65,13 @@ class OAuthTokenDialog(QDialog):
         self._job: AuthorizeJob | None = None
         self._messages: dict[str, IssueLabel] = {}
         self._failures: dict[str, str] = {}  # the last authorization's error, at its field, until the next try
+        # Errors show for fields the user typed in, or all of them once settings were given earlier:
+        # a blank set-up does not open with a column of red (notices and warnings always show).
+        self._typed: set[str] = set()
+        self._reveal_all = bool(settings.tenant or settings.client_id or settings.mailbox)
+        self._has_token = False
+        self._status_problem = ""
+        self._outcome: tuple[Severity, str] | None = None  # the last authorization's result, until the next
         self._build()
         self._load(settings)
 
@@ -74,6 +81,7 @@ class OAuthTokenDialog(QDialog):
         line = QLineEdit(self)
         line.setObjectName(name)
         line.setPlaceholderText(placeholder)
+        line.textEdited.connect(lambda _text: self._typed.add(name))
         line.textEdited.connect(self._refresh)
         return line
 
@@ -236,16 +244,27 @@ class OAuthTokenDialog(QDialog):
         if needs_secret and not stored and not self.typed_secret():
             issues.append(_secret_missing())
         for name, label in self._messages.items():
-            items = [(i.severity, i.message) for i in issues if i.field == name]
+            shown = self._reveal_all or name in self._typed
+            items = [(i.severity, i.message) for i in issues if i.field == name and (shown or not i.blocks_saving)]
             if name in self._failures:
                 items.append((Severity.ERROR, self._failures[name]))
             label.show_items(items)
         blocked = any(i.blocks_saving for i in issues if i.field != "oauth_client_secret")
         waiting = self._job is not None
+        first = next((i.message for i in issues if i.blocks_saving), "")
         self.ok_button.setEnabled(not blocked and not waiting)
-        self.authorize_button.setEnabled(not waiting and not any(i.blocks_saving for i in issues))
+        self.ok_button.setToolTip(f"OK is off: {first}" if blocked else "")
+        can_authorize = not waiting and not first
+        self.authorize_button.setEnabled(can_authorize)
+        self.authorize_button.setToolTip(
+            "Sign in and get a token" if can_authorize else f"Authorize is off: {first or 'waiting for a sign-in'}"
+        )
         self.cancel_wait_button.setVisible(waiting)
-        self.forget_button.setEnabled(not waiting)
+        self.forget_button.setEnabled(not waiting and self._has_token)
+        self.forget_button.setToolTip(
+            "Delete the token kept for this server" if self._has_token else "Forget token is off: there is no token"
+        )
+        self._say_what_is_next()
 
     def _secret_stored(self) -> bool:
         try:
@@ -264,22 +283,41 @@ class OAuthTokenDialog(QDialog):
         self.status_expires.setText(when(status.expires_at) + (" (expired)" if expired and status.expires_at else ""))
         self.status_refreshed.setText(when(status.refreshed_at))
         self.authorize_button.setText("Re-&authorize" if status.authorized else "&Authorize")
-        if status.problem:
-            self.status_message.show_message(Severity.ERROR, status.problem)
-        elif not status.authorized:
+        self._has_token = status.authorized
+        self._status_problem = status.problem
+        self._refresh()
+
+    def _say_what_is_next(self) -> None:
+        """The status line: the token's problem, or the next step (never "press" a disabled button)."""
+        if self._job is not None:
+            return  # the authorization in progress says what it waits for
+        if self._outcome is not None:
+            self.status_message.show_message(*self._outcome)
+        elif self._status_problem:
+            self.status_message.show_message(Severity.ERROR, self._status_problem)
+        elif self._has_token:
+            self.status_message.clear_message()
+        elif self.authorize_button.isEnabled():
             self.status_message.show_message(Severity.NOTICE, "No token yet: press Authorize.")
         else:
-            self.status_message.clear_message()
+            self.status_message.show_message(
+                Severity.NOTICE, "No token yet: fill in the token settings above, then press Authorize."
+            )
+
+    def _tell(self, severity: Severity, text: str) -> None:
+        self._outcome = (severity, text)
+        self.status_message.show_message(severity, text)
 
     def _authorize(self) -> None:
         self._failures.clear()
+        self._outcome = None
         settings = self.settings()
         self.status_message.show_message(Severity.NOTICE, _WAITING[settings.grant_type])
         job = AuthorizeJob(self.manager, self.server_id, settings, self.typed_secret(), self.open_browser, self)
         job.device_code.connect(self._show_device_code)
         job.succeeded.connect(self._authorized)
         job.failed.connect(self._authorize_failed)
-        job.cancelled.connect(lambda: self.status_message.show_message(Severity.NOTICE, "Authorization cancelled."))
+        job.cancelled.connect(lambda: self._tell(Severity.NOTICE, "Authorization cancelled."))
         job.finished.connect(self._job_finished)
         self._job = job
         self._refresh()
@@ -297,14 +335,14 @@ class OAuthTokenDialog(QDialog):
         if secret and self.settings().grant_type.needs_client_secret:
             self._store_secret(secret)
         self._show_status()
-        self.status_message.show_message(
+        self._tell(
             Severity.NOTICE,
             f"Authorized: a token for {token.account or 'the application'} until {when(token.expires_at)}.",
         )
 
     def _authorize_failed(self, message: str, field: str) -> None:
         self._show_status()
-        self.status_message.show_message(Severity.ERROR, message)
+        self._tell(Severity.ERROR, message)
         if field in self._messages:
             self._failures[field] = message
 
@@ -321,6 +359,7 @@ class OAuthTokenDialog(QDialog):
 
     def _forget(self) -> None:
         self.manager.forget(self.server_id)
+        self._outcome = None
         self._show_status()
 
     def _store_secret(self, secret: str) -> bool:

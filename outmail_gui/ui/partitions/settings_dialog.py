@@ -57,6 +57,7 @@ class PartitionSettingsDialog(QDialog):
         self._partitions: list[PartitionInfo] = []
         self._analysts: list[Analyst] = []
         self._editing: Analyst | None = None  # the stored analyst shown in the fields; None: a new one
+        self._typed = False  # the analyst fields were typed in (a new analyst's errors show from then on)
 
         self.enabled = QCheckBox("Email &IDs are partitioned (servers show the Partition field)", self)
         self.enabled.setObjectName("partitioning_enabled")
@@ -153,6 +154,7 @@ class PartitionSettingsDialog(QDialog):
         self.save_analyst.clicked.connect(self._save_analyst)
         self.delete_analyst.clicked.connect(self._delete_analyst)
         for edit in (self.login, self.display_name, self.email):
+            edit.textEdited.connect(self._analyst_typed)
             edit.textChanged.connect(self._check_analyst)
 
     # ----- reading
@@ -205,6 +207,13 @@ class PartitionSettingsDialog(QDialog):
         self.rename_partition.setEnabled(chosen)
         self.delete_partition.setEnabled(chosen)
         self.delete_analyst.setEnabled(self._editing is not None)
+        # New analyst starts a new one; while the fields already are a new one, Add analyst saves it.
+        self.new_analyst.setEnabled(self._editing is not None)
+        self.new_analyst.setToolTip(
+            "Clear the fields to add another analyst"
+            if self._editing is not None
+            else "New analyst is off: the fields are for a new analyst already; fill them in and press Add analyst."
+        )
 
     def _tell(self, text: str, severity: Severity = Severity.NOTICE) -> None:
         prefix = {Severity.ERROR: "Error: ", Severity.WARNING: "Warning: ", Severity.NOTICE: ""}[severity]
@@ -279,8 +288,13 @@ class PartitionSettingsDialog(QDialog):
         self._show_analyst(None)
         self.login.setFocus()
 
+    def _analyst_typed(self, _text: str) -> None:
+        self._typed = True
+        self._check_analyst()
+
     def _show_analyst(self, analyst: Analyst | None) -> None:
         self._editing = analyst
+        self._typed = analyst is not None  # a saved analyst's problems show at once; a new one's once typed
         for edit, value in (
             (self.login, analyst.login if analyst else ""),
             (self.display_name, analyst.display_name if analyst else ""),
@@ -314,9 +328,12 @@ class PartitionSettingsDialog(QDialog):
     def _check_analyst(self) -> None:
         others = [a for a in self._analysts if self._editing is None or a.login != self._editing.login]
         issues = analyst_issues(self.analyst_in_fields(), others)
-        self.save_analyst.setEnabled(not any(i.blocks_saving for i in issues))
+        first = next((i.message for i in issues if i.blocks_saving), "")
+        self.save_analyst.setEnabled(not first)
+        self.save_analyst.setToolTip(f"{self.save_analyst.text().replace('&', '')} is off: {first}" if first else "")
         words = {Severity.ERROR: "Error", Severity.WARNING: "Warning", Severity.NOTICE: "Note"}
-        self.analyst_message.setText("\n".join(f"{words[i.severity]}: {i.message}" for i in issues))
+        shown = issues if self._typed else []  # a new analyst: nothing to say before anything is typed
+        self.analyst_message.setText("\n".join(f"{words[i.severity]}: {i.message}" for i in shown))
 
     def _save_analyst(self) -> None:
         analyst = self.analyst_in_fields()
