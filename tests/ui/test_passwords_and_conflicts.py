@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from keyring.backends.fail import Keyring as FailKeyring
+from keyring.errors import PasswordSetError
 from keyrings.alt.file import PlaintextKeyring
 from PySide6.QtWidgets import QLabel, QLineEdit, QToolButton
 from pytestqt.qtbot import QtBot
@@ -16,7 +17,7 @@ from outmail_gui.store.secrets import SecretStore
 from outmail_gui.ui.shared.dialogs import ConflictChoice, RevisionConflictDialog
 from outmail_gui.ui.window.server_table_model import Column
 from tests.ui.conftest import DialogAnswers, WindowFactory, smtp
-from tests.ui.helpers import cell, child, click, click_row, click_toolbar, line, replace_text, status_text
+from tests.ui.helpers import action, cell, child, click, click_row, click_toolbar, line, replace_text, status_text
 
 SECRET = "s3cret-Password!"
 
@@ -66,6 +67,40 @@ def test_keyring_failure_saves_the_settings_keeps_the_password_and_says_why(
     assert message.isVisible() and "keyring" in message.text().casefold()
     assert "the password was not stored" in status_text(window)
     assert SECRET.encode() not in _database_bytes(data_dir)
+    # Not shown as saved: the password is an unsaved change, Save is the retry.
+    assert window.isWindowModified() and action(window, "save").isEnabled()
+    assert "Save again" in message.text() and "Save again" in status_text(window)
+    count = child(window, QLabel, "server_count")
+    assert count.text() == "1 server(s)" and count.contentsMargins().left() >= 8  # apart from the message
+
+
+class RefusesOnce(PlaintextKeyring):
+    """A keyring that is locked for the first write (the user then unlocks it)."""
+
+    refused = False
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        if not self.refused:
+            self.refused = True
+            raise PasswordSetError("the keyring is locked")
+        super().set_password(service, username, password)
+
+
+def test_save_again_retries_storing_the_password(
+    qtbot: QtBot, make_window: WindowFactory, repo: ServerRepository, tmp_path: Path
+) -> None:
+    backend = RefusesOnce()
+    backend.file_path = str(tmp_path / "retry-keyring.cfg")
+    relay = repo.save(smtp("Relay"))
+    window = make_window(secret_store=SecretStore(backend))
+    click_row(qtbot, window, "Relay")
+    replace_text(qtbot, line(window, "password"), SECRET)
+    click_toolbar(qtbot, window, "save")
+    assert backend.refused and backend.get_password(SecretStore.SERVICE, relay.id) is None
+    assert window.isWindowModified()
+    click_toolbar(qtbot, window, "save")  # the retry
+    assert backend.get_password(SecretStore.SERVICE, relay.id) == SECRET
+    assert not window.isWindowModified() and "not stored" not in status_text(window)
 
 
 def test_revision_conflict_offers_reload(

@@ -366,8 +366,12 @@ class ServerFormWidget(QWidget):
                 return True
         return False
 
-    def mark_saved(self, record: ServerSettings) -> None:
-        """After a save: take the new revision (and any value the store normalised), clear dirty."""
+    def mark_saved(self, record: ServerSettings, *, password_kept: bool = True) -> None:
+        """After a save: take the new revision (and any value the store normalised), clear dirty.
+
+        ``password_kept=False``: the keyring refused the typed password; it stays in the field as
+        an unsaved change (the form stays dirty), so Save again retries storing it.
+        """
         if record.protocol is not self._protocol:  # e.g. saved as converted: show it afresh
             self.load(record, self._context, **self._options)
             return
@@ -379,7 +383,7 @@ class ServerFormWidget(QWidget):
                     editor.set_value(getattr(record, name))
         finally:
             self._loading = False
-        self._baseline = (self.record(), self.password(), self.oauth_settings())
+        self._baseline = (self.record(), self.password() if password_kept else None, self.oauth_settings())
         self._discovered.clear()
         self.discover_banner.hide_banner()
         self._refresh()

@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     from outmail_gui.ui.window.server_table_model import ServerTableModel
 
 
+RETRY_PASSWORD = "The password is still in the field: Save again (Ctrl+S) to retry."
+
+
 class EditingHost(Interface):
     """The window as the editing session sees it (not the whole ``MainWindow``: no import cycle)."""
 
@@ -217,14 +220,14 @@ class EditSession:
         keyring_error = self._password_outcome(writes)
         self._loaded = saved
         self._converted = False
-        form.mark_saved(saved)
+        form.mark_saved(saved, password_kept=not keyring_error)
         w.reload_from_store()
         w.select_server(saved.id)
         form.set_context(self._context())
         w.details.set_title(_title(saved))
-        if keyring_error:
-            form.show_keyring_message(keyring_error, error=True)
-            w.show_status(f"Saved {saved.name}, but the password was not stored: {keyring_error}")
+        if keyring_error:  # the server is saved; the password waits in the field for Save again
+            form.show_keyring_message(f"{keyring_error} {RETRY_PASSWORD}", error=True)
+            w.show_status(f"Saved {saved.name}, but the password was not stored: {keyring_error} {RETRY_PASSWORD}")
         else:
             w.show_status(f"Saved {saved.name}.", 5000)
         w.update_actions()
