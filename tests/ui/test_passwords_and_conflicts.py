@@ -74,7 +74,7 @@ def test_keyring_failure_saves_the_settings_keeps_the_password_and_says_why(
     assert count.text() == "1 server(s)" and count.contentsMargins().left() >= 8  # apart from the message
 
 
-class RefusesOnce(PlaintextKeyring):
+class RefusesOnce(PlaintextKeyring):  # type: ignore[misc]  # keyrings.alt has no type hints
     """A keyring that is locked for the first write (the user then unlocks it)."""
 
     refused = False
