@@ -199,3 +199,11 @@ def test_cancel_ends_discovery_within_a_second(discovery_world: World) -> None:
     )
     assert time.monotonic() - started < 1.5
     assert report.cancelled and report.recommended is None and seen
+
+
+def test_a_refusing_dns_server_is_a_step_that_says_so(discovery_world: World) -> None:
+    # nowhere.example is outside the test zones: dnsmasq (no upstream) refuses every question about it.
+    report = run(discovery_world, "someone@nowhere.example")
+    assert report.recommended is None and report.candidates == []
+    for step in report.sources:
+        assert not step.ok and "failed to answer (SERVFAIL or refused)" in step.detail, step
