@@ -84,7 +84,7 @@ def test_abandon_ends_the_thread_and_silences_late_signals(qtbot: QtBot) -> None
 
 
 def test_a_thread_that_outlives_abandon_is_kept_until_it_ends(qtbot: QtBot) -> None:
-    from outmail_gui.ui.connection_test import worker as test_worker
+    from outmail_gui.ui.shared import worker_run as test_worker
 
     with silent_listener() as port:
         run = ProbeRun(plain_request(port, timeout_s=30))

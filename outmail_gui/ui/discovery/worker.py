@@ -2,19 +2,18 @@
 
 The worker only talks to the network (:func:`outmail_gui.discovery.discover`, whose own threads
 test the candidates); copies of each source step and candidate reach the GUI thread through
-queued signals. ``cancel()`` stops it within a second; ``abandon()`` also drops every later
-signal and waits for the thread, so closing the dialog never leaves a thread running.
+queued signals. :class:`DiscoveryRun` is the GUI-side handle: ``cancel()`` stops it within a
+second; ``abandon()`` also drops every later signal and waits for the thread.
 """
 
 from __future__ import annotations
 
 import threading
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from outmail_gui.discovery import Candidate, DiscoveryReport, DiscoveryRequest, SourceStep, TargetError, discover
-
-ABANDON_WAIT_MS = 3000
+from outmail_gui.ui.shared.worker_run import WorkerRun
 
 
 class DiscoveryWorker(QObject):
@@ -53,67 +52,14 @@ class _Forward:
         self.worker.candidate_changed.emit(candidate)
 
 
-class DiscoveryRun(QObject):
-    """GUI-thread handle of one discovery; its signals arrive on the GUI thread, in order."""
+class DiscoveryRun(WorkerRun):
+    """GUI-thread handle of one discovery (:class:`WorkerRun`); ``finished`` carries the DiscoveryReport."""
 
-    source_changed = Signal(object)
-    candidate_changed = Signal(object)
-    finished = Signal(object)  # DiscoveryReport, once the thread has ended
+    source_changed = Signal(object)  # SourceStep
+    candidate_changed = Signal(object)  # Candidate
 
     def __init__(self, request: DiscoveryRequest, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.report: DiscoveryReport | None = None
-        self._abandoned = False
-        self._thread: QThread | None = QThread()
-        self._thread.setObjectName("outmail-discovery")
-        self._worker: DiscoveryWorker | None = DiscoveryWorker(request)
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        self._worker.finished.connect(self._thread.quit, Qt.ConnectionType.DirectConnection)
-        self._worker.source_changed.connect(self._on_source)
-        self._worker.candidate_changed.connect(self._on_candidate)
-        self._worker.finished.connect(self._on_finished)
-        self._thread.finished.connect(self._on_thread_finished)
-
-    def start(self) -> None:
-        assert self._thread is not None, "a DiscoveryRun runs once"
-        self._thread.start()
-
-    def is_running(self) -> bool:
-        return self._thread is not None and self._thread.isRunning()
-
-    def cancel(self) -> None:
-        if self._worker is not None:
-            self._worker.cancel()
-
-    def abandon(self, wait_ms: int = ABANDON_WAIT_MS) -> bool:
-        """Cancel, drop every later signal and wait for the thread; True when it has ended."""
-        self._abandoned = True
-        self.cancel()
-        thread = self._thread
-        ended = thread is None or thread.wait(wait_ms)
-        if ended:
-            self._release()
-        return ended
-
-    def _on_source(self, step: SourceStep) -> None:
-        if not self._abandoned:
-            self.source_changed.emit(step)
-
-    def _on_candidate(self, candidate: Candidate) -> None:
-        if not self._abandoned:
-            self.candidate_changed.emit(candidate)
-
-    def _on_finished(self, report: DiscoveryReport) -> None:
-        self.report = report
-
-    def _on_thread_finished(self) -> None:
-        self._release()
-        if not self._abandoned and self.report is not None:
-            self.finished.emit(self.report)
-
-    def _release(self) -> None:
-        thread, self._thread = self._thread, None
-        self._worker = None
-        if thread is not None and not thread.isFinished():
-            thread.wait()
+        worker = DiscoveryWorker(request)
+        super().__init__(worker, "outmail-discovery", parent)
+        self.forward(worker.source_changed, self.source_changed)
+        self.forward(worker.candidate_changed, self.candidate_changed)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -89,33 +90,15 @@ def test_bad_usage_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str], ar
 def test_sign_in_check_with_password_from_env(
     discovery_world: World, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    sign_in = [*world_options(discovery_world), "--login-id", USER, "--password-env", "OUTMAIL_DISCOVER_PW"]
     monkeypatch.setenv("OUTMAIL_DISCOVER_PW", PASSWORD)
-    code, out, err = cli(
-        capsys,
-        "discover",
-        "alice@ac.example",
-        *world_options(discovery_world),
-        "--login-id",
-        USER,
-        "--password-env",
-        "OUTMAIL_DISCOVER_PW",
-        "--json",
-    )
+    code, out, err = cli(capsys, "discover", "alice@ac.example", *sign_in, "--json")
     assert code == 0, err
     data = json.loads(out)
     assert data["sign_in"]["ok"] is True and data["sign_in"]["mechanism"]
     assert PASSWORD not in out + err
     monkeypatch.setenv("OUTMAIL_DISCOVER_PW", "not-the-password")
-    code, out, _err = cli(
-        capsys,
-        "discover",
-        "alice@ac.example",
-        *world_options(discovery_world),
-        "--login-id",
-        USER,
-        "--password-env",
-        "OUTMAIL_DISCOVER_PW",
-    )
+    code, out, _err = cli(capsys, "discover", "alice@ac.example", *sign_in)
     assert code == 1 and "Sign-in check: sign-in failed" in out
 
 
@@ -124,59 +107,26 @@ def test_servers_add_discover_fills_the_unset_connection_fields(
 ) -> None:
     data_dir = str(tmp_path / "data")
     options = ["--dns-server", discovery_world.dns.spec, "--ca-file", str(discovery_world.tls.ca_file)]
-    code, _out, err = cli(
-        capsys,
-        "--data-dir",
-        data_dir,
-        "servers",
-        "add",
-        "--name",
-        "AC",
-        "--outgoing-email-id",
-        "alice@ac.example",
-        "--discover",
-        "--discover-timeout",
-        "3",
-        *options,
-    )
+
+    def add(name: str, *argv: str) -> tuple[int, str]:
+        code, _out, err = cli(capsys, "--data-dir", data_dir, "servers", "add", "--name", name, *argv, *options)
+        return code, err
+
+    def saved(name: str) -> dict[str, Any]:
+        code, out, err = cli(capsys, "--data-dir", data_dir, "servers", "show", name, "--json")
+        assert code == 0, err
+        return dict(json.loads(out))
+
+    code, err = add("AC", "--outgoing-email-id", "alice@ac.example", "--discover", "--discover-timeout", "3")
     assert code == 0, err
-    code, out, err = cli(capsys, "--data-dir", data_dir, "servers", "show", "AC", "--json")
-    assert code == 0, err
-    saved = json.loads(out)
-    assert (saved["server"], saved["port"], saved["use_ssl"]) == ("smtp-out.ac.example", 587, True)
+    record = saved("AC")
+    assert (record["server"], record["port"], record["use_ssl"]) == ("smtp-out.ac.example", 587, True)
     # The autoconfig file says password-cleartext: Plain and Login, as the domain advises.
-    assert saved["auth_auto"] is False and saved["auth_methods"] == ["LOGIN", "PLAIN"]
+    assert record["auth_auto"] is False and record["auth_methods"] == ["LOGIN", "PLAIN"]
     # A field given on the command line wins over the discovered one.
-    code, _out, err = cli(
-        capsys,
-        "--data-dir",
-        data_dir,
-        "servers",
-        "add",
-        "--name",
-        "AC 2",
-        "--outgoing-email-id",
-        "alice@ac.example",
-        "--port",
-        "2525",
-        "--discover",
-        *options,
-    )
+    code, err = add("AC 2", "--outgoing-email-id", "alice@ac.example", "--port", "2525", "--discover")
     assert code == 0, err
-    code, out, _err = cli(capsys, "--data-dir", data_dir, "servers", "show", "AC 2", "--json")
-    assert json.loads(out)["port"] == 2525
+    assert saved("AC 2")["port"] == 2525
     # Nothing recommendable: nothing is added.
-    code, _out, err = cli(
-        capsys,
-        "--data-dir",
-        data_dir,
-        "servers",
-        "add",
-        "--name",
-        "Plain",
-        "--server",
-        "smtp.authplain.example",
-        "--discover",
-        *options,
-    )
+    code, err = add("Plain", "--server", "smtp.authplain.example", "--discover")
     assert code == 1 and "nothing was added" in err and err.count("\n") == 1
