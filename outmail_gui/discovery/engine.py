@@ -82,7 +82,6 @@ class _Discovery:
         self.finished = False
         self.changed = threading.Condition()
         self.notify_lock = threading.Lock()
-        self.skipped: list[str] = []
 
     # -- the whole ------------------------------------------------------------
     def run(self) -> DiscoveryReport:
@@ -96,7 +95,9 @@ class _Discovery:
                 self.changed.wait(WAIT_SLICE_S)
             self.finished = True
             cancelled = self._cancelled()
-            candidates = list(self.candidates.values())
+            # A snapshot: after Cancel, a test still ending on its thread must not change the report.
+            candidates = [copy.deepcopy(c) for c in self.candidates.values()]
+            self.report.sources = [copy.deepcopy(step) for step in self.report.sources]
         self.report.cancelled = cancelled
         for candidate in candidates:
             if candidate.state is not CandidateState.DONE:
@@ -157,12 +158,13 @@ class _Discovery:
             found, lines, ok = work()
         except Exception as exc:  # a bug or an unforeseen library error: a failed step, never a crash
             found, lines, ok = [], [f"unexpected error: {type(exc).__name__}: {exc}"], False
-        step.ok, step.detail = ok, "; ".join(lines)
-        step.elapsed_ms = (time.monotonic() - started) * 1000.0
-        step.state = StepState.DONE
+        elapsed_ms = (time.monotonic() - started) * 1000.0
+        skipped = [f"{s.host}:{s.port}" for s in found if not self._add(s)]
+        if skipped:
+            lines.append(f"not tested (at most {MAX_CANDIDATES} candidates in all): {', '.join(skipped)}")
+        with self.changed:
+            step.ok, step.detail, step.elapsed_ms, step.state = ok, "; ".join(lines), elapsed_ms, StepState.DONE
         self._notify_source(step)
-        for suggestion in found:
-            self._add(suggestion)
 
     def _guesses(self) -> SourceResult:
         """The host given (or the address's domain), ``smtp.DOMAIN`` and ``mail.DOMAIN``: those with an address."""
@@ -183,10 +185,12 @@ class _Discovery:
         return found, lines, bool(found)
 
     # -- candidates -------------------------------------------------------------
-    def _add(self, suggestion: Suggestion) -> None:
+    def _add(self, suggestion: Suggestion) -> bool:
+        """Test ``suggestion`` (unless the same server, port and security is already tested); False when
+        it is left out because there are enough candidates already."""
         with self.changed:
             if self.finished:
-                return
+                return True
             existing = self.candidates.get(suggestion.key)
             if existing is not None:
                 if _better_source(suggestion.source, existing.source):  # the same test, a better-trusted name
@@ -195,10 +199,9 @@ class _Discovery:
                         suggestion.order,
                         suggestion.note or existing.note,
                     )
-                return
+                return True
             if len(self.candidates) >= MAX_CANDIDATES:
-                self.skipped.append(f"{suggestion.host}:{suggestion.port}")
-                return
+                return False
             candidate = new_candidate(suggestion)
             candidate.state = CandidateState.PROBING
             self.candidates[suggestion.key] = candidate
@@ -209,6 +212,7 @@ class _Discovery:
             self._notify_candidate(candidate)
 
         self._start(work)
+        return True
 
     # -- sign-in ----------------------------------------------------------------
     def _sign_in(self, candidate: Candidate) -> SignIn:
