@@ -70,3 +70,30 @@ def test_an_icon_of_the_desktop_theme_comes_first(qapp: QApplication, tmp_path: 
     finally:
         QIcon.setThemeSearchPaths(paths)
         QIcon.setThemeName(name)
+
+
+def test_one_colour_glyphs_take_a_dark_palettes_text_colour(qapp: QApplication) -> None:
+    """▶, ▶▶, ■ and ✕ are black in the files: on a dark palette they are drawn in its text colour."""
+    from PySide6.QtGui import QPalette
+
+    from outmail_gui.ui.shared.icons import GLYPHS, clear_cache
+
+    light = qapp.palette()
+    dark = QPalette(light)
+    dark.setColor(QPalette.ColorRole.Window, QColor(40, 40, 40))
+    dark.setColor(QPalette.ColorRole.ButtonText, QColor(235, 235, 235))
+    qapp.setPalette(dark)
+    clear_cache()
+    try:
+        for kind in GLYPHS:
+            image = icon(kind).pixmap(16).toImage()
+            drawn = [
+                image.pixelColor(x, y) for x in range(16) for y in range(16) if image.pixelColor(x, y).alpha() > 128
+            ]
+            assert drawn and all(c.lightness() > 200 for c in drawn), kind
+        assert icon(StatusIcon.YES).pixmap(16).toImage() == QImage(str(StatusIcon.YES.path(16))).convertToFormat(
+            icon(StatusIcon.YES).pixmap(16).toImage().format()
+        )  # coloured icons stay as they are
+    finally:
+        qapp.setPalette(light)
+        clear_cache()

@@ -36,6 +36,7 @@ from outmail_gui.store.history import Outcome
 from outmail_gui.store.results import outcome_of
 from outmail_gui.ui.connection_test.flow_layout import FlowLayout
 from outmail_gui.ui.connection_test.summary import duration_text, result_headline
+from outmail_gui.ui.shared.icons import readable
 
 STATUS_WORDS = {
     StepStatus.RUNNING: "Running…",
@@ -50,6 +51,7 @@ _STEP_ICONS = {
     StepStatus.FAILED: _SP.SP_MessageBoxCritical,
     StepStatus.SKIPPED: _SP.SP_ArrowRight,
 }
+_GLYPH_PIXMAPS = frozenset({_SP.SP_MediaPlay, _SP.SP_ArrowForward, _SP.SP_MediaStop})  # black one-colour glyphs
 CANCELLED_WORD = "Cancelled"
 _OUTCOME_ICONS = {
     Outcome.PASSED: _SP.SP_DialogApplyButton,
@@ -181,7 +183,8 @@ class ConnectionTestPanel(QWidget):
         button.setObjectName(name)
         button.setAutoDefault(False)
         if pixmap is not None:
-            button.setIcon(self.style().standardIcon(pixmap))
+            standard = self.style().standardIcon(pixmap)
+            button.setIcon(readable(standard) if pixmap in _GLYPH_PIXMAPS else standard)
         return button
 
     def _layout(self) -> None:

@@ -66,7 +66,32 @@ def icon(kind: StatusIcon) -> QIcon:
     shipped = QIcon()
     for size in SIZES:
         shipped.addFile(str(kind.path(size)))
-    return QIcon.fromTheme(kind.theme_name, shipped) if kind.theme_name else shipped
+    found = QIcon.fromTheme(kind.theme_name, shipped) if kind.theme_name else shipped
+    return readable(found) if kind in GLYPHS else found
+
+
+# Black one-colour glyphs (▶, ▶▶, ■, ✕): unreadable on a dark palette unless drawn in its text colour.
+GLYPHS = frozenset({StatusIcon.TEST, StatusIcon.TEST_ALL, StatusIcon.CANCEL_ALL, StatusIcon.CLOSE})
+
+
+def readable(source: QIcon) -> QIcon:
+    """``source`` (a one-colour glyph) in the palette's button-text colour when the palette is dark
+    (a dark Fusion palette, a high-contrast theme); unchanged on a light one."""
+    from PySide6.QtGui import QGuiApplication, QPainter, QPalette
+
+    palette = QGuiApplication.palette()
+    if palette.color(QPalette.ColorRole.Window).lightness() >= 128:
+        return source
+    colour = palette.color(QPalette.ColorRole.ButtonText)
+    tinted = QIcon()
+    for size in (*SIZES, 24):
+        pixmap = source.pixmap(size)
+        painter = QPainter(pixmap)
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+        painter.fillRect(pixmap.rect(), colour)
+        painter.end()
+        tinted.addPixmap(pixmap)
+    return tinted
 
 
 def app_icon_path(size: int) -> Path:
