@@ -27,6 +27,8 @@ test_packages=(
   dovecot-gssapi krb5-user libverto-libev1 libgssrpc4 libkadm5srv-mit12 libkdb5-10
   # a real DNS server (SRV, MX, A/AAAA test zones) for the discovery tests
   dnsmasq-base
+  # a real PostgreSQL server (initdb + pg_ctl per test session) for the shared store tests
+  postgresql-15
 )
 # Unpacked, never installed: their dependency krb5-config writes /etc/krb5.conf on install.
 kdc_packages=(krb5-kdc krb5-admin-server)

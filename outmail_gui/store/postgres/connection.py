@@ -1,0 +1,85 @@
+"""Connecting to the shared store, and the one place PostgreSQL's errors become StoreErrors.
+
+libpq reads the rest of the connection as it always does (``PGPASSWORD``, ``.pgpass``,
+``pg_service.conf``, Kerberos): Outmail never stores a database password and never shows one
+(messages name the store by :func:`~outmail_gui.store.location.without_password`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+from collections.abc import Iterator
+
+import psycopg
+from psycopg import errors as pg
+
+from outmail_gui.store.errors import StoreEnvironmentError, StoreError
+from outmail_gui.store.location import SharedStore
+from outmail_gui.store.postgres.schema import SCHEMA
+
+CONNECT_TIMEOUT_S = 10
+
+
+class StoreUnreachableError(StoreEnvironmentError):
+    """The shared database cannot be reached or refused the login."""
+
+
+class StorePermissionError(StoreError):
+    """The database refused an action to this login (its roles or row-level security)."""
+
+
+def application_name() -> str:
+    """What the audit trail and ``pg_stat_activity`` show for this workstation."""
+    return f"outmail-gui on {socket.gethostname()}"[:63]
+
+
+def connect(store: SharedStore) -> psycopg.Connection[tuple[object, ...]]:
+    """An autocommit connection with the ``outmail`` schema first on its search path.
+
+    Transactions are begun explicitly (``conn.transaction()``), one per user action.
+    """
+    with shared_errors(store):
+        conn = psycopg.connect(
+            store.target,
+            autocommit=True,
+            connect_timeout=CONNECT_TIMEOUT_S,
+            application_name=application_name(),
+        )
+    try:
+        with shared_errors(store):
+            conn.execute(f"SET search_path = {SCHEMA}, pg_catalog")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+@contextlib.contextmanager
+def shared_errors(store: SharedStore) -> Iterator[None]:
+    """Turn the environment's failures (unreachable, login refused, permission denied) into one-line StoreErrors.
+
+    Anything else (a bug of ours, a constraint the caller handles) passes unchanged.
+    """
+    try:
+        yield
+    except pg.InsufficientPrivilege as exc:
+        raise StorePermissionError(
+            f"The shared settings database {store.shown} refused this to your login: {_primary(exc)}. "
+            "Ask its administrator for the outmail_admin role (or the partition) if you need it."
+        ) from None
+    except (pg.InvalidPassword, pg.InvalidAuthorizationSpecification) as exc:
+        raise StoreUnreachableError(
+            f"The shared settings database {store.shown} refused the login: {_primary(exc)}."
+        ) from None
+    except psycopg.OperationalError as exc:
+        raise StoreUnreachableError(
+            f"Cannot reach the shared settings database {store.shown}: {_primary(exc)}."
+        ) from None
+
+
+def _primary(exc: psycopg.Error) -> str:
+    """The server's primary message, or libpq's first line (never the connection string)."""
+    text = exc.diag.message_primary or str(exc)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return (lines[0] if lines else type(exc).__name__).rstrip(".")

@@ -1,0 +1,394 @@
+"""The shared store's repository: the local store's interface and guarantees, on PostgreSQL.
+
+- one transaction per action, writers serialised by a transaction-scoped advisory lock (as
+  ``BEGIN IMMEDIATE`` serialises them on SQLite), so read-validate-write cannot interleave;
+- the same domain rules (``domain.rules``) and row mapping (``store.rows``);
+- a save names the revision it was based on in its ``UPDATE … WHERE revision = …``: a stale
+  save changes nothing and is refused; unique name keys and the single default are also
+  enforced by the database's unique and partial unique indexes, whoever writes;
+- keyring secrets are written under the lock just before the commit (``store.secret_writes``),
+  never into the database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+import psycopg
+from psycopg import errors as pg
+
+from outmail_gui.domain import rules
+from outmail_gui.domain.addresses import has_control_characters
+from outmail_gui.domain.names import normalized_name
+from outmail_gui.domain.partitions import clean_partition_name, find_partition, partition_name_problem
+from outmail_gui.domain.rules import Issue, RuleContext, Severity
+from outmail_gui.domain.settings import ServerSettings
+from outmail_gui.store import rows
+from outmail_gui.store.errors import (
+    DamagedRecordError,
+    DuplicateNameError,
+    NotFoundError,
+    RevisionConflictError,
+    ValidationFailed,
+)
+from outmail_gui.store.location import SharedStore
+from outmail_gui.store.postgres.connection import connect, shared_errors
+from outmail_gui.store.postgres.installing import check_version
+from outmail_gui.store.secret_writes import SecretWrites, with_secrets
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_WRITE_LOCK = 0x6F75746E  # pg_advisory_xact_lock key shared by every writer of the settings
+_PARTITIONING = "partitioning_enabled"
+_MAPI_MAIL_SERVER = "mapi_mail_server"
+
+
+# Booleans read as 0/1, as SQLite gives them: one row mapping for both back ends.
+def _select(columns: tuple[str, ...]) -> str:
+    return "SELECT " + ", ".join(f"{c}::int" if c in rows.BOOL_FIELDS else c for c in columns) + " FROM servers"
+
+
+_SELECT = _select(rows.FIELDS)
+_SELECT_LIST = _select(rows.LIST_FIELDS)
+_INSERT = f"INSERT INTO servers ({', '.join(rows.COLUMNS)}) VALUES ({', '.join(f'%({c})s' for c in rows.COLUMNS)})"
+_UPDATE = (
+    "UPDATE servers SET "
+    + ", ".join(f"{c} = %({c})s" for c in rows.COLUMNS if c != "id")
+    + " WHERE id = %(id)s AND revision = %(expected_revision)s"
+)
+
+
+def _translated(method: Callable[Concatenate[SharedRepository, P], R]) -> Callable[Concatenate[SharedRepository, P], R]:
+    """Turn PostgreSQL's environment errors (unreachable, permission denied) into StoreErrors."""
+
+    def wrapper(self: SharedRepository, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with shared_errors(self.store):
+            return method(self, *args, **kwargs)
+
+    functools.update_wrapper(wrapper, method)
+    return wrapper
+
+
+class SharedRepository:
+    """Servers, app settings, partitions and analysts in a shared PostgreSQL database."""
+
+    def __init__(self, conn: psycopg.Connection[tuple[Any, ...]], store: SharedStore) -> None:
+        self._conn = conn
+        self.store = store
+        self.damaged_in_list: list[DamagedRecordError] = []
+        self.backup_warning: str | None = None
+
+    @classmethod
+    def open(cls, store: SharedStore) -> SharedRepository:
+        """Connect and check the schema's version (never migrating it); raises StoreError subclasses."""
+        conn = connect(store)
+        try:
+            check_version(conn, store)
+        except BaseException:
+            conn.close()
+            raise
+        return cls(conn, store)
+
+    def notices(self) -> list[str]:
+        return []
+
+    def login(self) -> str:
+        """The database login this repository acts as (what the audit trail records)."""
+        return str(self._one_value("SELECT session_user"))
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> SharedRepository:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    def connection(self) -> psycopg.Connection[tuple[Any, ...]]:
+        return self._conn
+
+    def transaction(self, secrets: SecretWrites | None = None) -> contextlib.AbstractContextManager[SharedRepository]:
+        """Several writes as one all-or-nothing transaction; ``secrets`` applied just before its commit."""
+        if secrets is not None and self._conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+            raise ValueError("keyring writes belong to the outermost transaction, which commits")
+        return with_secrets(self._transaction, secrets)
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[SharedRepository]:
+        with shared_errors(self.store), self._write():
+            yield self
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[None]:
+        """One write transaction (a savepoint when nested), holding the writers' lock until it ends."""
+        with self._conn.transaction():
+            self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCK,))
+            yield
+
+    # --- servers -----------------------------------------------------------------------
+
+    @_translated
+    def list_servers(self) -> list[ServerSettings]:
+        return self.list_servers_checked()[0]
+
+    @_translated
+    def list_servers_checked(self) -> tuple[list[ServerSettings], list[DamagedRecordError]]:
+        good: list[ServerSettings] = []
+        damaged: list[DamagedRecordError] = []
+        for row in self._conn.execute(_SELECT + " ORDER BY name_key, id"):
+            try:
+                good.append(rows.checked_record(row))
+            except rows.DamagedRow as exc:
+                damaged.append(self._damaged(exc))
+        return good, damaged
+
+    @_translated
+    def list_server_rows(self) -> list[rows.ServerListRow]:
+        self.damaged_in_list = []
+        return [rows.ServerListRow(*row) for row in self._conn.execute(_SELECT_LIST + " ORDER BY name_key, id")]
+
+    @_translated
+    def find(self, server_id: str) -> ServerSettings | None:
+        return self._find(server_id)
+
+    @_translated
+    def get(self, server_id: str) -> ServerSettings:
+        record = self._find(server_id)
+        if record is None:
+            raise NotFoundError.server_gone()
+        return record
+
+    @_translated
+    def find_by_name(self, name: str) -> ServerSettings | None:
+        return self._one(_SELECT + " WHERE name_key = %s", normalized_name(name))
+
+    @_translated
+    def save(self, record: ServerSettings) -> ServerSettings:
+        """Insert (revision 0) or update (same revision as stored); returns the saved, cleaned record."""
+        record = record.cleaned()
+        with self._write():
+            record = self._stored_partition_spelling(record)
+            stored = self._find(record.id)
+            if record.revision == 0 and stored is not None:
+                raise self._conflict(record, stored)
+            if record.revision != 0 and (stored is None or stored.revision != record.revision):
+                raise self._conflict(record, stored)
+            ctx = self.rule_context()
+            blocking = rules.errors(rules.validate(record, ctx))
+            if blocking:
+                taken = any(
+                    o.id != record.id and normalized_name(o.name) == normalized_name(record.name) for o in ctx.others
+                )
+                raise (DuplicateNameError if taken else ValidationFailed)(blocking)
+            saved = record.with_changes(revision=record.revision + 1)
+            if saved.is_default:
+                self._clear_default(except_id=saved.id)
+            row = _pg_row(saved)
+            try:
+                with self._conn.transaction():  # a savepoint: the constraint's error is reported as such
+                    if record.revision == 0:
+                        self._conn.execute(_INSERT, row)
+                    else:
+                        changed = self._conn.execute(_UPDATE, {**row, "expected_revision": record.revision}).rowcount
+                        if changed != 1:
+                            raise self._conflict(record, self._find(record.id))
+            except pg.UniqueViolation as exc:
+                if exc.diag.constraint_name == "servers_name_key_key":
+                    raise DuplicateNameError([_duplicate_issue(record.name)]) from None
+                raise
+            return saved
+
+    @_translated
+    def delete(self, server_id: str, expected_revision: int | None = None) -> None:
+        with self._write():
+            stored = self._find(server_id)
+            if stored is None:
+                raise NotFoundError.server_gone()
+            if expected_revision is not None and stored.revision != expected_revision:
+                raise RevisionConflictError(
+                    f"{stored.name!r} was changed elsewhere (another Outmail window or command) since you "
+                    f"opened it (now revision {stored.revision}, yours {expected_revision}); "
+                    "it was not deleted. Look at the current version first.",
+                    stored,
+                )
+            if self._conn.execute("DELETE FROM servers WHERE id = %s", (server_id,)).rowcount != 1:
+                raise self._refused(stored, "deleted")
+
+    @_translated
+    def set_default(self, server_id: str) -> ServerSettings:
+        with self._write():
+            stored = self._find(server_id)
+            if stored is None:
+                raise NotFoundError.server_gone()
+            if stored.is_default:
+                return stored
+            self._clear_default(except_id=server_id)
+            updated = self._conn.execute(
+                "UPDATE servers SET is_default = true, revision = revision + 1 WHERE id = %s", (server_id,)
+            ).rowcount
+            if updated != 1:
+                raise self._refused(stored, "made the default")
+            return stored.with_changes(is_default=True, revision=stored.revision + 1)
+
+    def rule_context(self, analyst: str | None = None) -> RuleContext:
+        partitions = self.partitions_for_analyst(analyst) if analyst is not None else self.list_partitions()
+        return RuleContext(
+            others=tuple(self.list_servers()),
+            partitions_enabled=self.partitioning_enabled(),
+            partitions=frozenset(partitions),
+            mapi_mail_server_configured=bool(self.mapi_mail_server()),
+        )
+
+    # --- app-level settings ------------------------------------------------------------
+
+    def partitioning_enabled(self) -> bool:
+        return self._setting(_PARTITIONING) == "1"
+
+    def set_partitioning_enabled(self, enabled: bool) -> None:
+        self._set_setting(_PARTITIONING, "1" if enabled else "0")
+
+    def mapi_mail_server(self) -> str:
+        return self._setting(_MAPI_MAIL_SERVER) or ""
+
+    def set_mapi_mail_server(self, host: str) -> None:
+        text = host.strip()
+        if has_control_characters(text):
+            raise ValidationFailed(
+                [Issue("mapi_mail_server", Severity.ERROR, "Control characters are not allowed in a host name.")]
+            )
+        self._set_setting(_MAPI_MAIL_SERVER, text)
+
+    # --- partitions and analysts ---------------------------------------------------------
+
+    @_translated
+    def list_partitions(self) -> list[str]:
+        return [str(r[0]) for r in self._conn.execute("SELECT name FROM partitions ORDER BY name_key")]
+
+    @_translated
+    def add_partition(self, name: str) -> None:
+        """Add a partition, checked by the domain's partition rules (as the local store's PartitionAdmin does)."""
+        with self._write():
+            text = clean_partition_name(name)
+            names = self.list_partitions()
+            problem = partition_name_problem(name, names)
+            if problem:
+                taken = find_partition(text, names) is not None
+                raise (DuplicateNameError if taken else ValidationFailed)([Issue("partition", Severity.ERROR, problem)])
+            self._conn.execute(
+                "INSERT INTO partitions (name, name_key, revision) VALUES (%s, %s, 1)", (text, normalized_name(text))
+            )
+
+    @_translated
+    def has_analysts(self) -> bool:
+        return self._conn.execute("SELECT 1 FROM analysts LIMIT 1").fetchone() is not None
+
+    @_translated
+    def partitions_for_analyst(self, login: str) -> list[str]:
+        cur = self._conn.execute(
+            "SELECT p.name FROM analyst_partitions ap JOIN partitions p ON p.name = ap.partition "
+            "JOIN analysts a ON a.login = ap.login WHERE a.login_key = %s ORDER BY p.name_key",
+            (normalized_name(login),),
+        )
+        return [str(r[0]) for r in cur]
+
+    # --- internals ------------------------------------------------------------------------
+
+    def _find(self, server_id: str) -> ServerSettings | None:
+        return self._one(_SELECT + " WHERE id = %s", server_id)
+
+    def _one(self, query: str, key: str) -> ServerSettings | None:
+        row = self._conn.execute(query.encode(), (key,)).fetchone()
+        if row is None:
+            return None
+        try:
+            return rows.checked_record(row)
+        except rows.DamagedRow as exc:
+            raise self._damaged(exc) from None
+
+    def _one_value(self, query: str) -> object:
+        with shared_errors(self.store):
+            row = self._conn.execute(query.encode()).fetchone()
+        return None if row is None else row[0]
+
+    def _damaged(self, exc: rows.DamagedRow) -> DamagedRecordError:
+        return DamagedRecordError(
+            f"The shared settings database {self.store.shown} holds {exc.label}, which cannot be read "
+            f"({exc.what}). The other servers are not affected; ask its administrator to correct it.",
+            Path(),
+            [],
+            exc.label,
+        )
+
+    def _stored_partition_spelling(self, record: ServerSettings) -> ServerSettings:
+        if record.partition is None:
+            return record
+        stored = find_partition(record.partition, self.list_partitions())
+        return record.with_changes(partition=stored) if stored and stored != record.partition else record
+
+    def _clear_default(self, except_id: str) -> None:
+        self._conn.execute(
+            "UPDATE servers SET is_default = false, revision = revision + 1 WHERE is_default AND id <> %s",
+            (except_id,),
+        )
+
+    def _refused(self, stored: ServerSettings, what: str) -> RevisionConflictError:
+        """A write the row-level security let through to no row: this login may not change that server."""
+        return RevisionConflictError(
+            f"{stored.name!r} was not {what}: your database login may not change servers of "
+            f"{'partition ' + repr(stored.partition) if stored.partition else 'no partition'}.",
+            stored,
+        )
+
+    def _conflict(self, mine: ServerSettings, stored: ServerSettings | None) -> RevisionConflictError:
+        if stored is None:
+            return RevisionConflictError(
+                f"{mine.name.strip()!r} was deleted elsewhere (another Outmail window or command) since you "
+                "opened it; your changes were not saved. Save it as a new server if you still need it.",
+                None,
+            )
+        if mine.revision == 0:
+            return RevisionConflictError(
+                f"{stored.name!r} has already been saved (revision {stored.revision}); reload it before saving again.",
+                stored,
+            )
+        if stored.revision == mine.revision:  # nobody changed it: the row-level security hid it from the update
+            return self._refused(stored, "saved")
+        return RevisionConflictError(
+            f"{stored.name!r} was changed elsewhere (another Outmail window or command) since you opened it "
+            f"(now revision {stored.revision}, yours was based on {mine.revision}); your changes were not "
+            "saved. Reload it and apply them again.",
+            stored,
+        )
+
+    @_translated
+    def _setting(self, key: str) -> str | None:
+        row = self._conn.execute("SELECT value FROM app_settings WHERE key = %s", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+    @_translated
+    def _set_setting(self, key: str, value: str) -> None:
+        with self._write():
+            self._conn.execute(
+                "INSERT INTO app_settings (key, value) VALUES (%s, %s) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+
+def _pg_row(record: ServerSettings) -> dict[str, Any]:
+    """:func:`rows.to_row`, with booleans as PostgreSQL's ``boolean``."""
+    row = rows.to_row(record)
+    for name in rows.BOOL_FIELDS:
+        row[name] = bool(row[name])
+    return row
+
+
+def _duplicate_issue(name: str) -> Issue:
+    return Issue("name", Severity.ERROR, f"The name must be unique: {name.strip()!r} already exists.")

@@ -1,0 +1,178 @@
+"""The repository contract, the same tests against both back ends: a real SQLite file and a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from outmail_gui.domain.settings import AuthMethod
+from outmail_gui.store.errors import DuplicateNameError, NotFoundError, RevisionConflictError, ValidationFailed
+from outmail_gui.store.interface import SettingsRepository
+from outmail_gui.store.location import SharedStore
+from outmail_gui.store.postgres.repository import SharedRepository
+from outmail_gui.store.repository import ServerRepository
+from outmail_gui.store.secret_writes import SecretWrites
+from tests.unit.store.records import mapi, smtp
+
+RawWrite = Callable[[str], None]
+"""Run one SQL statement on the back end's own connection, outside the app's rules (as ``psql`` would)."""
+
+
+class Slots:
+    """Keyring entries by key, in memory (the real Secret Service is tested in tests/integration/store)."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, str] = {}
+
+    def get(self, key: str) -> str | None:
+        return self.entries.get(key)
+
+    def put(self, key: str, value: str | None) -> None:
+        if value is None:
+            self.entries.pop(key, None)
+        else:
+            self.entries[key] = value
+
+    def where(self, key: str) -> str:
+        return f"entry {key!r}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[SettingsRepository, RawWrite]]:
+    if request.param == "sqlite":
+        local = ServerRepository.open(tmp_path)
+        conn = local.connection()
+
+        def raw_sqlite(statement: str) -> None:
+            conn.execute(statement)
+
+        yield local, raw_sqlite
+        local.close()
+        return
+    store: SharedStore = request.getfixturevalue("shared_store")
+    shared = SharedRepository.open(store)
+
+    def raw_postgres(statement: str) -> None:
+        with psycopg.connect(store.target, autocommit=True) as other:
+            other.execute("SET search_path = outmail")
+            other.execute(statement.encode())
+
+    yield shared, raw_postgres
+    shared.close()
+
+
+IntegrityErrors = (sqlite3.IntegrityError, psycopg.errors.IntegrityError)
+
+
+def test_a_saved_record_reads_back_field_for_field(backend: tuple[SettingsRepository, RawWrite]) -> None:
+    repo, _ = backend
+    repo.add_partition("HR")
+    record = smtp(
+        "Head office", port=587, auth_auto=False, auth_methods=frozenset({AuthMethod.PLAIN, AuthMethod.LOGIN}),
+        chunking=True, partition="hr", connection_timeout_s=60, active=False,
+    )  # fmt: skip
+    saved = repo.save(record)
+    assert saved.revision == 1
+    assert saved.partition == "HR"  # spelled as stored
+    assert repo.get(record.id) == saved
+    assert repo.find_by_name("  HEAD OFFICE ") == saved
+    assert repo.list_server_rows()[0].name == "Head office"
+
+
+def test_a_stale_save_is_refused_and_changes_nothing(backend: tuple[SettingsRepository, RawWrite]) -> None:
+    repo, _ = backend
+    first = repo.save(smtp("Main"))
+    theirs = repo.save(first.with_changes(port=2525))
+    with pytest.raises(RevisionConflictError) as refused:
+        repo.save(first.with_changes(port=465))
+    assert refused.value.current == theirs
+    assert repo.get(first.id).port == 2525
+    with pytest.raises(RevisionConflictError):
+        repo.delete(first.id, expected_revision=first.revision)
+    repo.delete(first.id, expected_revision=theirs.revision)
+    with pytest.raises(NotFoundError):
+        repo.get(first.id)
+
+
+def test_names_are_unique_by_their_normalised_key(backend: tuple[SettingsRepository, RawWrite]) -> None:
+    repo, raw = backend
+    repo.save(smtp("Head Office"))
+    with pytest.raises(DuplicateNameError):
+        repo.save(smtp("  head office "))
+    # The database itself refuses it, whoever writes.
+    other = repo.save(smtp("Branch"))
+    with pytest.raises(IntegrityErrors):
+        raw(f"UPDATE servers SET name_key = 'head office' WHERE id = '{other.id}'")
+
+
+def test_the_default_is_exclusive_in_the_app_and_in_the_database(backend: tuple[SettingsRepository, RawWrite]) -> None:
+    repo, raw = backend
+    a = repo.save(smtp("A", is_default=True))
+    b = repo.save(smtp("B"))
+    moved = repo.set_default(b.id)
+    assert moved.is_default
+    assert not repo.get(a.id).is_default
+    assert repo.get(a.id).revision == a.revision + 1  # a stale copy of A cannot re-claim it
+    with pytest.raises(RevisionConflictError):
+        repo.save(a.with_changes(port=2525))
+    c = repo.save(smtp("C", is_default=True))
+    assert [s.name for s in repo.list_servers() if s.is_default] == [c.name]
+    with pytest.raises(IntegrityErrors):
+        raw(f"UPDATE servers SET is_default = {_true(repo)} WHERE id = '{a.id}'")
+
+
+def test_the_rules_are_the_same(backend: tuple[SettingsRepository, RawWrite]) -> None:
+    repo, _ = backend
+    with pytest.raises(ValidationFailed):
+        repo.save(smtp("Bad", outgoing_email_id="not an address"))
+    with pytest.raises(ValidationFailed):
+        repo.save(mapi("Legacy"))  # no MAPI mail server configured
+    repo.set_mapi_mail_server("mapi.corp.example")
+    assert repo.save(mapi("Legacy")).revision == 1
+    repo.set_partitioning_enabled(True)
+    assert repo.partitioning_enabled()
+    with pytest.raises(ValidationFailed):
+        repo.save(smtp("Nowhere", partition="Unknown"))
+
+
+def test_a_transaction_is_all_or_nothing_and_secrets_follow_its_commit(
+    backend: tuple[SettingsRepository, RawWrite],
+) -> None:
+    repo, _ = backend
+    slots = Slots()
+    kept = smtp("Kept")
+    writes = SecretWrites(slots)
+    writes.set(kept.id, "s3cret")
+    with repo.transaction(writes) as tx:
+        tx.save(kept)
+        tx.save(smtp("Also kept"))
+    assert slots.entries == {kept.id: "s3cret"}
+    lost = smtp("Lost")
+    failing = SecretWrites(slots)
+    failing.set(lost.id, "other")
+    with pytest.raises(DuplicateNameError), repo.transaction(failing) as tx:
+        tx.save(lost)
+        tx.save(smtp("kept"))  # the name is taken: the whole action fails
+    assert repo.find(lost.id) is None
+    assert lost.id not in slots.entries  # the secret was never written for a save that failed
+    assert sorted(s.name for s in repo.list_servers()) == ["Also kept", "Kept"]
+
+
+def test_a_stale_save_never_touches_the_keyring(backend: tuple[SettingsRepository, RawWrite]) -> None:
+    repo, _ = backend
+    slots = Slots()
+    first = repo.save(smtp("Main"))
+    repo.save(first.with_changes(port=2525))
+    writes = SecretWrites(slots)
+    writes.set(first.id, "loser")
+    with pytest.raises(RevisionConflictError), repo.transaction(writes) as tx:
+        tx.save(first.with_changes(port=465))
+    assert slots.entries == {}
+
+
+def _true(repo: SettingsRepository) -> str:
+    return "true" if isinstance(repo, SharedRepository) else "1"
