@@ -26,6 +26,7 @@ NAMES = (
     "routing",
     "oauth-token",
     "discovery",
+    "small-screen",
 )
 
 

@@ -101,9 +101,9 @@ def _wait_for_test(window: MainWindow, timeout_s: float = 15) -> None:
 
 def routing(window: MainWindow) -> QPixmap:
     """The Routing dock with the HR conflict selected (its server opens in the details)."""
-    window.resize(MAIN_SIZE[0], 1000)
+    window.resize(*MAIN_SIZE)
     window.partition_features.routing_action.trigger()
-    window.resizeDocks([window.partition_features.dock], [380], Qt.Orientation.Vertical)
+    window.resizeDocks([window.partition_features.dock], [300], Qt.Orientation.Vertical)
     settle()
     view = window.findChild(RoutingView, "routing_view")
     if view is None or not view.select_partition("HR"):
@@ -168,6 +168,11 @@ def discovery(window: MainWindow) -> QPixmap:
         dialog.deleteLater()
 
 
+def small_screen(window: MainWindow) -> QPixmap:
+    """A 1024x640 screen: the failed test still shows its headline, hint and failed step."""
+    return test_failed(window)
+
+
 SHOTS: dict[str, Callable[[MainWindow], QPixmap]] = {
     "discovery": discovery,
     "smtp-server": smtp_server,
@@ -177,4 +182,5 @@ SHOTS: dict[str, Callable[[MainWindow], QPixmap]] = {
     "test-failed": test_failed,
     "routing": routing,
     "oauth-token": oauth_token,
+    "small-screen": small_screen,
 }
