@@ -27,8 +27,18 @@ _NOT_ACCEPTED = 504  # mechanism not accepted: the only reply after which the ne
 
 
 def authenticate(
-    conn: SmtpConnection, request: ProbeRequest, caps: list[str], report: ProbeReport, step: Step, host: str
+    conn: SmtpConnection,
+    request: ProbeRequest,
+    caps: list[str],
+    report: ProbeReport,
+    step: Step,
+    host: str,
+    follow: list[str] | None = None,
 ) -> None:
+    """``follow``: commands that may go in one group behind AUTH PLAIN with its initial response (RFC 4954
+    section 4: a one-round-trip mechanism; PIPELINING offered), when PLAIN is the last candidate, so no
+    other mechanism could be tried after it. Their replies are left for the steps that sent them
+    (``conn.ahead``, ``conn.quit_sent``), or read here when the login fails."""
     offered = offered_mechanisms(caps)
     report.auth.offered = offered
     if not request.auth_auto and not request.auth_methods:
@@ -87,8 +97,9 @@ def authenticate(
         report.auth.mechanism = method.value
         report.auth.reason = plan.reason if index == 0 else _next_reason(method, request.auth_auto, skipped)
         more = index + 1 < len(plan.candidates)
+        behind = follow if follow and method is AuthMethod.PLAIN and not more else []
         try:
-            reply, last_challenge = _exchange(conn, mechanism, report)
+            reply, last_challenge = _exchange(conn, mechanism, report, behind)
         except MechanismError as exc:  # raised only before the AUTH command: nothing reached the server
             if exc.nothing_sent and more:
                 report.auth.unavailable[method.value] = f"skipped: {exc}" + (f" ({exc.hint})" if exc.hint else "")
@@ -100,6 +111,7 @@ def authenticate(
             insecure = "" if conn.encrypted else " WITHOUT encryption (explicitly allowed)"
             step.detail = f"{method.value} accepted{insecure}; {report.auth.reason}" + "".join(notes)
             return
+        _read_ahead(conn)
         if reply.code == _NOT_ACCEPTED and more:
             notes.append(f"; {method.value} not accepted ({reply.first_line})")
             continue
@@ -140,11 +152,15 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii") if data else "="
 
 
-def _exchange(conn: SmtpConnection, mechanism: Mechanism, report: ProbeReport) -> tuple[Reply, str]:
+def _exchange(conn: SmtpConnection, mechanism: Mechanism, report: ProbeReport, behind: list[str]) -> tuple[Reply, str]:
     name = mechanism.name
     initial = mechanism.initial_response() if mechanism.uses_initial_response else None  # MechanismError: not sent
     if initial is None:
         conn.send_line(f"AUTH {name}")
+    elif behind and initial:
+        conn.send_group([f"AUTH {name} {_b64(initial)}", *behind], shown_first=f"AUTH {name} {REDACTED}")
+        conn.ahead = [command for command in behind if command != "QUIT"]
+        conn.quit_sent = "QUIT" in behind
     else:
         conn.send_line(f"AUTH {name} {_b64(initial)}", shown=f"AUTH {name} {REDACTED}")
     report.auth.attempts += 1
@@ -153,6 +169,8 @@ def _exchange(conn: SmtpConnection, mechanism: Mechanism, report: ProbeReport) -
         reply = conn.read_reply()
         if reply.code != 334:
             return reply, last
+        if conn.ahead or conn.quit_sent:
+            raise ProtocolViolation(f"The server sent a challenge to {name} with its initial response: aborted.")
         if _round == MAX_CHALLENGES:
             _abort(conn)
             raise ProtocolViolation(f"The server sent more than {MAX_CHALLENGES} {name} challenges: aborted.")
@@ -171,6 +189,16 @@ def _exchange(conn: SmtpConnection, mechanism: Mechanism, report: ProbeReport) -
             raise ProbeFailure(f"{name} failed: {exc}.", exc.hint, exc.field or "auth_methods") from None
         conn.send_line(_b64(answer) if answer else "", shown=REDACTED)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _read_ahead(conn: SmtpConnection) -> None:
+    """After a refused login, read the replies to the commands sent behind AUTH (QUIT's is left for the
+    goodbye). A DATA the server accepted is never given a message: only closing the connection ends it."""
+    ahead, conn.ahead = conn.ahead, []
+    with contextlib.suppress(ProbeFailure), conn.grace(ABORT_GRACE_S):
+        for command in ahead:
+            if conn.read_reply().code == 354 and command == "DATA":
+                conn.in_data = True
 
 
 def _abort(conn: SmtpConnection) -> None:

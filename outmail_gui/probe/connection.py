@@ -137,6 +137,8 @@ class SmtpConnection:
         self._silence_reserve = 0.0  # while > 0 and nothing was received: give up this long before the deadline
         self.tls_pending = False  # a handshake started and did not finish: the socket is unusable
         self.quit_sent = False  # QUIT went out pipelined (RFC 2920) behind the last command; its reply is still due
+        self.ahead: list[str] = []  # commands sent behind AUTH PLAIN (RFC 4954 section 4); replies not read yet
+        self.in_data = False  # a 354 was answered and no message followed: only closing ends it (nothing is sent)
 
     # -- sending ---------------------------------------------------------------
     def send_line(self, line: str, shown: str | None = None) -> None:
@@ -144,13 +146,14 @@ class SmtpConnection:
         self.transcript.client(line if shown is None else shown)
         self.send_raw((line + "\r\n").encode("utf-8"))
 
-    def send_group(self, lines: list[str]) -> None:
-        """Send several commands in one write, without waiting between them (RFC 2920 pipelining).
+    def send_group(self, lines: list[str], shown_first: str | None = None) -> None:
+        """Send several commands in one write, without waiting between them (RFC 2920 pipelining);
+        ``shown_first`` replaces the first in the transcript (an AUTH payload).
 
         The caller must read one reply per command, in order, and check each.
         """
-        for line in lines:
-            self.transcript.client(line)
+        for index, line in enumerate(lines):
+            self.transcript.client(shown_first if index == 0 and shown_first is not None else line)
         self.send_raw("".join(line + "\r\n" for line in lines).encode("utf-8"))
 
     def send_raw(self, data: bytes) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from outmail_gui.probe import hints
 from outmail_gui.probe.connection import Reply, SmtpConnection
 from outmail_gui.probe.errors import ProbeFailure
-from outmail_gui.probe.message import build_test_message, dot_stuff
+from outmail_gui.probe.message import TestMessage, dot_stuff
 from outmail_gui.probe.report import MessageInfo, ProbeReport, Step
 from outmail_gui.probe.request import ProbeRequest
 
@@ -37,16 +37,8 @@ def pipelining(caps: list[str]) -> bool:
     return "PIPELINING" in _keywords(caps)
 
 
-def _envelope(
-    conn: SmtpConnection, request: ProbeRequest, caps: list[str], size: int | None, last: str | None, quit_after: bool
-) -> list[Reply]:
-    """MAIL FROM, RCPT TO, then ``last`` (DATA or RSET, if any); the reply to ``last`` (or none).
-
-    With PIPELINING the commands go in one group (RFC 2920: MAIL, RCPT and RSET anywhere, DATA
-    and QUIT only last; QUIT when ``quit_after``, its reply left for the QUIT step), one round trip
-    instead of one per command; every reply is still read and checked in order. Without it, one at a
-    time, stopping at the first refusal.
-    """
+def envelope_commands(request: ProbeRequest, caps: list[str], size: int | None, last: str | None) -> list[str]:
+    """MAIL FROM and RCPT TO for the test (the addresses checked), then ``last`` (DATA or RSET) if any."""
     sender, recipient = request.envelope_from, request.to_address
     _check_address(sender, "outgoing_email_id")
     _check_address(recipient, "to")
@@ -62,10 +54,42 @@ def _envelope(
                 "outgoing_email_id",
             )
         params += " SMTPUTF8"
-    commands = [f"MAIL FROM:<{sender}>{params}", f"RCPT TO:<{recipient}>", *([last] if last else [])]
+    return [f"MAIL FROM:<{sender}>{params}", f"RCPT TO:<{recipient}>", *([last] if last else [])]
+
+
+def after_auth(request: ProbeRequest, caps: list[str], message: TestMessage | None) -> list[str]:
+    """What may follow AUTH PLAIN in its group (RFC 4954 section 4) when PIPELINING is offered: the
+    dry run's MAIL, RCPT, RSET and QUIT, or the message's MAIL, RCPT and DATA (or MAIL and RCPT before
+    BDAT). Nothing when an address is wrong: the mail step then reports it, nothing sent ahead."""
+    if not pipelining(caps):
+        return []
+    try:
+        if message is None:
+            return [*envelope_commands(request, caps, None, "RSET"), "QUIT"]
+        last = "DATA" if transfer_of(request, caps)[0] == "DATA" else None
+        return envelope_commands(request, caps, len(message.data), last)
+    except ProbeFailure:
+        return []
+
+
+def _envelope(
+    conn: SmtpConnection, request: ProbeRequest, caps: list[str], size: int | None, last: str | None, quit_after: bool
+) -> list[Reply]:
+    """MAIL FROM, RCPT TO, then ``last`` (DATA or RSET, if any); the reply to ``last`` (or none).
+
+    With PIPELINING the commands go in one group (RFC 2920: MAIL, RCPT and RSET anywhere, DATA
+    and QUIT only last; QUIT when ``quit_after``, its reply left for the QUIT step), one round trip
+    instead of one per command, unless they already went behind AUTH PLAIN (``conn.ahead``); every
+    reply is still read and checked in order. Without it, one at a time, stopping at the first refusal.
+    """
+    sender, recipient = request.envelope_from, request.to_address
+    commands = envelope_commands(request, caps, size, last)
     if pipelining(caps):
-        conn.send_group([*commands, "QUIT"] if quit_after else commands)
-        conn.quit_sent = quit_after
+        if conn.ahead == commands:
+            conn.ahead = []
+        else:
+            conn.send_group([*commands, "QUIT"] if quit_after else commands)
+            conn.quit_sent = quit_after
         replies = [conn.read_reply() for _ in commands]
     else:
         replies = []
@@ -100,11 +124,26 @@ def send_dry_run(
     )
 
 
+def transfer_of(request: ProbeRequest, caps: list[str]) -> tuple[str, str]:
+    """DATA or BDAT for the test message, and why."""
+    offered = "CHUNKING" in _keywords(caps)
+    if request.chunking and offered:
+        return "BDAT", "Enable chunking is on and the server offers CHUNKING"
+    if request.chunking:
+        return "DATA", "Enable chunking is on, but the server does not offer CHUNKING"
+    return "DATA", "Enable chunking is off"
+
+
 def send_test_message(
-    conn: SmtpConnection, request: ProbeRequest, caps: list[str], report: ProbeReport, step: Step, quit_after: bool
+    conn: SmtpConnection,
+    request: ProbeRequest,
+    caps: list[str],
+    report: ProbeReport,
+    step: Step,
+    quit_after: bool,
+    message: TestMessage,
 ) -> None:
     """The test message; with PIPELINING, QUIT follows the message's end in the same write when ``quit_after``."""
-    message = build_test_message(request)
     info = message.info
     report.message = info
     if info.unencodable:
@@ -112,13 +151,7 @@ def send_test_message(
         report.warnings.append(
             f"The pager encoding {info.encoding} cannot carry these characters, sent as '?': {chars}"
         )
-    offered = "CHUNKING" in _keywords(caps)
-    if request.chunking and offered:
-        info.transfer, info.transfer_reason = "BDAT", "Enable chunking is on and the server offers CHUNKING"
-    elif request.chunking:
-        info.transfer, info.transfer_reason = "DATA", "Enable chunking is on, but the server does not offer CHUNKING"
-    else:
-        info.transfer, info.transfer_reason = "DATA", "Enable chunking is off"
+    info.transfer, info.transfer_reason = transfer_of(request, caps)
     quit_after = quit_after and pipelining(caps)
     if info.transfer == "BDAT":
         _envelope(conn, request, caps, len(message.data), None, False)

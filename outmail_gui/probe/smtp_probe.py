@@ -12,6 +12,7 @@ import contextlib
 import enum
 import ssl
 import time
+from typing import TYPE_CHECKING
 
 from outmail_gui.probe import hints, network, tls
 from outmail_gui.probe.authenticate import authenticate
@@ -29,6 +30,9 @@ from outmail_gui.probe.redact import Redactor
 from outmail_gui.probe.report import ProbeReport, TlsInfo, days_left_text, plural
 from outmail_gui.probe.request import ProbeRequest, Security
 from outmail_gui.probe.steps import StepCallback, StepRecorder
+
+if TYPE_CHECKING:
+    from outmail_gui.probe.message import TestMessage
 
 QUIT_GRACE_S = 1.0
 # A server that sends no greeting at all is given up on this long before the deadline (at most a quarter of
@@ -117,9 +121,10 @@ class SmtpProbe:
                 recorder.skip("tls", "Use SSL is off: the connection is not encrypted.")
             if mode is _Mode.FETCH_CERT:
                 return
+            message = self._message()
             with recorder.step("auth") as step:
-                authenticate(conn, self.request, caps, self.report, step, self.host)
-            self._mail_steps(conn, caps, recorder)
+                authenticate(conn, self.request, caps, self.report, step, self.host, self._after_auth(caps, message))
+            self._mail_steps(conn, caps, recorder, message)
             with recorder.step("quit") as step:
                 polite = False
                 step.detail = self._quit(conn)
@@ -391,18 +396,38 @@ class SmtpProbe:
                 return
 
     # -- after authentication -------------------------------------------------
-    def _mail_steps(self, conn: SmtpConnection, caps: list[str], recorder: StepRecorder) -> None:
+    def _message(self) -> TestMessage | None:
+        """The test message, built once (its size is announced before it is sent)."""
+        if not self.request.to_address or self.request.dry_run:
+            return None
+        from outmail_gui.probe.message import build_test_message  # only when mail is sent
+
+        return build_test_message(self.request)
+
+    def _after_auth(self, caps: list[str], message: TestMessage | None) -> list[str]:
+        """The commands that may go behind AUTH PLAIN in one group: what the next step would send first."""
+        if not any(c.upper().split(" ")[0] == "PIPELINING" for c in caps):
+            return []
+        if not self.request.to_address:
+            return ["QUIT"]
+        from outmail_gui.probe.sending import after_auth
+
+        return after_auth(self.request, caps, message)
+
+    def _mail_steps(
+        self, conn: SmtpConnection, caps: list[str], recorder: StepRecorder, message: TestMessage | None
+    ) -> None:
         if not self.request.to_address:
             return
         from outmail_gui.probe.sending import send_dry_run, send_test_message  # only when mail is sent
 
         # QUIT follows: where PIPELINING allows, it goes out with the last group (one round trip less).
-        if self.request.dry_run:
+        if message is None:
             with recorder.step("dry_run") as step:
                 send_dry_run(conn, self.request, caps, self.report, step, quit_after=True)
         else:
             with recorder.step("message") as step:
-                send_test_message(conn, self.request, caps, self.report, step, quit_after=True)
+                send_test_message(conn, self.request, caps, self.report, step, quit_after=True, message=message)
 
     def _quit(self, conn: SmtpConnection) -> str:
         """Everything that matters has passed by now: a server that answers QUIT badly or late
@@ -422,7 +447,7 @@ class SmtpProbe:
 
     def _quiet_quit(self, conn: SmtpConnection) -> None:
         """After a refused command, say goodbye politely, but never wait long for it."""
-        if conn.tls_pending:
+        if conn.tls_pending or conn.in_data:  # a half-done handshake, or a message never sent: only closing ends it
             return
         with contextlib.suppress(ProbeFailure, OSError), conn.grace(QUIT_GRACE_S):
             if conn.quit_sent:  # already sent, pipelined with the last group
