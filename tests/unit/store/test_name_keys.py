@@ -16,6 +16,7 @@ from outmail_gui.store.errors import DuplicateNameError, ValidationFailed
 from outmail_gui.store.migrations import v004_name_keys
 from outmail_gui.store.partitions import PartitionAdmin
 from outmail_gui.store.repository import ServerRepository
+from tests.unit.cli.cli_run import run_cli
 from tests.unit.store.old_schema import database_at_version, insert_server
 from tests.unit.store.records import smtp
 
@@ -137,3 +138,14 @@ def test_an_old_database_without_clashes_migrates_silently(data_dir: Path) -> No
         assert repo.backup_warning is None
         assert [(s.name, s.partition, s.revision) for s in repo.list_servers()] == [("Main", "HR", 1)]
         assert repo.save(smtp("Other", partition="hr")).partition == "HR"
+
+
+def test_the_cli_says_what_the_migration_renamed(data_dir: Path) -> None:
+    _old_database(data_dir)
+    result = run_cli(data_dir, "servers", "list")
+    assert result.code == 0, result.err
+    (warning,) = [line for line in result.err.splitlines() if "While upgrading" in line]
+    assert warning.startswith("outmail-gui: warning: While upgrading the settings database, names were changed")
+    assert "server 'Ma\\u200bil' is now 'Mail (2)'" in warning
+    assert [line.split()[0] for line in result.out.splitlines()[1:]] == ["Mail", "Mail", "unnamed"]
+    assert "While upgrading" not in run_cli(data_dir, "servers", "list").err  # said once, when it happened
