@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from outmail_gui.domain.analysts import Analyst
 from outmail_gui.domain.settings import ServerSettings, new_server
 from outmail_gui.store.routing_inputs import RoutingInputs
-from outmail_gui.ui.partitions.routing_view import NO_ANALYST, SERVER_ID_ROLE, RouteColumn, RoutingView
+from outmail_gui.ui.partitions.routing_view import NO_ANALYST, NO_SERVERS_NOTE, SERVER_ID_ROLE, RouteColumn, RoutingView
 
 
 def srv(name: str, partition: str | None = None, **fields: Any) -> ServerSettings:
@@ -125,7 +125,7 @@ def test_selecting_a_row_asks_to_open_its_server(qtbot: QtBot, view: RoutingView
 
 
 def test_selecting_an_unsendable_row_opens_nothing(qtbot: QtBot, source: Source) -> None:
-    source.inputs = RoutingInputs([], ["HR"], [], True)
+    source.inputs = RoutingInputs([srv("Off", active=False)], ["HR"], [], True)
     widget = RoutingView(source, "")
     qtbot.addWidget(widget)
     with qtbot.assertNotEmitted(widget.server_chosen):
@@ -175,3 +175,12 @@ def test_without_partitioning_there_is_a_single_row(qtbot: QtBot, source: Source
     qtbot.addWidget(widget)
     assert widget.model.rowCount() == 1
     assert cell(widget, 0, RouteColumn.OUTCOME) == "Conflict: 2 active servers"
+
+
+def test_a_first_start_shows_no_red_row(qtbot: QtBot, source: Source) -> None:
+    """No server at all is a blank set-up, not an email that cannot be sent."""
+    source.inputs = RoutingInputs([], [], [], False)
+    widget = RoutingView(source, "")
+    qtbot.addWidget(widget)
+    assert widget.model.rowCount() == 0
+    assert widget.analyst_note.text() == NO_SERVERS_NOTE

@@ -151,6 +151,9 @@ def describe(route: Route) -> str:
     return "\n".join(lines)
 
 
+NO_SERVERS_NOTE = "No outgoing email server yet: the routing shows here once one is added."
+
+
 class RoutingView(QWidget):
     """The routing table with an analyst chooser and the selected row's details."""
 
@@ -271,6 +274,10 @@ class RoutingView(QWidget):
         inputs = self._inputs
         assert inputs is not None
         analyst = find_analyst(self._login, inputs.analysts) if self._login else None
+        if not inputs.servers:  # a first start: nothing is wrong yet, there is just nothing to route
+            self.model.set_routes([])
+            self.analyst_note.setText(NO_SERVERS_NOTE)
+            return
         routes = route_table(
             inputs.servers,
             inputs.partitions,
