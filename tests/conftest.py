@@ -28,5 +28,6 @@ os.environ["XDG_DATA_HOME"] = str(_profile / "data")
 os.environ["XDG_CACHE_HOME"] = str(_profile / "cache")
 os.environ["XDG_STATE_HOME"] = str(_profile / "state")  # the window's log file
 os.environ.pop("OUTMAIL_DATA_DIR", None)
+os.environ.pop("OUTMAIL_STORE", None)
 
 pytest_plugins = ("tests.support.oauth_fixtures", "tests.support.discovery_fixtures")

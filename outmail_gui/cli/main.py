@@ -32,6 +32,8 @@ COMMANDS: dict[str, str] = {
     "analysts": "outmail_gui.cli.analysts:register",
     "settings": "outmail_gui.cli.settings:register",
     "check": "outmail_gui.cli.check:register",
+    "store": "outmail_gui.cli.store:register",
+    "audit": "outmail_gui.cli.audit:register",
 }
 PROG = "outmail-gui"
 
@@ -42,6 +44,12 @@ def add_global_options(parser: argparse.ArgumentParser) -> None:
         "--data-dir",
         metavar="DIR",
         help="where the settings database lives (default: OUTMAIL_DATA_DIR, else the user data directory)",
+    )
+    parser.add_argument(
+        "--store",
+        metavar="URL",
+        help="the settings store: postgresql://USER@HOST/DB or a libpq conninfo (shared), sqlite:///FOLDER (local); "
+        "default: OUTMAIL_STORE, else the local store under --data-dir",
     )
     parser.add_argument("--analyst", metavar="NAME", help="act as this analyst (default: the operating-system login)")
 
@@ -91,13 +99,32 @@ def window_options(argv: Sequence[str]) -> argparse.Namespace:
         action="store_true",
         help="start normally and exit with status 0 once the main window has been painted (benchmarks, smoke tests)",
     )
-    return parser.parse_args(list(argv))
+    options = parser.parse_args(list(argv))
+    from outmail_gui.cli.store_option import StoreLocationError, resolve_store
+
+    try:
+        resolve_store(options)
+    except StoreLocationError as exc:
+        parser.error(str(exc))
+    if options.shared_store is not None:
+        parser.error(
+            f"the window opens only the local store so far; use the command line (store, audit) for the shared "
+            f"store {options.shared_store.shown}"
+        )
+    return options
 
 
 def run(argv: Sequence[str]) -> int:
     """Run the command ``argv`` names; its exit status (0 ok, 1 failed, 2 bad usage, 130 interrupted)."""
     try:
-        args = build_parser(command_word(argv)).parse_args(list(argv))
+        parser = build_parser(command_word(argv))
+        args = parser.parse_args(list(argv))
+        from outmail_gui.cli.store_option import StoreLocationError, resolve_store
+
+        try:
+            resolve_store(args)
+        except StoreLocationError as exc:
+            parser.error(str(exc))
         func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
         if func is None:
             build_parser().print_help(sys.stderr)

@@ -14,11 +14,20 @@ from pathlib import Path
 from outmail_gui import paths
 from outmail_gui.cli.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError
 from outmail_gui.store.errors import DamagedRecordError, DatabaseCorruptError, StoreError, ValidationFailed
+from outmail_gui.store.location import SharedStore
 from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.secrets import SecretStore, SecretStoreError
 
 
 def data_dir_of(args: argparse.Namespace) -> Path:
+    """The local store's folder; a command run on a shared store that it cannot use yet is refused (exit 2)."""
+    shared: SharedStore | None = getattr(args, "shared_store", None)
+    if shared is not None:
+        raise CommandError(
+            f"{getattr(args, 'command', 'this command')} works on the local store only so far; "
+            f"on the shared store {shared.shown} use: store init|migrate, audit",
+            EXIT_USAGE,
+        )
     try:
         return paths.data_dir(getattr(args, "data_dir", None))
     except OSError as exc:

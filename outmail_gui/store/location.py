@@ -14,7 +14,6 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 ENVIRONMENT_VARIABLE = "OUTMAIL_STORE"
 _SQLITE_PREFIX = "sqlite://"
@@ -62,6 +61,8 @@ def store_location(option: str | None, environ: Mapping[str, str] | None = None)
 def without_password(target: str) -> str:
     """``target`` with any password taken out (URL user info, ``?password=``, conninfo ``password=``)."""
     if target.lower().startswith(_POSTGRES_SCHEMES):
+        from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit  # only for a shared store's messages
+
         parts = urlsplit(target)
         netloc = parts.netloc
         if "@" in netloc:

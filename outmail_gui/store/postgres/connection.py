@@ -68,14 +68,14 @@ def shared_errors(store: SharedStore) -> Iterator[None]:
             f"The shared settings database {store.shown} refused this to your login: {_primary(exc)}. "
             "Ask its administrator for the outmail_admin role (or the partition) if you need it."
         ) from None
-    except (pg.InvalidPassword, pg.InvalidAuthorizationSpecification) as exc:
-        raise StoreUnreachableError(
-            f"The shared settings database {store.shown} refused the login: {_primary(exc)}."
-        ) from None
     except psycopg.OperationalError as exc:
-        raise StoreUnreachableError(
-            f"Cannot reach the shared settings database {store.shown}: {_primary(exc)}."
-        ) from None
+        text = _primary(exc)
+        if isinstance(exc, pg.InvalidPassword | pg.InvalidAuthorizationSpecification) or "FATAL:" in text:
+            reason = text.rpartition("FATAL:")[2].strip() or text
+            raise StoreUnreachableError(
+                f"The shared settings database {store.shown} refused the connection: {reason}."
+            ) from None
+        raise StoreUnreachableError(f"Cannot reach the shared settings database {store.shown}: {text}.") from None
 
 
 def _primary(exc: psycopg.Error) -> str:

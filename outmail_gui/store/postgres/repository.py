@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -37,7 +38,8 @@ from outmail_gui.store.errors import (
     ValidationFailed,
 )
 from outmail_gui.store.location import SharedStore
-from outmail_gui.store.postgres.connection import connect, shared_errors
+from outmail_gui.store.postgres.audit import AuditEntry, read_audit
+from outmail_gui.store.postgres.connection import StorePermissionError, connect, shared_errors
 from outmail_gui.store.postgres.installing import check_version
 from outmail_gui.store.secret_writes import SecretWrites, with_secrets
 
@@ -101,6 +103,11 @@ class SharedRepository:
     def login(self) -> str:
         """The database login this repository acts as (what the audit trail records)."""
         return str(self._one_value("SELECT session_user"))
+
+    @_translated
+    def audit(self, name: str | None = None, since: dt.datetime | None = None) -> list[AuditEntry]:
+        """The audit trail (every change, by whom, from where), oldest first; see :func:`read_audit`."""
+        return read_audit(self._conn, name, since)
 
     def close(self) -> None:
         self._conn.close()
@@ -338,15 +345,17 @@ class SharedRepository:
             (except_id,),
         )
 
-    def _refused(self, stored: ServerSettings, what: str) -> RevisionConflictError:
+    def _refused(self, stored: ServerSettings, what: str) -> StorePermissionError:
         """A write the row-level security let through to no row: this login may not change that server."""
-        return RevisionConflictError(
-            f"{stored.name!r} was not {what}: your database login may not change servers of "
-            f"{'partition ' + repr(stored.partition) if stored.partition else 'no partition'}.",
-            stored,
+        where = f"partition {stored.partition!r}" if stored.partition else "no partition"
+        return StorePermissionError(
+            f"{stored.name!r} was not {what}: the shared settings database {self.store.shown} lets your login "
+            f"change only servers of the partitions granted to you, and this one has {where}."
         )
 
-    def _conflict(self, mine: ServerSettings, stored: ServerSettings | None) -> RevisionConflictError:
+    def _conflict(
+        self, mine: ServerSettings, stored: ServerSettings | None
+    ) -> RevisionConflictError | StorePermissionError:
         if stored is None:
             return RevisionConflictError(
                 f"{mine.name.strip()!r} was deleted elsewhere (another Outmail window or command) since you "
