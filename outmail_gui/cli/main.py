@@ -100,13 +100,14 @@ def window_options(argv: Sequence[str]) -> argparse.Namespace:
         help="start normally and exit with status 0 once the main window has been painted (benchmarks, smoke tests)",
     )
     options = parser.parse_args(list(argv))
-    from outmail_gui.cli.store_option import StoreLocationError, resolve_store
+    if _store_given(options):
+        from outmail_gui.cli.store_option import StoreLocationError, resolve_store
 
-    try:
-        resolve_store(options)
-    except StoreLocationError as exc:
-        parser.error(str(exc))
-    if options.shared_store is not None:
+        try:
+            resolve_store(options)
+        except StoreLocationError as exc:
+            parser.error(str(exc))
+    if getattr(options, "shared_store", None) is not None:
         parser.error(
             f"the window opens only the local store so far; use the command line (store, audit) for the shared "
             f"store {options.shared_store.shown}"
@@ -114,17 +115,23 @@ def window_options(argv: Sequence[str]) -> argparse.Namespace:
     return options
 
 
+def _store_given(args: argparse.Namespace) -> bool:
+    """Whether ``--store`` or ``OUTMAIL_STORE`` names a store (without either, nothing more is imported)."""
+    return args.store is not None or bool(os.environ.get("OUTMAIL_STORE", "").strip())
+
+
 def run(argv: Sequence[str]) -> int:
     """Run the command ``argv`` names; its exit status (0 ok, 1 failed, 2 bad usage, 130 interrupted)."""
     try:
         parser = build_parser(command_word(argv))
         args = parser.parse_args(list(argv))
-        from outmail_gui.cli.store_option import StoreLocationError, resolve_store
+        if _store_given(args):
+            from outmail_gui.cli.store_option import StoreLocationError, resolve_store
 
-        try:
-            resolve_store(args)
-        except StoreLocationError as exc:
-            parser.error(str(exc))
+            try:
+                resolve_store(args)
+            except StoreLocationError as exc:
+                parser.error(str(exc))
         func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
         if func is None:
             build_parser().print_help(sys.stderr)

@@ -42,9 +42,7 @@ def test_a_global_option_without_its_value_is_bad_usage_in_one_line(capsys: pyte
 def test_the_window_reads_the_global_options_and_its_own(capsys: pytest.CaptureFixture[str]) -> None:
     options = window_options(["--data-dir", "d", "--analyst=ann", "--exit-when-shown"])
     assert (options.data_dir, options.analyst, options.exit_when_shown) == ("d", "ann", True)
-    assert vars(window_options([])) == {
-        "data_dir": None, "store": None, "shared_store": None, "analyst": None, "exit_when_shown": False,
-    }  # fmt: skip
+    assert vars(window_options([])) == {"data_dir": None, "store": None, "analyst": None, "exit_when_shown": False}
     with pytest.raises(SystemExit) as exited:
         window_options(["--bogus"])
     assert exited.value.code == 2
