@@ -49,6 +49,7 @@ class MethodsEditor(FieldEditor):
         self._forced = {m: m in chosen for m in self._forced}  # a lock stays; it gives back the new value
         for method, box in self.boxes.items():
             box.setChecked(method in chosen or method in self._forced)
+        self.sync_enabled()
 
     def force(self, method: AuthMethod, reason: str) -> None:
         """Lock ``method`` ticked, saying why (``reason``); an empty reason unlocks it as it was."""
@@ -68,10 +69,17 @@ class MethodsEditor(FieldEditor):
             box.toggled.connect(slot)
 
     def sync_enabled(self) -> None:
-        """Explicit methods can be ticked only while auto-select is off (and the form is editable)."""
+        """Explicit methods can be ticked only while auto-select is off (and the form is editable).
+
+        OAuth 2.0 is one concept in the form, Use OAuth 2.0 Authentication (which sets this method
+        and the token up together), so the method's own box shows only for a record that has the
+        method ticked without it (imported, or set from the command line), to be unticked.
+        """
         enabled = not self._read_only and not self._auto_box.isChecked()
         for method, box in self.boxes.items():
             box.setEnabled(enabled and method not in self._forced)
+        oauth = self.boxes[AuthMethod.XOAUTH2]
+        oauth.setVisible(oauth.isChecked() and AuthMethod.XOAUTH2 not in self._forced)
 
     def set_read_only(self, read_only: bool) -> None:
         self._read_only = read_only

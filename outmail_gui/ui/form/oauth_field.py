@@ -25,7 +25,7 @@ OAUTH_HELP = (
     "mailbox, and authorizes."
 )
 
-TOKEN_NOTE = "The token replaces the password; the OAuth 2.0 (XOAUTH2) method above is used."
+TOKEN_NOTE = "The token replaces the password (sign-in with the OAuth 2.0 method, XOAUTH2)."
 
 
 class OAuthEditor(FieldEditor):

@@ -14,7 +14,7 @@ from outmail_gui.domain.rules import NO_AUTHENTICATION, Severity
 from outmail_gui.domain.settings import AUTH_METHODS_DISPLAY_ORDER, AuthMethod, Protocol, new_server
 from outmail_gui.ui.form import ServerFormWidget
 from outmail_gui.ui.shared.messages import IssueLabel
-from tests.ui.form.helpers import child, load
+from tests.ui.form.helpers import child, load, valid_smtp
 from tests.ui.helpers import click
 
 
@@ -49,14 +49,27 @@ def test_explicit_methods_are_disabled_while_auto_select_is_ticked(form: ServerF
     assert all(b.isEnabled() for b in boxes(form))
 
     click(qtbot, child(form, QCheckBox, "auth_method_cram_md5"))
-    click(qtbot, child(form, QCheckBox, "auth_method_xoauth2"))
-    assert form.record().auth_methods == {AuthMethod.CRAM_MD5, AuthMethod.XOAUTH2}
+    click(qtbot, child(form, QCheckBox, "auth_method_plain"))
+    assert form.record().auth_methods == {AuthMethod.CRAM_MD5, AuthMethod.PLAIN}
     assert not form.record().auth_auto
+    # OAuth 2.0 is ticked with Use OAuth 2.0 Authentication (one concept), not as a bare method.
+    assert not child(form, QCheckBox, "auth_method_xoauth2").isVisible()
 
     click(qtbot, auto)
     assert not any(b.isEnabled() for b in boxes(form))
     # The ticks stay (locked), so clearing auto-select again gives them back.
-    assert form.record().auth_methods == {AuthMethod.CRAM_MD5, AuthMethod.XOAUTH2}
+    assert form.record().auth_methods == {AuthMethod.CRAM_MD5, AuthMethod.PLAIN}
+
+
+def test_a_record_with_the_bare_oauth_method_shows_it_to_be_unticked(form: ServerFormWidget, qtbot: QtBot) -> None:
+    """Imported or set from the command line without a token: the box shows, so it can be unticked."""
+    load(form, valid_smtp(auth_auto=False, auth_methods=frozenset({AuthMethod.XOAUTH2, AuthMethod.LOGIN})))
+    box = child(form, QCheckBox, "auth_method_xoauth2")
+    assert box.isVisible() and box.isChecked()
+    click(qtbot, box)
+    assert form.record().auth_methods == {AuthMethod.LOGIN}
+    load(form, form.record())  # shown again (saved): the bare method is gone, and so is its box
+    assert not child(form, QCheckBox, "auth_method_xoauth2").isVisible()
 
 
 def test_auto_select_toggles_from_the_keyboard(form: ServerFormWidget, qtbot: QtBot) -> None:
