@@ -36,10 +36,11 @@ def read_audit(
     )
     params: dict[str, Any] = {"since": since}
     if name is not None:
-        # Its current id (it may have been renamed since) or any name it was logged under.
+        # The server called so now, and any server once called so (renamed or deleted since).
         query += (
-            " AND (server_id IN (SELECT id FROM servers WHERE name_key = %(key)s)"
-            " OR lower(server_name) = lower(%(name)s))"
+            " AND server_id IN (SELECT id FROM servers WHERE name_key = %(key)s"
+            " UNION SELECT server_id FROM audit_log"
+            " WHERE lower(server_name) = lower(%(name)s) OR lower(changes -> 'name' ->> 0) = lower(%(name)s))"
         )
         params |= {"key": normalized_name(name), "name": name.strip()}
     entries = []

@@ -1,0 +1,114 @@
+"""Roles enforced by PostgreSQL itself, tested with real logins over loopback TCP with their passwords.
+
+Helpdesk: reads the settings, writes test history, changes nothing else (not even with SQL).
+Analyst: changes only servers of the partitions granted to the analyst of the same login.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+
+from outmail_gui.domain.settings import ServerSettings
+from outmail_gui.store.location import SharedStore
+from outmail_gui.store.postgres.connection import StorePermissionError, application_name
+from outmail_gui.store.postgres.repository import SharedRepository
+from tests.support.postgres import PostgresServer
+from tests.unit.store.records import smtp
+
+
+@pytest.fixture
+def world(postgres_server: PostgresServer, shared_store: SharedStore) -> dict[str, ServerSettings]:
+    """Partitions HR and Sales, a server in each, and analyst ``outmail_t_ann`` granted HR."""
+    postgres_server.create_login("outmail_t_desk", "desk-pass", "outmail_helpdesk")
+    postgres_server.create_login("outmail_t_ann", "ann-pass", "outmail_analyst")
+    postgres_server.create_login("outmail_t_boss", "boss-pass", "outmail_admin")
+    with SharedRepository.open(shared_store) as owner:
+        owner.set_partitioning_enabled(True)
+        owner.add_partition("HR")
+        owner.add_partition("Sales")
+        owner.connection().execute(
+            "INSERT INTO analysts (login, login_key) VALUES ('outmail_t_ann', 'outmail_t_ann');"
+            "INSERT INTO analyst_partitions (login, partition) VALUES ('outmail_t_ann', 'HR')"
+        )
+        return {
+            "hr": owner.save(smtp("HR mail", partition="HR")),
+            "sales": owner.save(smtp("Sales mail", partition="Sales")),
+        }
+
+
+@pytest.fixture
+def login(postgres_server: PostgresServer, shared_database: str) -> Iterator[dict[str, SharedStore]]:
+    yield {
+        who: SharedStore(postgres_server.url(shared_database, f"outmail_t_{who}", f"{who}-pass"))
+        for who in ("desk", "ann", "boss")
+    }
+
+
+def test_a_helpdesk_login_reads_and_records_tests_but_cannot_change_a_server(
+    world: dict[str, ServerSettings], login: dict[str, SharedStore]
+) -> None:
+    hr = world["hr"]
+    with SharedRepository.open(login["desk"]) as desk:
+        assert [s.name for s in desk.list_servers()] == ["HR mail", "Sales mail"]
+        with pytest.raises(StorePermissionError) as refused:
+            desk.save(hr.with_changes(port=2525))
+        assert "refused this to your login: permission denied for table servers" in refused.value.message
+        with pytest.raises(StorePermissionError):
+            desk.set_default(hr.id)
+        with pytest.raises(StorePermissionError):
+            desk.set_mapi_mail_server("mapi.corp.example")
+    with psycopg.connect(login["desk"].target, autocommit=True) as raw:  # as with psql
+        raw.execute("SET search_path = outmail")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            raw.execute("UPDATE servers SET port = 2525")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            raw.execute("DELETE FROM servers")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            raw.execute(
+                "INSERT INTO audit_log (db_user, application, action, server_id, server_name, changes) "
+                "VALUES ('x', 'x', 'delete', 'x', 'x', '{}')"
+            )
+        raw.execute(
+            "INSERT INTO test_history (server_id, started_at, outcome, summary, duration_ms) "
+            "VALUES (%s, '2026-12-03T18:00:00Z', 'passed', 'ok', 120)",
+            (hr.id,),
+        )
+        row = raw.execute("SELECT tested_by FROM test_history WHERE server_id = %s", (hr.id,)).fetchone()
+    assert row == ("outmail_t_desk",)
+    with SharedRepository.open(login["boss"]) as boss:
+        assert boss.get(hr.id) == hr  # nothing the helpdesk tried changed it
+
+
+def test_an_analyst_changes_only_servers_of_granted_partitions(
+    world: dict[str, ServerSettings], login: dict[str, SharedStore]
+) -> None:
+    hr, sales = world["hr"], world["sales"]
+    with SharedRepository.open(login["ann"]) as ann:
+        assert ann.save(hr.with_changes(port=587)).port == 587
+        assert ann.save(smtp("HR relay", partition="HR")).revision == 1
+        with pytest.raises(StorePermissionError) as refused:
+            ann.save(sales.with_changes(port=587))
+        assert "lets your login change only servers of the partitions granted to you" in refused.value.message
+        assert "partition 'Sales'" in refused.value.message
+        with pytest.raises(StorePermissionError) as moved:
+            ann.save(ann.get(hr.id).with_changes(partition="Sales"))  # the new row must stay in HR
+        assert "row-level security" in moved.value.message
+        with pytest.raises(StorePermissionError):
+            ann.save(smtp("Sales relay", partition="Sales"))
+        with pytest.raises(StorePermissionError):
+            ann.delete(sales.id)
+        with pytest.raises(StorePermissionError):
+            ann.save(smtp("Nowhere"))  # no partition: for administrators
+        assert ann.get(sales.id) == sales
+    with psycopg.connect(login["ann"].target, autocommit=True) as raw:
+        raw.execute("SET search_path = outmail")
+        assert raw.execute("UPDATE servers SET port = 26 WHERE partition = 'Sales'").rowcount == 0
+        assert raw.execute("UPDATE servers SET port = 26 WHERE partition = 'HR'").rowcount == 2
+    with SharedRepository.open(login["boss"]) as boss:
+        assert boss.save(boss.get(sales.id).with_changes(port=465)).port == 465
+        assert boss.login() == "outmail_t_boss"
+        assert boss.save(smtp("Anywhere")).revision == 1
+    assert application_name().startswith("outmail-gui on ")
