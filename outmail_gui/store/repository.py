@@ -219,11 +219,13 @@ class ServerRepository:
     def find_by_name(self, name: str) -> ServerSettings | None:
         key = normalized_name(name)
         found = self._one(rows.SELECT + " WHERE name_key = ?", key)
-        if found is None:  # a miss: make sure no server has this name under a damaged lookup key
+        if found is None:  # a miss: the table itself (not its index) may still hold the name, under a damaged key
             with rows.lenient_text(self._conn):
-                for ident, stored in self._conn.execute("SELECT id, name FROM servers"):
-                    if normalized_name(rows.shown(stored)) == key:  # its key, or the index over it, is damaged
-                        raise self._damaged(rows.DamagedRow((ident, stored), "its name's lookup key is damaged", 0, 1))
+                hit = self._conn.execute(
+                    "SELECT id, name FROM servers NOT INDEXED WHERE name_key = ? OR name = ?", (key, name.strip())
+                ).fetchone()
+            if hit is not None:
+                raise self._damaged(rows.DamagedRow(tuple(hit), "its name's lookup key is damaged", 0, 1))
         return found
 
     @_translated
