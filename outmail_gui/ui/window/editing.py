@@ -14,9 +14,9 @@ from typing import Protocol as Interface
 from outmail_gui.domain.names import normalized_name
 from outmail_gui.domain.rules import RuleContext, mapi_addition_problem
 from outmail_gui.domain.settings import Protocol, ServerSettings, convert_to_smtp, new_id, new_server
-from outmail_gui.store.errors import NotFoundError, RevisionConflictError, StoreError, ValidationFailed
+from outmail_gui.editing.save import save_server
+from outmail_gui.store.errors import NotFoundError, RevisionConflictError, StoreError
 from outmail_gui.store.oauth_settings import OAuthSettingsStore
-from outmail_gui.store.secret_writes import SecretWrites
 from outmail_gui.store.secrets import SecretStoreError
 
 if TYPE_CHECKING:
@@ -195,29 +195,23 @@ class EditSession:
             return False
         if not self.can_save():
             return True  # nothing to save
-        record = form.record()
-        writes = self._password_writes(record.id, form.password())
-        try:
-            # The server, its OAuth 2.0 settings and its password, all or nothing (only a keyring
-            # failure lets the settings be saved alone, and says so).
-            with w.repository.transaction(writes):
-                saved = w.repository.save(record)
-                if saved.is_smtp:
-                    OAuthSettingsStore.of(w.repository).save(saved.id, form.oauth_settings())
-        except RevisionConflictError as exc:
-            self._on_conflict(exc)
+        result = save_server(w.repository, w.secrets, form.record(), form.oauth_settings(), form.password())
+        if result.conflict is not None:
+            self._on_conflict(result.conflict)
             return False
-        except ValidationFailed as exc:
+        if result.invalid:
             form.set_context(self._context())
             form.focus_first_invalid()
-            self._show_not_saved(f"Not saved: {exc.message}")
+            self._show_not_saved(f"Not saved: {result.invalid}")
             return False
-        except StoreError as exc:
+        if result.saved is None:
             from outmail_gui.ui.shared.dialogs import ErrorDialog
 
-            ErrorDialog.show(self._parent, "Not saved", exc.message)
+            ErrorDialog.show(self._parent, "Not saved", result.failed)
             return False
-        keyring_error = self._password_outcome(writes)
+        saved, keyring_error = result.saved, result.keyring_error
+        if result.keyring_note:
+            form.show_keyring_message(result.keyring_note, error=False)
         self._loaded = saved
         self._converted = False
         form.mark_saved(saved, password_kept=not keyring_error)
@@ -232,29 +226,6 @@ class EditSession:
             w.show_status(f"Saved {saved.name}.", 5000)
         w.update_actions()
         return True
-
-    def _password_writes(self, server_id: str, password: str | None) -> SecretWrites | None:
-        """The keyring change a typed password asks for (``""``: remove it), made with the save."""
-        if password is None:
-            return None
-        writes = SecretWrites(self._window.secrets)
-        if password:
-            writes.set(server_id, password, required=False)
-        else:
-            writes.delete(server_id, required=False)
-        return writes
-
-    def _password_outcome(self, writes: SecretWrites | None) -> str:
-        """The keyring's message if the password could not be stored, else ""."""
-        if writes is None:
-            return ""
-        if writes.failures:
-            return writes.failures[0][1].message
-        if writes.stores_a_value():
-            self._form().show_keyring_message(
-                f"Password saved in the {self._window.secrets.backend_info().name}.", error=False
-            )
-        return ""
 
     def _on_conflict(self, exc: RevisionConflictError) -> None:
         from outmail_gui.ui.shared.dialogs import ConflictChoice, RevisionConflictDialog
