@@ -5,7 +5,8 @@ settings, a fresh backup) and flips one to three bytes: half of the cases flip t
 of a byte inside a stored text value (text that is no longer UTF-8, which SQLite's own check
 does not notice), half flip a random bit anywhere in the file (page headers, record headers,
 the schema, the file header). Then ``servers export -`` and, in turn, ``servers list --json``
-or ``servers show`` run in-process through the CLI's ``run()`` entry. Each must either
+or ``servers show`` run in-process through the CLI's ``run()`` entry, after the window's
+integrity check (which runs on a thread of its own) has read the file. Each must either
 answer in full (exit 0, every server accounted for) or say the store is damaged in one line
 (exit 1); nothing may escape ``run()``.
 """
@@ -31,6 +32,7 @@ from outmail_gui.domain.settings import AuthMethod
 from outmail_gui.paths import database_path
 from outmail_gui.store import backups
 from outmail_gui.store.oauth_settings import OAuthSettingsStore
+from outmail_gui.store.opening import IntegrityCheck
 from outmail_gui.store.repository import ServerRepository
 from tests.unit.store.records import mapi, smtp
 
@@ -131,6 +133,9 @@ def test_flipped_bytes_never_crash_a_command(pristine: Path, tmp_path: Path) -> 
         shutil.copytree(pristine, data)
         how = flip(database_path(data), rng)
         case = f"seed {SEED + number} ({how})"
+        problems = IntegrityCheck.start(data).problems()  # the window's check on its thread must not raise
+        if problems is not None and not all(isinstance(p, str) for p in problems):
+            findings.append(f"{case}: the integrity check returned {problems!r}")
         reads = ("list", "--json") if number % 2 else ("show", rng.choice(NAMES))
         for argv in (reads, ("export", "-")):  # export reads every table; list and show take turns
             full = ("--data-dir", str(data), "servers", *argv)
