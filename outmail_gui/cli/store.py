@@ -9,12 +9,19 @@ upgrades an older schema; ordinary commands never do.
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import contextlib
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from outmail_gui.cli.common import ArgumentParser
 from outmail_gui.cli.errors import EXIT_OK, EXIT_USAGE, CommandError
 from outmail_gui.cli.store_access import store_errors
-from outmail_gui.store.location import SharedStore
+from outmail_gui.paths import database_path
+from outmail_gui.store.location import SharedStore, StoreLocationError, store_location, without_password
+
+if TYPE_CHECKING:
+    from outmail_gui.store import copying
+    from outmail_gui.store.interface import SettingsRepository
 
 
 def register(subparsers: Any) -> None:
@@ -31,6 +38,17 @@ def register(subparsers: Any) -> None:
     init.set_defaults(func=cmd_init)
     migrate = sub.add_parser("migrate", help="upgrade the shared schema to this Outmail's version")
     migrate.set_defaults(func=cmd_migrate)
+    copy = sub.add_parser(
+        "copy",
+        help="copy settings, partitions, analysts and test history between stores (never secrets)",
+        description="Merges everything of --from into --to in one transaction on --to: rows already there count as "
+        "unchanged, nothing is deleted, running it again changes nothing. Passwords stay in each workstation's "
+        "keyring (the copy keeps the servers' ids, which key them).",
+    )
+    copy.add_argument("--from", dest="source", required=True, metavar="URL", help="postgresql://… or sqlite:///FOLDER")
+    copy.add_argument("--to", dest="target", required=True, metavar="URL", help="postgresql://… or sqlite:///FOLDER")
+    copy.add_argument("--dry-run", action="store_true", help="count what would change; change nothing")
+    copy.set_defaults(func=cmd_copy)
 
 
 def shared_store_of(args: argparse.Namespace) -> SharedStore:
@@ -73,3 +91,53 @@ def cmd_migrate(args: argparse.Namespace) -> int:
             conn.close()
     print(f"{store.shown}: {done}")
     return EXIT_OK
+
+
+class _DryRun(Exception):
+    """Raised inside the target's transaction to roll a dry run back."""
+
+
+def cmd_copy(args: argparse.Namespace) -> int:
+    from outmail_gui.store import copying
+
+    counts: dict[str, copying.Counts] = {}
+    with store_errors(), _opened(args.source, "--from") as source, _opened(args.target, "--to") as target:
+        with source[0].transaction():
+            rows = copying.snapshot(source[1])
+        try:
+            with target[0].transaction():
+                counts = copying.copy_rows(rows, target[1])
+                if args.dry_run:
+                    raise _DryRun
+        except _DryRun:
+            pass
+    for line in copying.summary(counts):
+        print(line)
+    done = f"Copied into {without_password(args.target)} in one transaction."
+    print("Dry run: nothing was changed." if args.dry_run else done)
+    return EXIT_OK
+
+
+@contextlib.contextmanager
+def _opened(text: str, option: str) -> Iterator[tuple[SettingsRepository, copying.Side]]:
+    """The store ``text`` names, open, with the copy's view of its connection."""
+    from outmail_gui.store import copying
+
+    try:
+        location = store_location(text)
+    except StoreLocationError as exc:
+        raise CommandError(f"{option}: {exc}", EXIT_USAGE) from None
+    if isinstance(location, SharedStore):
+        from outmail_gui.store.postgres.repository import SharedRepository
+
+        with SharedRepository.open(location) as shared:
+            yield shared, copying.Side(shared.connection(), native_booleans=True)
+        return
+    if location is None:
+        raise CommandError(f"{option} needs a store: postgresql://… or sqlite:///FOLDER", EXIT_USAGE)
+    if option == "--from" and not database_path(location).exists():
+        raise CommandError(f"--from: there is no Outmail settings database in {location}")
+    from outmail_gui.store.repository import ServerRepository
+
+    with ServerRepository.open(location) as local:
+        yield local, copying.Side(local.connection(), native_booleans=False)
