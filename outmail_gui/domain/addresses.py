@@ -174,7 +174,7 @@ def address_problem(address: str) -> str | None:
     """Why ``address`` is not a usable e-mail address, or ``None`` (syntax only, no DNS)."""
     text = address.strip()
     if not text:
-        return "Enter an e-mail address."
+        return "Enter an email address."
     if has_control_characters(address):
         return "The address contains a line break or another control character."
     import email_validator
@@ -182,5 +182,5 @@ def address_problem(address: str) -> str | None:
     try:
         email_validator.validate_email(text, check_deliverability=False)
     except email_validator.EmailNotValidError as exc:
-        return f"{quoted(text)} is not a valid e-mail address: {capped(str(exc))}"
+        return f"{quoted(text)} is not a valid email address: {capped(str(exc))}"
     return None

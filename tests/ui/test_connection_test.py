@@ -283,7 +283,7 @@ def test_the_send_dialog_checks_the_addresses(qtbot: QtBot) -> None:
     problem = child(dialog, QLabel, "send_test_problem")
     assert not dialog.send.isEnabled() and problem.text() == "Enter the recipient."
     dialog.recipient.setText("not an address")
-    assert not dialog.send.isEnabled() and "not a valid e-mail address" in problem.text()
+    assert not dialog.send.isEnabled() and "not a valid email address" in problem.text()
     dialog.recipient.setText("someone@example.com")
     assert not dialog.send.isEnabled() and "analyst" in problem.text()
     dialog.analyst.activated.emit(0)  # picked from the list

@@ -216,7 +216,7 @@ def test_analyst_rules_show_while_typing(qtbot: QtBot, dialog: PartitionSettings
     assert "Error: The login name must be unique: 'ann' already exists." in dialog.analyst_message.text()
     dialog.login.setText("carol")
     dialog.email.setText("not-an-address")
-    assert not dialog.save_analyst.isEnabled() and "is not a valid e-mail address" in dialog.analyst_message.text()
+    assert not dialog.save_analyst.isEnabled() and "is not a valid email address" in dialog.analyst_message.text()
     dialog.email.setText("")
     assert dialog.save_analyst.isEnabled()
     assert dialog.analyst_message.text().startswith("Warning: Without an email address")

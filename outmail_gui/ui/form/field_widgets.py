@@ -146,7 +146,7 @@ def build_row(protocol: Protocol, name: str, parent: QWidget) -> FieldRow | None
     elif kind is FieldKind.PORT:
         editor = SpinEditor(name, *TYPING_RANGE, parent=parent)
     elif kind is FieldKind.TIMEOUT:
-        editor = SpinEditor(name, *TYPING_RANGE, " s", parent=parent)
+        editor = SpinEditor(name, *TYPING_RANGE, parent=parent)  # the label says "(secs)": the unit once
     elif kind is FieldKind.PASSWORD:
         editor = PasswordEditor(parent)
     elif kind is FieldKind.ENCODING:

@@ -77,7 +77,7 @@ class PartitionFeatures(QObject):
         self._view: RoutingView | None = None
         self._pending = False
 
-        self.settings_action = QAction("&Partition Settings...", window)
+        self.settings_action = QAction("&Partition Settings…", window)
         self.settings_action.setObjectName("partition_settings")
         self.settings_action.setStatusTip("Partitioning, partitions and the analysts who may use them")
         self.settings_action.triggered.connect(self.open_settings)

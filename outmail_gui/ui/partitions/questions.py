@@ -43,7 +43,7 @@ class PartitionNameDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        label = QLabel("&Name:", self)
+        label = QLabel("&Name", self)
         label.setBuddy(self.edit)
         layout = QVBoxLayout(self)
         for widget in (label, self.edit, self.message, self.buttons):

@@ -187,7 +187,7 @@ class RoutingView(QWidget):
         self.refresh()
 
     def _build(self) -> None:
-        chooser = QLabel("Preview &headers for analyst:", self)
+        chooser = QLabel("Preview &headers for analyst", self)
         chooser.setBuddy(self.analyst_box)
         top = QHBoxLayout()
         top.addWidget(chooser)

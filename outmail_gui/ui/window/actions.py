@@ -82,7 +82,7 @@ def create_actions(window: QMainWindow) -> WindowActions:
         close_details=_action(
             window, "close_details", "&Close details", "Close the displayed server's details", "Esc", StatusIcon.CLOSE
         ),
-        delete=_action(window, "delete", "&Delete...", "Delete the selected server", None, StatusIcon.DELETE),
+        delete=_action(window, "delete", "&Delete…", "Delete the selected server", None, StatusIcon.DELETE),
         duplicate=_action(
             window, "duplicate", "D&uplicate", "Add a copy of the selected server", "Ctrl+D", StatusIcon.DUPLICATE
         ),
@@ -105,10 +105,10 @@ def create_actions(window: QMainWindow) -> WindowActions:
         ),
         revert=_action(window, "revert", "&Revert changes", "Put back the saved values of the displayed server", None),
         import_servers=_action(
-            window, "import", "&Import...", "Import servers from an Outmail JSON file", "Ctrl+I", StatusIcon.IMPORT
+            window, "import", "&Import…", "Import servers from an Outmail JSON file", "Ctrl+I", StatusIcon.IMPORT
         ),
         export_servers=_action(
-            window, "export", "&Export...", "Export the servers to an Outmail JSON file", "Ctrl+E", StatusIcon.EXPORT
+            window, "export", "&Export…", "Export the servers to an Outmail JSON file", "Ctrl+E", StatusIcon.EXPORT
         ),
         find=_action(
             window, "find", "&Filter servers", "Filter the list by name, server or Outgoing Email ID", _Key.Find

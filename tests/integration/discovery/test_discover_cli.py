@@ -70,7 +70,7 @@ def test_text_report_and_exit_1_when_nothing_can_be_recommended(
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
-        (["discover", "alice@@example.com"], "not a valid e-mail address"),
+        (["discover", "alice@@example.com"], "not a valid email address"),
         (["discover", "bad host!"], "'bad host!'"),
         (["discover", "a@srv.example", "--dns-server", "dns.example:53"], "--dns-server: 'dns.example' is not an IP"),
         (["discover", "a@srv.example", "--dns-server", "127.0.0.1:99999"], "not a port number"),

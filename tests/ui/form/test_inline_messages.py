@@ -145,7 +145,7 @@ def test_an_invalid_email_address_is_reported(form: ServerFormWidget, qtbot: QtB
     assert "Enter the address for the From field" in message(form, "outgoing_email_id").text()
 
     qtbot.keyClicks(child(form, QLineEdit, "outgoing_email_id"), "helpdesk at example.com")
-    assert "is not a valid e-mail address" in message(form, "outgoing_email_id").text()
+    assert "is not a valid email address" in message(form, "outgoing_email_id").text()
 
     select_all_and_type(qtbot, child(form, QLineEdit, "outgoing_email_id"), "helpdesk@example.com")
     assert message(form, "outgoing_email_id").isHidden()

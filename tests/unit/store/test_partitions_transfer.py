@@ -146,7 +146,7 @@ def test_import_is_all_or_nothing_with_analysts(other: ServerRepository, tmp_pat
         ({"analysts": [{"login": "a", "partitions": "Sales"}]}, "partitions must be a list"),
         ({"analysts": [{"login": "a", "partitions": ["Nope"]}]}, "partition 'Nope' is not in the file's list"),
         ({"analysts": [{"login": "a b"}]}, "analyst 1 ('a b'): A login name cannot contain spaces"),
-        ({"analysts": [{"login": "a", "email": "nope"}]}, "analyst 1 ('a'): 'nope' is not a valid e-mail address"),
+        ({"analysts": [{"login": "a", "email": "nope"}]}, "analyst 1 ('a'): 'nope' is not a valid email address"),
         ({"analysts": [{"login": "a"}, {"login": "A"}]}, "analyst 2 ('A'): The login name must be unique"),
         ({"settings": {"partitioning_enabled": "yes"}}, "partitioning_enabled must be true or false"),
         ({"version": 3}, "newer version of Outmail"),
