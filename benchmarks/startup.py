@@ -5,8 +5,8 @@ Runs, in alternating rounds (so machine noise hits all alike):
             the table's first paint;
   * app-10: ``python main.py --exit-when-shown`` with 10 servers in a temporary data dir;
   * app-10k: the same with 10,000 servers.
-Prints the median wall time of each and the ratios to the bare script (targets: 1.3x for
-10 servers, 1.6x for 10,000). Nothing here asserts: the figures go to RESULTS-window.md.
+Prints the median wall time of each and the ratios to the bare script (targets: 1.4x for
+10 servers, 1.7x for 10,000). Nothing here asserts: the figures go to RESULTS-window.md.
 
     .venv/bin/python benchmarks/startup.py [--rounds 9]
 """
