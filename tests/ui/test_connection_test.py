@@ -51,11 +51,19 @@ def test_f5_shows_each_step_then_the_result_and_stores_it(
     report: ProbeReport = blocker.args[0]
     assert report.ok, report.to_json()
     rows = step_rows(window)
-    assert [name for name, _ in rows] == ["Resolve", "Connect", "Greeting", "EHLO", "TLS", "AUTH", "QUIT"]
+    assert [name for name, _ in rows] == [
+        "Name lookup (DNS)",
+        "Connection",
+        "Server greeting",
+        "Capabilities (EHLO)",
+        "Encryption (TLS)",
+        "Sign-in (AUTH)",
+        "Goodbye (QUIT)",
+    ]
     assert [result for _, result in rows] == ["Passed"] * 4 + ["Skipped", "Skipped", "Passed"]
     # Steps appeared one by one while the test ran, a running step first as "Running…".
     assert [name for name, _ in seen] == [name for name, _ in rows]
-    assert seen[0] == ("Resolve", "Running…")
+    assert seen[0] == ("Name lookup (DNS)", "Running…")
     tree = panel(window).steps
     assert "Use SSL is off" in tree_item(tree, 4).text(COL_DETAIL)
     result = child(window, QLabel, "test_result")
@@ -77,8 +85,8 @@ def test_a_failed_test_explains_and_highlights_the_field(
     open_server(window, record)
     with qtbot.waitSignal(window.testing.test_finished, timeout=8000):
         click(qtbot, connect_button(window))
-    assert step_rows(window)[-1] == ("Connect", "Failed")
-    assert child(window, QLabel, "test_result").text().startswith("Failed at Connect: Connection refused")
+    assert step_rows(window)[-1] == ("Connection", "Failed")
+    assert child(window, QLabel, "test_result").text().startswith("Failed at Connection: Connection refused")
     hint = child(window, QLabel, "test_hint")
     assert hint.isVisible() and f"Nothing accepts connections on port {port}" in hint.text()
     assert '(see <a href="port">Port Number</a>)' in hint.text()
@@ -90,7 +98,9 @@ def test_a_failed_test_explains_and_highlights_the_field(
     assert port_message.isVisible() and "Nothing accepts connections" in port_message.text()
     (stored,) = HistoryStore.of(repo).for_server(record.id)
     assert stored.outcome is Outcome.FAILED and stored.failed_step == "connect"
-    assert window.model.index(window.model.row_of(record.id), Column.LAST_TEST).data().startswith("Failed at Connect")
+    assert (
+        window.model.index(window.model.row_of(record.id), Column.LAST_TEST).data().startswith("Failed at Connection")
+    )
     # The next test starts with the highlight cleared.
     with qtbot.waitSignal(window.testing.test_finished, timeout=8000):
         window.testing.test_current()
@@ -123,7 +133,7 @@ def test_cancel_stops_within_a_second_and_says_so(
         window = make_window()
         open_server(window, record)
         click(qtbot, connect_button(window))
-        qtbot.waitUntil(lambda: ("Greeting", "Running…") in step_rows(window), timeout=5000)
+        qtbot.waitUntil(lambda: ("Server greeting", "Running…") in step_rows(window), timeout=5000)
         test_panel = panel(window)
         assert test_panel.busy.isVisible() and test_panel.cancel_button.isVisible()
         assert not connect_button(window).isEnabled() and not action(window, "test_connection").isEnabled()
@@ -133,7 +143,7 @@ def test_cancel_stops_within_a_second_and_says_so(
         assert time.monotonic() - started < 1.0
         assert blocker.args[0].cancelled
         assert child(window, QLabel, "test_result").text().startswith("Cancelled")
-        assert ("Greeting", "Cancelled") in step_rows(window)  # cancelled, not failed
+        assert ("Server greeting", "Cancelled") in step_rows(window)  # cancelled, not failed
         wait_idle(qtbot, window, 1000)
     (stored,) = HistoryStore.of(repo).for_server(record.id)
     assert stored.outcome is Outcome.CANCELLED
@@ -150,13 +160,13 @@ def test_switching_servers_or_closing_details_cancels_the_test_cleanly(
         window.testing.test_finished.connect(finished.append)
         open_server(window, first)
         click(qtbot, connect_button(window))
-        qtbot.waitUntil(lambda: ("Greeting", "Running…") in step_rows(window), timeout=5000)
+        qtbot.waitUntil(lambda: ("Server greeting", "Running…") in step_rows(window), timeout=5000)
         started = time.monotonic()
         open_server(window, second)
         assert time.monotonic() - started < 1.0 and not window.testing.is_busy()
         assert step_rows(window) == [] and not panel(window).busy.isVisible()
         click(qtbot, connect_button(window))
-        qtbot.waitUntil(lambda: ("Greeting", "Running…") in step_rows(window), timeout=5000)
+        qtbot.waitUntil(lambda: ("Server greeting", "Running…") in step_rows(window), timeout=5000)
         window.window_actions.close_details.trigger()
         assert not window.details.is_showing_details() and not window.testing.is_busy()
         qtbot.wait(300)  # a late signal would arrive now
@@ -172,7 +182,7 @@ def test_quitting_during_a_test_ends_the_thread(
         window = make_window()
         open_server(window, record)
         click(qtbot, connect_button(window))
-        qtbot.waitUntil(lambda: ("Greeting", "Running…") in step_rows(window), timeout=5000)
+        qtbot.waitUntil(lambda: ("Server greeting", "Running…") in step_rows(window), timeout=5000)
         started = time.monotonic()
         assert window.close()
         assert time.monotonic() - started < 1.0
@@ -232,7 +242,7 @@ def test_send_test_message_asks_the_recipient_and_sends(
     assert blocker.args[0].ok, blocker.args[0].to_json()
     assert calls[0][0] == "Relay" and calls[0][1] is True  # the analyst's address is needed
     assert calls[0][2] == [("Ann Lee", "ann@example.com")]  # the saved analysts to pick from
-    assert ("Message", "Passed") in step_rows(window)
+    assert ("Test message", "Passed") in step_rows(window)
     (message,) = handler.messages
     assert message["from"] == "analyst@example.com" and message["to"] == ["someone@example.com"]
     wait_idle(qtbot, window)
@@ -271,7 +281,11 @@ def test_a_mapi_server_is_tested_for_reachability(
         with qtbot.waitSignal(window.testing.test_finished, timeout=8000) as blocker:
             qtbot.keyClick(window, Qt.Key.Key_F5)
     assert blocker.args[0].ok, blocker.args[0].to_json()
-    assert step_rows(window) == [("Resolve", "Passed"), ("Connect", "Passed"), ("RPC greeting", "Passed")]
+    assert step_rows(window) == [
+        ("Name lookup (DNS)", "Passed"),
+        ("Connection", "Passed"),
+        ("MAPI greeting (RPC)", "Passed"),
+    ]
     wait_idle(qtbot, window)
 
 

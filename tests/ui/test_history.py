@@ -35,7 +35,7 @@ def test_the_last_test_column_shows_the_newest_stored_result_at_start_up(
     window = make_window()
     model = window.model
     newest = (EARLIER + dt.timedelta(days=2)).astimezone().strftime("%Y-%m-%d %H:%M")
-    assert model.index(model.row_of(tested.id), Column.LAST_TEST).data() == f"Failed at TLS · {newest}"
+    assert model.index(model.row_of(tested.id), Column.LAST_TEST).data() == f"Failed at Encryption (TLS) · {newest}"
     assert model.index(model.row_of(untested.id), Column.LAST_TEST).data() == ""
 
 
@@ -56,7 +56,7 @@ def test_each_finished_test_is_added_and_the_history_view_lists_them_newest_firs
     table = child(history, QTableWidget, "test_history_table")
     assert table.rowCount() == 3
     assert [table_item(table, r, 1).text() for r in range(3)] == ["Passed", "Passed", "Failed"]
-    assert table_item(table, 2, 2).text() == "Connect" and table_item(table, 2, 4).text() == "day 0"
+    assert table_item(table, 2, 2).text() == "Connection" and table_item(table, 2, 4).text() == "day 0"
     assert table_item(table, 0, 4).text().startswith("Server reachable")
     assert table_item(table, 0, 1).icon() is not None and not table_item(table, 0, 1).icon().isNull()
     # The open view follows new results of its server.

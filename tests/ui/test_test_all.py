@@ -203,9 +203,9 @@ def test_test_all_in_the_window_shows_live_status_and_stores_every_result(
         if record.name.startswith("Healthy"):
             assert outcome is Outcome.PASSED and text.startswith("Passed")
         elif record.name.startswith("Silent"):
-            assert outcome is Outcome.FAILED and text.startswith("Failed at Greeting")
+            assert outcome is Outcome.FAILED and text.startswith("Failed at Server greeting")
         else:
-            assert outcome is Outcome.FAILED and text.startswith("Failed at Connect")
+            assert outcome is Outcome.FAILED and text.startswith("Failed at Connection")
         icon = model.index(model.row_of(record.id), Column.LAST_TEST).data(Qt.ItemDataRole.DecorationRole)
         assert icon is not None
     assert "8 passed, 8 failed" in window.statusBar().currentMessage()

@@ -18,9 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from outmail_gui.probe.render import step_label
 from outmail_gui.store.history import HistoryEntry, Outcome
-from outmail_gui.ui.connection_test.summary import OUTCOME_WORDS, duration_text
+from outmail_gui.ui.connection_test.summary import OUTCOME_WORDS, duration_text, step_words
 
 _SP = QStyle.StandardPixmap
 _ICONS = {
@@ -75,7 +74,7 @@ class HistoryDialog(QDialog):
             cells = [
                 QTableWidgetItem(when),
                 result,
-                QTableWidgetItem(step_label(entry.failed_step) if entry.failed_step else ""),
+                QTableWidgetItem(step_words(entry.failed_step) if entry.failed_step else ""),
                 QTableWidgetItem(duration_text(entry.duration_ms)),
                 QTableWidgetItem(entry.summary),
             ]

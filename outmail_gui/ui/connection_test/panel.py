@@ -30,12 +30,12 @@ from PySide6.QtWidgets import (
 
 from outmail_gui.domain.fields import field_info
 from outmail_gui.domain.settings import Protocol
-from outmail_gui.probe.render import step_label, text_report
+from outmail_gui.probe.render import text_report
 from outmail_gui.probe.report import ProbeReport, Step, StepStatus
 from outmail_gui.store.history import Outcome
 from outmail_gui.store.results import outcome_of
 from outmail_gui.ui.connection_test.flow_layout import FlowLayout
-from outmail_gui.ui.connection_test.summary import duration_text, result_headline
+from outmail_gui.ui.connection_test.summary import duration_text, result_headline, step_words
 from outmail_gui.ui.shared.icons import readable
 
 STATUS_WORDS = {
@@ -346,7 +346,7 @@ class ConnectionTestPanel(QWidget):
         new = item is None
         if item is None:
             item = self._items[step.name] = QTreeWidgetItem()
-        item.setText(COL_STEP, step_label(step.name))
+        item.setText(COL_STEP, step_words(step.name))
         if cancelled and step.status is StepStatus.FAILED:
             item.setIcon(COL_RESULT, self.style().standardIcon(_OUTCOME_ICONS[Outcome.CANCELLED]))
             item.setText(COL_RESULT, CANCELLED_WORD)

@@ -18,6 +18,26 @@ if TYPE_CHECKING:
 
 
 OUTCOME_WORDS = {Outcome.PASSED: "Passed", Outcome.FAILED: "Failed", Outcome.CANCELLED: "Cancelled"}
+# The window leads with plain words for helpdesk staff and keeps the protocol's name for
+# administrators; the report and the command line keep the engine's short names.
+_STEP_WORDS = {
+    "resolve": "Name lookup (DNS)",
+    "connect": "Connection",
+    "tls": "Encryption (TLS)",
+    "greeting": "Server greeting",
+    "ehlo": "Capabilities (EHLO)",
+    "ehlo_tls": "Capabilities again (EHLO)",
+    "auth": "Sign-in (AUTH)",
+    "dry_run": "Sender and recipient (MAIL/RCPT)",
+    "message": "Test message",
+    "quit": "Goodbye (QUIT)",
+    "rpc_greeting": "MAPI greeting (RPC)",
+}
+
+
+def step_words(name: str) -> str:
+    """A step as the window names it: plain words first, the protocol's name in brackets."""
+    return _STEP_WORDS.get(name) or step_label(name)
 
 
 def last_test_text(entry: HistoryEntry, now: dt.datetime | None = None) -> str:
@@ -27,7 +47,7 @@ def last_test_text(entry: HistoryEntry, now: dt.datetime | None = None) -> str:
     when = local.strftime("%H:%M") if local.date() == today else local.strftime("%Y-%m-%d %H:%M")
     word = OUTCOME_WORDS[entry.outcome]
     if entry.outcome is Outcome.FAILED and entry.failed_step:
-        word += f" at {step_label(entry.failed_step)}"
+        word += f" at {step_words(entry.failed_step)}"
     return f"{word} · {when}"
 
 
@@ -39,7 +59,7 @@ def result_headline(report: ProbeReport) -> str:
     if outcome is Outcome.PASSED:
         return f"Passed: {summary_of(report)}"
     failed = report.failed_step
-    where = step_label(failed.name) if failed is not None else "start"
+    where = step_words(failed.name) if failed is not None else "start"
     return f"Failed at {where}: {failed.detail if failed is not None else 'the test did not start.'}"
 
 
