@@ -190,6 +190,11 @@ def check_window(width: int, height: int, tmp: Path) -> list[str]:
         failed = [item for item in items if item is not None and item.text(1) == "Failed"]
         if not failed or not steps.viewport().rect().contains(steps.visualItemRect(failed[0])):
             problems.append(f"{where}: after a failed test, the failed step is not in view")
+        panel.details_button.click()  # Show full report: a box to read, not four lines
+        walk("the full report shown")
+        lines = panel.details.height() // max(panel.details.fontMetrics().lineSpacing(), 1)
+        if height >= 768 and lines < 12:
+            problems.append(f"{where}: the full report shows only {lines} lines")
         window.shut_down()
         window.close()
     del app

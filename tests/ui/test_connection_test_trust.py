@@ -62,6 +62,8 @@ def test_trust_round_trip_untrusted_then_trusted_then_a_different_certificate_fa
     test_panel = panel(window)
     assert test_panel.trust_button.isVisible()
     assert cert_sha256(tls_material) == normalize_fingerprint(certificate(report).sha256)
+    shown = test_panel.fingerprint.text().replace("\u200b", "")  # the hint asks to check it: it is in view
+    assert test_panel.fingerprint.isVisible() and certificate(report).sha256 in shown
     assert "SHA-256:" in test_panel.report_text() and "issuer:" in test_panel.report_text()
 
     # 2. Trusted: the fingerprint is saved with this server only, and the test passes with it.

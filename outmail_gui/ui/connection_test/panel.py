@@ -152,6 +152,10 @@ class ConnectionTestPanel(QWidget):
             flags.TextSelectableByMouse | flags.LinksAccessibleByMouse | flags.LinksAccessibleByKeyboard
         )
         self.hint.linkActivated.connect(self.field_requested)
+        self.fingerprint = QLabel(self)
+        self.fingerprint.setObjectName("test_certificate_fingerprint")
+        self.fingerprint.setWordWrap(True)
+        self.fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.trust_button = self._button("trust_certificate_button", "Trust this certificate for this server…")
         self.oauth_button = self._button("switch_to_oauth", "Switch to OAuth 2.0…")
         self.oauth_button.setToolTip(
@@ -196,6 +200,7 @@ class ConnectionTestPanel(QWidget):
         texts = QVBoxLayout()
         texts.addWidget(self.result)
         texts.addWidget(self.hint)
+        texts.addWidget(self.fingerprint)
         outcome.addLayout(texts, 1)
         bottom = FlowLayout()
         for button in (self.oauth_button, self.trust_button, self.copy_button, self.save_button, self.details_button):
@@ -224,6 +229,7 @@ class ConnectionTestPanel(QWidget):
         self._show_outcome(None, "", "")
         self.cancel_button.hide()
         self.trust_button.hide()
+        self.fingerprint.hide()
         self.oauth_button.hide()
         self.details_button.setChecked(False)
         self.details.clear()
@@ -288,8 +294,12 @@ class ConnectionTestPanel(QWidget):
         self.clear()
         self._show_outcome(Outcome.FAILED, text, "")
 
-    def offer_trust(self, offer: bool) -> None:
-        self.trust_button.setVisible(offer)
+    def offer_trust(self, fingerprint: str) -> None:
+        """An unverifiable certificate: its SHA-256 fingerprint (for the user to check, as the hint
+        asks) and Trust this certificate…; "" hides both."""
+        self.fingerprint.setText(f"Certificate SHA-256 fingerprint: {breakable(fingerprint)}" if fingerprint else "")
+        self.fingerprint.setVisible(bool(fingerprint))
+        self.trust_button.setVisible(bool(fingerprint))
 
     def offer_oauth(self, offer: bool) -> None:
         """The server answered a password with 5.7.30 / 5.7.139: offer Switch to OAuth 2.0…."""

@@ -151,7 +151,8 @@ class SingleTestFlow(QObject):
         self.shown_report_id = record.id
         if report.hint_field and not report.ok:
             self._window.details.form().highlight_field(report.hint_field, report.hint or "See the connection test.")
-        panel.offer_trust(_certificate_problem(report))
+        cert = report.tls.certificate
+        panel.offer_trust(cert.sha256 if cert is not None and _certificate_problem(report) else "")
         panel.offer_oauth(offer_oauth)
         if running.saved:
             self._testing.results.store(
