@@ -2,7 +2,7 @@
 
 A desktop launch has no terminal, so a traceback on stderr is seen by nobody. The window's
 error hooks write each unexpected error here (and show it, see
-:mod:`outmail_gui.ui.shared.crash_dialog`); :mod:`faulthandler` writes the Python stacks of a
+:mod:`outmail_gui.ui.shared.crash_reporting`); :mod:`faulthandler` writes the Python stacks of a
 fatal crash (a segmentation fault in Qt, an abort) into the same file. The file lives in the
 user log directory, is rotated at :data:`MAX_BYTES` with :data:`BACKUPS` old files kept, and
 never holds a secret: every line is redacted of every password and token the process has

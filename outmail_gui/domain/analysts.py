@@ -7,7 +7,6 @@ the headers; the partitions they may access limit what the form's Partition list
 from __future__ import annotations
 
 import dataclasses
-import email.utils
 from collections.abc import Iterable
 
 from outmail_gui.domain.addresses import address_problem, has_control_characters
@@ -37,7 +36,9 @@ class Analyst:
         address = self.email.strip()
         if not address:
             return None
-        return email.utils.formataddr((self.display_name.strip(), address))
+        from email.utils import formataddr  # here: email.utils (with socket) is not needed at start-up
+
+        return formataddr((self.display_name.strip(), address))
 
     def may_access(self, partition: str | None) -> bool:
         """Whether this analyst may use ``partition`` (no partition is open to everyone)."""

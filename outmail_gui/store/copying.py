@@ -20,7 +20,7 @@ from outmail_gui.store import rows
 from outmail_gui.store.errors import StoreError
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Side:
     """One store's open connection, as the copy needs it: its placeholder and how it stores booleans."""
 
@@ -40,7 +40,7 @@ class Side:
         self.conn.execute(marked.encode() if self.native_booleans else marked, stored)
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Table:
     name: str
     columns: tuple[str, ...]
@@ -70,7 +70,7 @@ HISTORY = Table(
 ORDER = (PARTITIONS, ANALYSTS, GRANTS, APP_SETTINGS, SERVERS, OAUTH, HISTORY)
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(slots=True)
 class Counts:
     added: int = 0
     updated: int = 0

@@ -15,7 +15,8 @@ from pytestqt.qtbot import QtBot
 
 from outmail_gui.crash_log import LOG_FILE
 from outmail_gui.store.secrets import SecretStore
-from outmail_gui.ui.shared.crash_dialog import CrashDialog, CrashReporter, install_crash_reporting
+from outmail_gui.ui.shared.crash_dialog import CrashDialog
+from outmail_gui.ui.shared.crash_reporting import CrashReporter, install_crash_reporting
 from tests.ui.conftest import WindowFactory
 
 PASSWORD = "Crash-Pa55word!"

@@ -30,7 +30,7 @@ from outmail_gui.ui.window.main_window import MainWindow
 from outmail_gui.ui.window.window_state import WindowStateStore
 
 if TYPE_CHECKING:
-    from outmail_gui.ui.shared.crash_dialog import CrashReporter
+    from outmail_gui.ui.shared.crash_reporting import CrashReporter
 
 APPLICATION_NAME = "Outmail"
 EXIT_OK = 0
@@ -216,7 +216,7 @@ def _restore(directory: Path, backup: Path) -> None:
 
 def _report_crashes(app: QApplication) -> CrashReporter | None:
     """Unexpected errors go to the log file and a dialog, not to a stderr nobody reads."""
-    from outmail_gui.ui.shared.crash_dialog import install_crash_reporting
+    from outmail_gui.ui.shared.crash_reporting import install_crash_reporting
 
     try:
         return install_crash_reporting(app)
