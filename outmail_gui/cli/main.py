@@ -100,13 +100,7 @@ def window_options(argv: Sequence[str]) -> argparse.Namespace:
         help="start normally and exit with status 0 once the main window has been painted (benchmarks, smoke tests)",
     )
     options = parser.parse_args(list(argv))
-    if _store_given(options):
-        from outmail_gui.cli.store_option import StoreLocationError, resolve_store
-
-        try:
-            resolve_store(options)
-        except StoreLocationError as exc:
-            parser.error(str(exc))
+    _read_store_option(parser, options)
     if getattr(options, "shared_store", None) is not None:
         parser.error(
             f"the window opens only the local store so far; use the command line (store, audit) for the shared "
@@ -115,9 +109,19 @@ def window_options(argv: Sequence[str]) -> argparse.Namespace:
     return options
 
 
-def _store_given(args: argparse.Namespace) -> bool:
-    """Whether ``--store`` or ``OUTMAIL_STORE`` names a store (without either, nothing more is imported)."""
-    return args.store is not None or bool(os.environ.get("OUTMAIL_STORE", "").strip())
+def _read_store_option(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """``--store`` / ``OUTMAIL_STORE`` into ``args`` (see :mod:`cli.store_option`); an invalid one is bad usage.
+
+    Without either, nothing more is imported.
+    """
+    if args.store is None and not os.environ.get("OUTMAIL_STORE", "").strip():
+        return
+    from outmail_gui.cli.store_option import StoreLocationError, resolve_store
+
+    try:
+        resolve_store(args)
+    except StoreLocationError as exc:
+        parser.error(str(exc))
 
 
 def run(argv: Sequence[str]) -> int:
@@ -125,13 +129,7 @@ def run(argv: Sequence[str]) -> int:
     try:
         parser = build_parser(command_word(argv))
         args = parser.parse_args(list(argv))
-        if _store_given(args):
-            from outmail_gui.cli.store_option import StoreLocationError, resolve_store
-
-            try:
-                resolve_store(args)
-            except StoreLocationError as exc:
-                parser.error(str(exc))
+        _read_store_option(parser, args)
         func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
         if func is None:
             build_parser().print_help(sys.stderr)

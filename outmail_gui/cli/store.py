@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from outmail_gui.cli.common import ArgumentParser
@@ -63,33 +63,30 @@ def shared_store_of(args: argparse.Namespace) -> SharedStore:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from outmail_gui.store.postgres.connection import connect
     from outmail_gui.store.postgres.installing import initialise
+
+    return _on_schema(args, initialise)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from outmail_gui.store.postgres.installing import migrate
+
+    return _on_schema(args, lambda conn, store: [migrate(conn, store)])
+
+
+def _on_schema(args: argparse.Namespace, action: Callable[[Any, SharedStore], list[str]]) -> int:
+    """Run a schema action on a connection of its own; print what it did, one line each."""
+    from outmail_gui.store.postgres.connection import connect
 
     store = shared_store_of(args)
     with store_errors():
         conn = connect(store)
         try:
-            done = initialise(conn, store)
+            done = action(conn, store)
         finally:
             conn.close()
     for line in done:
         print(f"{store.shown}: {line}")
-    return EXIT_OK
-
-
-def cmd_migrate(args: argparse.Namespace) -> int:
-    from outmail_gui.store.postgres.connection import connect
-    from outmail_gui.store.postgres.installing import migrate
-
-    store = shared_store_of(args)
-    with store_errors():
-        conn = connect(store)
-        try:
-            done = migrate(conn, store)
-        finally:
-            conn.close()
-    print(f"{store.shown}: {done}")
     return EXIT_OK
 
 

@@ -16,10 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Concatenate, ParamSpec, TypeVar
 
-from outmail_gui.domain import rules
-from outmail_gui.domain.addresses import has_control_characters
 from outmail_gui.domain.names import normalized_name
-from outmail_gui.domain.rules import Issue, RuleContext, Severity
 from outmail_gui.domain.settings import ServerSettings
 from outmail_gui.paths import database_path
 from outmail_gui.store import backups as bk
@@ -27,23 +24,19 @@ from outmail_gui.store import rows
 from outmail_gui.store.connection import immediate, store_errors
 from outmail_gui.store.errors import (
     DamagedRecordError,
-    DuplicateNameError,
     NotFoundError,
-    RevisionConflictError,
     StoreEnvironmentError,
     StoreError,
-    ValidationFailed,
 )
 from outmail_gui.store.opening import IntegrityCheck, daily_backup_if_due, open_database
 from outmail_gui.store.private_files import private_folder
 from outmail_gui.store.process_lock import StoreLock
+from outmail_gui.store.save_checks import check_delete, check_save, duplicate_name
 from outmail_gui.store.secret_writes import SecretWrites, with_secrets
+from outmail_gui.store.settings_access import SettingsAccess
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-_PARTITIONING = "partitioning_enabled"
-_MAPI_MAIL_SERVER = "mapi_mail_server"
 
 
 def _translated(method: Callable[Concatenate[ServerRepository, P], R]) -> Callable[Concatenate[ServerRepository, P], R]:
@@ -57,7 +50,7 @@ def _translated(method: Callable[Concatenate[ServerRepository, P], R]) -> Callab
     return wrapper
 
 
-class ServerRepository:
+class ServerRepository(SettingsAccess):
     """Servers, app settings, partitions and analysts in one SQLite file."""
 
     def __init__(
@@ -238,20 +231,7 @@ class ServerRepository:
         record = record.cleaned()
         with immediate(self._conn):
             record = self._stored_partition_spelling(record)
-            # A stale copy is reported as the conflict it is, before rules it may break only
-            # because of the other change (a renamed partition, a taken name).
-            stored = self._find(record.id)
-            if record.revision == 0 and stored is not None:
-                raise self._conflict(record, stored)
-            if record.revision != 0 and (stored is None or stored.revision != record.revision):
-                raise self._conflict(record, stored)
-            ctx = self.rule_context()
-            blocking = rules.errors(rules.validate(record, ctx))
-            if blocking:
-                taken = any(
-                    o.id != record.id and normalized_name(o.name) == normalized_name(record.name) for o in ctx.others
-                )
-                raise (DuplicateNameError if taken else ValidationFailed)(blocking)
+            check_save(record, self._find(record.id), self.rule_context)
             saved = record.with_changes(revision=record.revision + 1)
             if saved.is_default:
                 self._clear_default(except_id=saved.id)
@@ -263,7 +243,7 @@ class ServerRepository:
                     self._conn.execute(rows.UPDATE, {**row, "expected_revision": record.revision})
             except sqlite3.IntegrityError as exc:
                 if "name_key" in str(exc):
-                    raise DuplicateNameError([_duplicate_issue(record.name)]) from None
+                    raise duplicate_name(record.name) from None
                 raise
             return saved
 
@@ -271,16 +251,7 @@ class ServerRepository:
     def delete(self, server_id: str, expected_revision: int | None = None) -> None:
         """Delete; with ``expected_revision``, only if nobody changed the record meanwhile."""
         with immediate(self._conn):
-            stored = self._find(server_id)
-            if stored is None:
-                raise NotFoundError.server_gone()
-            if expected_revision is not None and stored.revision != expected_revision:
-                raise RevisionConflictError(
-                    f"{stored.name!r} was changed elsewhere (another Outmail window or command) since you "
-                    f"opened it (now revision {stored.revision}, yours {expected_revision}); "
-                    "it was not deleted. Look at the current version first.",
-                    stored,
-                )
+            check_delete(self._find(server_id), expected_revision)
             self._conn.execute("DELETE FROM servers WHERE id = ?", (server_id,))
 
     @_translated
@@ -299,43 +270,10 @@ class ServerRepository:
             )
             return stored.with_changes(is_default=True, revision=stored.revision + 1)
 
-    def rule_context(self, analyst: str | None = None) -> RuleContext:
-        """What the rules need: other servers, partition settings, MAPI mail server.
-
-        With ``analyst``, only that analyst's partitions are allowed; otherwise all of them.
-        """
-        partitions = self.partitions_for_analyst(analyst) if analyst is not None else self.list_partitions()
-        return RuleContext(
-            others=tuple(self.list_servers()),
-            partitions_enabled=self.partitioning_enabled(),
-            partitions=frozenset(partitions),
-            mapi_mail_server_configured=bool(self.mapi_mail_server()),
-        )
-
     @_translated
     def data_version(self) -> int:
         """Changes whenever another connection commits: lets the window notice other instances."""
         return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
-
-    # --- app-level settings ------------------------------------------------------------
-
-    def partitioning_enabled(self) -> bool:
-        return self._setting(_PARTITIONING) == "1"
-
-    def set_partitioning_enabled(self, enabled: bool) -> None:
-        self._set_setting(_PARTITIONING, "1" if enabled else "0")
-
-    def mapi_mail_server(self) -> str:
-        """The MAPI mail server's host; "" means not configured."""
-        return self._setting(_MAPI_MAIL_SERVER) or ""
-
-    def set_mapi_mail_server(self, host: str) -> None:
-        text = host.strip()
-        if has_control_characters(text):
-            raise ValidationFailed(
-                [Issue("mapi_mail_server", Severity.ERROR, "Control characters are not allowed in a host name.")]
-            )
-        self._set_setting(_MAPI_MAIL_SERVER, text)
 
     # --- partitions and analysts ---------------------------------------------------------
 
@@ -424,25 +362,6 @@ class ServerRepository:
             (except_id,),
         )
 
-    def _conflict(self, mine: ServerSettings, stored: ServerSettings | None) -> RevisionConflictError:
-        if stored is None:
-            return RevisionConflictError(
-                f"{mine.name.strip()!r} was deleted elsewhere (another Outmail window or command) since you "
-                "opened it; your changes were not saved. Save it as a new server if you still need it.",
-                None,
-            )
-        if mine.revision == 0:
-            return RevisionConflictError(
-                f"{stored.name!r} has already been saved (revision {stored.revision}); reload it before saving again.",
-                stored,
-            )
-        return RevisionConflictError(
-            f"{stored.name!r} was changed elsewhere (another Outmail window or command) since you opened it "
-            f"(now revision {stored.revision}, yours was based on {mine.revision}); your changes were not "
-            "saved. Reload it and apply them again.",
-            stored,
-        )
-
     @_translated
     def _setting(self, key: str) -> str | None:
         row = self._conn.execute("SELECT value FROM app_settings WHERE key = ?", (key,)).fetchone()
@@ -456,10 +375,6 @@ class ServerRepository:
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
-
-
-def _duplicate_issue(name: str) -> Issue:
-    return Issue("name", Severity.ERROR, f"The name must be unique: {name.strip()!r} already exists.")
 
 
 __all__ = ["ServerRepository", "StoreError"]

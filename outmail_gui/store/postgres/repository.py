@@ -23,32 +23,30 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 import psycopg
 from psycopg import errors as pg
 
-from outmail_gui.domain import rules
-from outmail_gui.domain.addresses import has_control_characters
 from outmail_gui.domain.names import normalized_name
 from outmail_gui.domain.partitions import clean_partition_name, find_partition, partition_name_problem
-from outmail_gui.domain.rules import Issue, RuleContext, Severity
+from outmail_gui.domain.rules import Issue, Severity
 from outmail_gui.domain.settings import ServerSettings
 from outmail_gui.store import rows
 from outmail_gui.store.errors import (
     DamagedRecordError,
     DuplicateNameError,
     NotFoundError,
-    RevisionConflictError,
+    StoreError,
     ValidationFailed,
 )
 from outmail_gui.store.location import SharedStore
 from outmail_gui.store.postgres.audit import AuditEntry, read_audit
 from outmail_gui.store.postgres.connection import StorePermissionError, connect, shared_errors
 from outmail_gui.store.postgres.installing import check_version
+from outmail_gui.store.save_checks import check_delete, check_save, conflict, duplicate_name
 from outmail_gui.store.secret_writes import SecretWrites, with_secrets
+from outmail_gui.store.settings_access import SettingsAccess
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 _WRITE_LOCK = 0x6F75746E  # pg_advisory_xact_lock key shared by every writer of the settings
-_PARTITIONING = "partitioning_enabled"
-_MAPI_MAIL_SERVER = "mapi_mail_server"
 
 
 # Booleans read as 0/1, as SQLite gives them: one row mapping for both back ends.
@@ -77,7 +75,7 @@ def _translated(method: Callable[Concatenate[SharedRepository, P], R]) -> Callab
     return wrapper
 
 
-class SharedRepository:
+class SharedRepository(SettingsAccess):
     """Servers, app settings, partitions and analysts in a shared PostgreSQL database."""
 
     def __init__(self, conn: psycopg.Connection[tuple[Any, ...]], store: SharedStore) -> None:
@@ -182,18 +180,7 @@ class SharedRepository:
         record = record.cleaned()
         with self._write():
             record = self._stored_partition_spelling(record)
-            stored = self._find(record.id)
-            if record.revision == 0 and stored is not None:
-                raise self._conflict(record, stored)
-            if record.revision != 0 and (stored is None or stored.revision != record.revision):
-                raise self._conflict(record, stored)
-            ctx = self.rule_context()
-            blocking = rules.errors(rules.validate(record, ctx))
-            if blocking:
-                taken = any(
-                    o.id != record.id and normalized_name(o.name) == normalized_name(record.name) for o in ctx.others
-                )
-                raise (DuplicateNameError if taken else ValidationFailed)(blocking)
+            check_save(record, self._find(record.id), self.rule_context)
             saved = record.with_changes(revision=record.revision + 1)
             if saved.is_default:
                 self._clear_default(except_id=saved.id)
@@ -205,26 +192,17 @@ class SharedRepository:
                     else:
                         changed = self._conn.execute(_UPDATE, {**row, "expected_revision": record.revision}).rowcount
                         if changed != 1:
-                            raise self._conflict(record, self._find(record.id))
+                            raise self._not_updated(record, self._find(record.id))
             except pg.UniqueViolation as exc:
                 if exc.diag.constraint_name == "servers_name_key_key":
-                    raise DuplicateNameError([_duplicate_issue(record.name)]) from None
+                    raise duplicate_name(record.name) from None
                 raise
             return saved
 
     @_translated
     def delete(self, server_id: str, expected_revision: int | None = None) -> None:
         with self._write():
-            stored = self._find(server_id)
-            if stored is None:
-                raise NotFoundError.server_gone()
-            if expected_revision is not None and stored.revision != expected_revision:
-                raise RevisionConflictError(
-                    f"{stored.name!r} was changed elsewhere (another Outmail window or command) since you "
-                    f"opened it (now revision {stored.revision}, yours {expected_revision}); "
-                    "it was not deleted. Look at the current version first.",
-                    stored,
-                )
+            stored = check_delete(self._find(server_id), expected_revision)
             if self._conn.execute("DELETE FROM servers WHERE id = %s", (server_id,)).rowcount != 1:
                 raise self._refused(stored, "deleted")
 
@@ -243,34 +221,6 @@ class SharedRepository:
             if updated != 1:
                 raise self._refused(stored, "made the default")
             return stored.with_changes(is_default=True, revision=stored.revision + 1)
-
-    def rule_context(self, analyst: str | None = None) -> RuleContext:
-        partitions = self.partitions_for_analyst(analyst) if analyst is not None else self.list_partitions()
-        return RuleContext(
-            others=tuple(self.list_servers()),
-            partitions_enabled=self.partitioning_enabled(),
-            partitions=frozenset(partitions),
-            mapi_mail_server_configured=bool(self.mapi_mail_server()),
-        )
-
-    # --- app-level settings ------------------------------------------------------------
-
-    def partitioning_enabled(self) -> bool:
-        return self._setting(_PARTITIONING) == "1"
-
-    def set_partitioning_enabled(self, enabled: bool) -> None:
-        self._set_setting(_PARTITIONING, "1" if enabled else "0")
-
-    def mapi_mail_server(self) -> str:
-        return self._setting(_MAPI_MAIL_SERVER) or ""
-
-    def set_mapi_mail_server(self, host: str) -> None:
-        text = host.strip()
-        if has_control_characters(text):
-            raise ValidationFailed(
-                [Issue("mapi_mail_server", Severity.ERROR, "Control characters are not allowed in a host name.")]
-            )
-        self._set_setting(_MAPI_MAIL_SERVER, text)
 
     # --- partitions and analysts ---------------------------------------------------------
 
@@ -353,28 +303,11 @@ class SharedRepository:
             f"change only servers of the partitions granted to you, and this one has {where}."
         )
 
-    def _conflict(
-        self, mine: ServerSettings, stored: ServerSettings | None
-    ) -> RevisionConflictError | StorePermissionError:
-        if stored is None:
-            return RevisionConflictError(
-                f"{mine.name.strip()!r} was deleted elsewhere (another Outmail window or command) since you "
-                "opened it; your changes were not saved. Save it as a new server if you still need it.",
-                None,
-            )
-        if mine.revision == 0:
-            return RevisionConflictError(
-                f"{stored.name!r} has already been saved (revision {stored.revision}); reload it before saving again.",
-                stored,
-            )
-        if stored.revision == mine.revision:  # nobody changed it: the row-level security hid it from the update
+    def _not_updated(self, mine: ServerSettings, stored: ServerSettings | None) -> StoreError:
+        """Why the revision-checked UPDATE changed no row: another change, or row-level security hid the row."""
+        if stored is not None and stored.revision == mine.revision:
             return self._refused(stored, "saved")
-        return RevisionConflictError(
-            f"{stored.name!r} was changed elsewhere (another Outmail window or command) since you opened it "
-            f"(now revision {stored.revision}, yours was based on {mine.revision}); your changes were not "
-            "saved. Reload it and apply them again.",
-            stored,
-        )
+        return conflict(mine, stored)
 
     @_translated
     def _setting(self, key: str) -> str | None:
@@ -397,7 +330,3 @@ def _pg_row(record: ServerSettings) -> dict[str, Any]:
     for name in rows.BOOL_FIELDS:
         row[name] = bool(row[name])
     return row
-
-
-def _duplicate_issue(name: str) -> Issue:
-    return Issue("name", Severity.ERROR, f"The name must be unique: {name.strip()!r} already exists.")
