@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
@@ -36,9 +35,10 @@ from PySide6.QtWidgets import (
 
 from outmail_gui.domain.addresses import is_exchange_365
 from outmail_gui.domain.fields import GROUP_TITLES, field_info
-from outmail_gui.domain.oauth import OAuthSettings, validate_oauth
-from outmail_gui.domain.rules import EXCHANGE_NEEDS_SSL, Issue, RuleContext, Severity, validate
+from outmail_gui.domain.oauth import OAuthSettings
+from outmail_gui.domain.rules import EXCHANGE_NEEDS_SSL, Issue, RuleContext, Severity
 from outmail_gui.domain.settings import AuthMethod, Protocol, ServerSettings, fields_for, tls_mode_text
+from outmail_gui.editing.state import EditedServer
 from outmail_gui.ui.form.auth_section import MethodsEditor
 from outmail_gui.ui.form.banners import Banner
 from outmail_gui.ui.form.editors import DisplayEditor, FieldEditor
@@ -107,11 +107,10 @@ class ServerFormWidget(QWidget):
         self._password_row: tuple[QFormLayout, QWidget] | None = None
         self._loaded: ServerSettings | None = None
         self._options: dict[str, Any] = {}  # load()'s keyword arguments, for a reload
-        self._context = RuleContext()
+        self._state = EditedServer()  # the rules' verdict and dirtiness, decided without Qt
         self._issues: list[Issue] = []
         self._highlights: dict[str, str] = {}
         self._discovered: set[str] = set()  # fields Discover Settings filled in since the load or save
-        self._baseline: tuple[ServerSettings, str | None, OAuthSettings] | None = None
         self._loading = False
         self._valid = False
         self._dirty = False
@@ -279,7 +278,7 @@ class ServerFormWidget(QWidget):
             "oauth": oauth,
             "token_manager": token_manager,
         }
-        self._loaded, self._context = record, context
+        self._loaded, self._state.context = record, context
         self._highlights.clear()
         self._discovered.clear()
         self._revealed = set()
@@ -316,13 +315,13 @@ class ServerFormWidget(QWidget):
             self.discover_banner.show_text(DISCOVER_OFFER)
         else:
             self.discover_banner.hide_banner()
-        self._baseline = (self.record(), None, self.oauth_settings())
+        self._state.load((self.record(), None, self.oauth_settings()), context)
         self._scroll.verticalScrollBar().setValue(0)
         self._refresh(announce=True)
 
     def set_context(self, context: RuleContext) -> None:
         """Other servers changed: re-run the rules (and show the errors that brings, e.g. a taken name)."""
-        self._context = context
+        self._state.context = context
         if self._loaded is not None:
             self._refresh(reveal_new=True)
 
@@ -373,7 +372,7 @@ class ServerFormWidget(QWidget):
         an unsaved change (the form stays dirty), so Save again retries storing it.
         """
         if record.protocol is not self._protocol:  # e.g. saved as converted: show it afresh
-            self.load(record, self._context, **self._options)
+            self.load(record, self._state.context, **self._options)
             return
         self._loaded = record
         self._loading = True
@@ -383,7 +382,7 @@ class ServerFormWidget(QWidget):
                     editor.set_value(getattr(record, name))
         finally:
             self._loading = False
-        self._baseline = (self.record(), self.password() if password_kept else None, self.oauth_settings())
+        self._state.saved((self.record(), self.password(), self.oauth_settings()), password_kept=password_kept)
         self._discovered.clear()
         self.discover_banner.hide_banner()
         self._refresh()
@@ -473,16 +472,14 @@ class ServerFormWidget(QWidget):
         current = self.record()
         oauth = self.oauth_settings()
         before = {i.field for i in self._issues if i.blocks_saving}
-        # The OAuth rules are the domain's; their findings show at the OAuth row.
-        self._issues = validate(current, self._context) + [replace(i, field="oauth") for i in validate_oauth(oauth)]
+        verdict = self._state.evaluate((current, self.password(), oauth))
+        self._issues = list(verdict.issues)
         if reveal_new:  # errors an edit (or other servers) just brought show at once
             self._revealed |= {i.field for i in self._issues if i.blocks_saving} - before
         if self._password_row is not None:
             self._password_row[0].setRowVisible(self._password_row[1], not oauth.enabled)
         self._show_issues(current)
-        valid = not any(i.blocks_saving for i in self._issues)
-        dirty = (current, self.password(), oauth) != self._baseline
-        replacement = self._replacement_name(current)
+        valid, dirty, replacement = verdict.valid, verdict.dirty, verdict.replaces_default
         if announce or valid != self._valid:
             self._valid = valid
             self.validity_changed.emit(valid)
@@ -492,12 +489,6 @@ class ServerFormWidget(QWidget):
         if replacement != self._replacement:
             self._replacement = replacement
             self.default_replacement_changed.emit(replacement)
-
-    def _replacement_name(self, current: ServerSettings) -> str:
-        """Who loses the default if this record is saved - only when the rules say so."""
-        if not any(i.field == "is_default" and i.severity is Severity.NOTICE for i in self._issues):
-            return ""
-        return ", ".join(o.name for o in self._context.others if o.is_default and o.id != current.id)
 
     def _shows(self, issue: Issue) -> bool:
         """Whether the message of ``issue`` is shown now (an unshown error still blocks saving)."""
