@@ -9,7 +9,6 @@ with what the form, the CLI and the importer say.
 from __future__ import annotations
 
 import itertools
-import unicodedata
 
 from outmail_gui.domain.addresses import has_control_characters
 
@@ -43,6 +42,8 @@ def clean_name(name: str) -> str:
     The same for server, partition and analyst names, so a name typed with combining accents
     (NFD, as some keyboards and file systems produce) is stored as the composed one.
     """
+    import unicodedata  # here: the command-line probe loads the settings model but never compares names
+
     return unicodedata.normalize("NFC", name).strip()
 
 
@@ -54,6 +55,8 @@ def normalized_name(name: str) -> str:
     surrounding blanks trimmed: ``Café`` in NFC and NFD, ``MAIL`` and ``Ma\u200bil`` all give
     one key. The store keeps this key in a unique column, so the database agrees.
     """
+    import unicodedata
+
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
     return "".join(ch for ch in folded if not _ignorable(ch, unicodedata.category(ch))).strip()
 

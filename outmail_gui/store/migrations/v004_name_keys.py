@@ -50,7 +50,9 @@ def _rekey(conn: sqlite3.Connection, kind: str, table: str, column: str, key_col
         final[rowid] = (new, normalized_name(new))
         if new != stored:
             why = f"the same name as {kept_by_key[key]!r}" if key else "a name with no visible characters"
-            notices.append(f"{kind} {name!r} is now {new!r} (it had {why})")
+            # A name stored decomposed looks like its twin: show its code points (Cafe\u0301).
+            before = ascii(name) if clean_name(name) != name.strip() else repr(name)
+            notices.append(f"{kind} {before} is now {new!r} (it had {why})")
     # Two passes: a placeholder first, so no row ever takes a name another row still holds.
     changed = [rowid for rowid, name in rows if final[rowid][0] != name]
     placeholder = f"UPDATE {table} SET {column} = ?, {key_column} = ? WHERE rowid = ?"

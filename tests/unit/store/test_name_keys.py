@@ -108,7 +108,7 @@ def test_the_migration_renames_names_that_now_clash_and_says_so(data_dir: Path) 
     assert servers["Mail (2)"].revision == 2  # a window holding the old record cannot save over it
     assert analysts == ["ann", "ann (2)"]
     assert warning.startswith("While upgrading the settings database, names were changed so that no two look the same")
-    assert f"partition {CAFE_NFD!r} is now '{CAFE_NFC} (2)' (it had the same name as {CAFE_NFC!r})" in warning
+    assert f"partition 'Cafe\\u0301' is now '{CAFE_NFC} (2)' (it had the same name as {CAFE_NFC!r})" in warning
     assert "server 'Ma\\u200bil' is now 'Mail (2)'" in warning
     assert "server '\\u200b' is now 'unnamed' (it had a name with no visible characters)" in warning
 
