@@ -67,6 +67,16 @@ class PostgresServer:
             for group in groups:
                 conn.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(group), sql.Identifier(name)))
 
+    def start(self) -> None:
+        options = f"-k {self.directory} -c listen_addresses=127.0.0.1 -p {self.port} -c fsync=off -c max_connections=60"
+        log = self.directory / "server.log"
+        done = _as_postgres(
+            [str(BIN / "pg_ctl"), "-D", str(self.directory / "data"), "-o", options, "-l", str(log), "-w", "start"]
+        )
+        if done.returncode != 0:
+            tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+            raise RuntimeError(f"pg_ctl start failed: {done.stderr.strip()} {tail}")
+
     def stop(self) -> None:
         _as_postgres([str(BIN / "pg_ctl"), "-D", str(self.directory / "data"), "-m", "immediate", "-w", "stop"])
 
@@ -103,14 +113,8 @@ def running_server() -> Iterator[PostgresServer]:
         )  # fmt: skip
         if done.returncode != 0:
             raise RuntimeError(f"initdb failed: {done.stderr.strip() or done.stdout.strip()}")
-        options = f"-k {directory} -c listen_addresses=127.0.0.1 -p {port} -c fsync=off -c max_connections=60"
-        done = _as_postgres(
-            [str(BIN / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(directory / "server.log"), "-w", "start"]
-        )
-        if done.returncode != 0:
-            log = (directory / "server.log").read_text(errors="replace") if (directory / "server.log").exists() else ""
-            raise RuntimeError(f"pg_ctl start failed: {done.stderr.strip()} {log[-2000:]}")
         server = PostgresServer(directory, port)
+        server.start()
         try:
             yield server
         finally:

@@ -69,6 +69,7 @@ def _translated(method: Callable[Concatenate[SharedRepository, P], R]) -> Callab
 
     def wrapper(self: SharedRepository, /, *args: P.args, **kwargs: P.kwargs) -> R:
         with shared_errors(self.store):
+            self._reconnect_if_lost()
             return method(self, *args, **kwargs)
 
     functools.update_wrapper(wrapper, method)
@@ -83,6 +84,7 @@ class SharedRepository(SettingsAccess):
         self.store = store
         self.damaged_in_list: list[DamagedRecordError] = []
         self.backup_warning: str | None = None
+        self._closed = False
 
     @classmethod
     def open(cls, store: SharedStore) -> SharedRepository:
@@ -108,6 +110,7 @@ class SharedRepository(SettingsAccess):
         return read_audit(self._conn, name, since)
 
     def close(self) -> None:
+        self._closed = True
         self._conn.close()
 
     def __enter__(self) -> SharedRepository:
@@ -127,8 +130,19 @@ class SharedRepository(SettingsAccess):
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[SharedRepository]:
-        with shared_errors(self.store), self._write():
-            yield self
+        with shared_errors(self.store):
+            self._reconnect_if_lost()
+            with self._write():
+                yield self
+
+    def _reconnect_if_lost(self) -> None:
+        """After the connection was lost (the server restarted, the network came back), connect again.
+
+        Only between actions: an action that was cut off has failed as a whole (its transaction
+        was never committed) and said so; nothing it reported as saved is lost.
+        """
+        if (self._conn.broken or self._conn.closed) and not self._closed:
+            self._conn = connect(self.store)
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[None]:
