@@ -12,7 +12,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from outmail_gui.cli.errors import EXIT_FAILED, EXIT_OK, UsageError, server_not_found, whole_number_problem
-from outmail_gui.cli.passwords import password_from_options
+from outmail_gui.cli.passwords import password_from_env, password_from_options
 
 if TYPE_CHECKING:
     from outmail_gui.domain.methods import AuthMethod
@@ -175,12 +175,8 @@ def parse_auth(text: str) -> tuple[bool, tuple[AuthMethod, ...]]:
 
 
 def _env_secret(option: str, var: str | None) -> str:
-    if not var:
-        return ""
-    value = os.environ.get(var)
-    if value is None:
-        raise UsageError(f"{option}: environment variable {var} is not set")
-    return value
+    """The secret in the variable ``var`` names (never echoing ``var``: a token pasted there would show)."""
+    return password_from_env(var, option) if var else ""
 
 
 # -- commands ---------------------------------------------------------------------------

@@ -42,9 +42,16 @@ def test_a_huge_value_is_echoed_at_most_80_characters(data: Path, argv: tuple[st
         assert "x" * 79 + "…" in err
 
 
-@pytest.mark.parametrize("command", [("servers", "add", "--name", "S", *BASIC), ("probe", "--server", "::1")])
-def test_the_password_env_argument_is_never_echoed(data: Path, command: tuple[str, ...]) -> None:
-    err = one_short_line(run_cli(data, *command, "--password-env", "hunter2"))
+@pytest.mark.parametrize(
+    ("command", "option"),
+    [
+        (("servers", "add", "--name", "S", *BASIC), "--password-env"),
+        (("probe", "--server", "::1"), "--password-env"),
+        (("probe", "--server", "::1"), "--oauth-token-env"),
+    ],
+)
+def test_the_password_env_argument_is_never_echoed(data: Path, command: tuple[str, ...], option: str) -> None:
+    err = one_short_line(run_cli(data, *command, option, "hunter2"))
     assert "hunter2" not in err and "not the password" in err
 
 
