@@ -13,8 +13,9 @@ import contextlib
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from outmail_gui.cli.common import ArgumentParser
+from outmail_gui.cli.common import ArgumentParser, add_json_option
 from outmail_gui.cli.errors import EXIT_OK, EXIT_USAGE, CommandError
+from outmail_gui.cli.output import print_json
 from outmail_gui.cli.store_access import store_errors
 from outmail_gui.paths import database_path
 from outmail_gui.store.location import SharedStore, StoreLocationError, store_location, without_password
@@ -38,6 +39,9 @@ def register(subparsers: Any) -> None:
     init.set_defaults(func=cmd_init)
     migrate = sub.add_parser("migrate", help="upgrade the shared schema to this Outmail's version")
     migrate.set_defaults(func=cmd_migrate)
+    status = sub.add_parser("status", help="which shared store, as which login, and what it may do")
+    add_json_option(status)
+    status.set_defaults(func=cmd_status)
     copy = sub.add_parser(
         "copy",
         help="copy settings, partitions, analysts and test history between stores (never secrets)",
@@ -87,6 +91,27 @@ def _on_schema(args: argparse.Namespace, action: Callable[[Any, SharedStore], li
             conn.close()
     for line in done:
         print(f"{store.shown}: {line}")
+    return EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from outmail_gui.store.postgres.repository import SharedRepository
+
+    store = shared_store_of(args)
+    with store_errors(), SharedRepository.open(store) as repo:
+        status = repo.status()
+    if args.json:
+        print_json(
+            {
+                "store": store.shown, "database": status.database, "host": status.host, "login": status.login,
+                "schema_version": status.schema_version, "roles": list(status.roles),
+                "partitions": list(status.partitions), "rights": status.rights,
+            }
+        )  # fmt: skip
+        return EXIT_OK
+    print(status.headline)
+    print(f"Schema version {status.schema_version}; roles: {', '.join(status.roles) or 'none'}")
+    print(f"{status.login} {status.rights}.")
     return EXIT_OK
 
 

@@ -25,7 +25,7 @@ def data_dir_of(args: argparse.Namespace) -> Path:
     if shared is not None:
         raise CommandError(
             f"{getattr(args, 'command', 'this command')} works on the local store only so far; "
-            f"on the shared store {shared.shown} use: store init|migrate, audit",
+            f"on the shared store {shared.shown} use: store init|migrate|status|copy, audit",
             EXIT_USAGE,
         )
     try:

@@ -39,6 +39,8 @@ from outmail_gui.store.location import SharedStore
 from outmail_gui.store.postgres.audit import AuditEntry, read_audit
 from outmail_gui.store.postgres.connection import StorePermissionError, connect, shared_errors
 from outmail_gui.store.postgres.installing import check_version
+from outmail_gui.store.postgres.schema import schema_version
+from outmail_gui.store.postgres.status import StoreStatus, store_status
 from outmail_gui.store.save_checks import check_delete, check_save, conflict, duplicate_name
 from outmail_gui.store.secret_writes import SecretWrites, with_secrets
 from outmail_gui.store.settings_access import SettingsAccess
@@ -108,6 +110,11 @@ class SharedRepository(SettingsAccess):
     def audit(self, name: str | None = None, since: dt.datetime | None = None) -> list[AuditEntry]:
         """The audit trail (every change, by whom, from where), oldest first; see :func:`read_audit`."""
         return read_audit(self._conn, name, since)
+
+    @_translated
+    def status(self) -> StoreStatus:
+        """Which store, as whom, and what this login may do (read from the database's roles)."""
+        return store_status(self._conn, schema_version())
 
     def close(self) -> None:
         self._closed = True

@@ -7,6 +7,7 @@ Analyst: changes only servers of the partitions granted to the analyst of the sa
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -16,6 +17,7 @@ from outmail_gui.store.location import SharedStore
 from outmail_gui.store.postgres.connection import StorePermissionError, application_name
 from outmail_gui.store.postgres.repository import SharedRepository
 from tests.support.postgres import PostgresServer
+from tests.unit.cli.cli_run import run_cli
 from tests.unit.store.records import smtp
 
 
@@ -112,3 +114,22 @@ def test_an_analyst_changes_only_servers_of_granted_partitions(
         assert boss.login() == "outmail_t_boss"
         assert boss.save(smtp("Anywhere")).revision == 1
     assert application_name().startswith("outmail-gui on ")
+
+
+def test_store_status_says_which_store_as_whom_and_what_the_login_may_do(
+    world: dict[str, ServerSettings], login: dict[str, SharedStore], shared_database: str, tmp_path: Path
+) -> None:
+    shown = {who: run_cli(tmp_path, "--store", store.target, "store", "status") for who, store in login.items()}
+    assert all(result.code == 0 for result in shown.values())
+    assert shown["desk"].out.splitlines() == [
+        f"Shared: {shared_database} on 127.0.0.1 as outmail_t_desk",
+        "Schema version 1; roles: outmail_helpdesk",
+        "outmail_t_desk may read the settings and record tests.",
+    ]
+    assert shown["ann"].out.splitlines()[-1] == (
+        "outmail_t_ann may read the settings, record tests and change the servers of: HR."
+    )
+    assert shown["boss"].out.splitlines()[-1] == "outmail_t_boss may change every setting."
+    as_json = run_cli(tmp_path, "--store", login["ann"].target, "store", "status", "--json").json()
+    assert (as_json["login"], as_json["roles"], as_json["partitions"]) == ("outmail_t_ann", ["outmail_analyst"], ["HR"])
+    assert "ann-pass" not in as_json["store"]

@@ -99,7 +99,7 @@ def test_commands_that_need_the_local_store_say_so_on_a_shared_one(tmp_path: Pat
     assert refused.code == 2
     assert refused.err == (
         "outmail-gui: servers works on the local store only so far; on the shared store service=outmail "
-        "use: store init|migrate, audit\n"
+        "use: store init|migrate|status|copy, audit\n"
     )
     with pytest.raises(SystemExit) as window:
         window_options(["--store", "postgresql://db.corp.example/outmail"])
