@@ -15,6 +15,7 @@ handler are imported with the first error.
 from __future__ import annotations
 
 import faulthandler
+import functools
 import os
 from pathlib import Path
 from types import TracebackType
@@ -24,6 +25,8 @@ from outmail_gui.seen_secrets import seen_secrets
 
 if TYPE_CHECKING:
     import logging
+
+    from outmail_gui.probe.redact import Redactor
 
 LOG_FILE = "outmail.log"
 MAX_BYTES = 1_000_000
@@ -69,9 +72,16 @@ def close_log() -> None:
 
 def redact(text: str) -> str:
     """``text`` without any form of a secret the process has handled."""
+    return _redactor(seen_secrets())(text)
+
+
+@functools.lru_cache(maxsize=1)
+def _redactor(secrets: frozenset[str]) -> Redactor:
+    """One Redactor per set of secrets: its pattern of every form of them is costly to build, and
+    a burst of errors would otherwise build it again for each (thousands of times)."""
     from outmail_gui.probe.redact import Redactor
 
-    return Redactor(seen_secrets())(text)
+    return Redactor(secrets)
 
 
 def log_exception(summary: str, exc_info: ExcInfo) -> str:
