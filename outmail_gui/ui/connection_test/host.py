@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
+from outmail_gui.ui.shared.host import WindowHost
+
 if TYPE_CHECKING:
     from outmail_gui.domain.settings import ServerSettings
-    from outmail_gui.store.repository import ServerRepository
-    from outmail_gui.store.secrets import SecretStore
     from outmail_gui.ui.connection_test.panel import ConnectionTestPanel
     from outmail_gui.ui.form.server_form import ServerFormWidget
     from outmail_gui.ui.shared.icons import StatusIcon
@@ -47,18 +47,12 @@ class ServerList(Protocol):
     def set_expiry_flags(self, flags: dict[str, str]) -> None: ...
 
 
-class TestingHost(Protocol):
+class TestingHost(WindowHost, Protocol):
     """The window as the connection test sees it."""
 
-    @property
-    def repository(self) -> ServerRepository: ...
-    @property
-    def secrets(self) -> SecretStore: ...
     @property
     def session(self) -> ShownServer: ...
     @property
     def details(self) -> DetailsArea: ...
     @property
     def model(self) -> ServerList: ...
-    def show_status(self, message: str, timeout_ms: int = 0) -> None: ...
-    def reload_from_store(self) -> None: ...

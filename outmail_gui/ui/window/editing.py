@@ -18,13 +18,12 @@ from outmail_gui.editing.save import save_server
 from outmail_gui.store.errors import NotFoundError, RevisionConflictError, StoreError
 from outmail_gui.store.oauth_settings import OAuthSettingsStore
 from outmail_gui.store.secrets import SecretStoreError
+from outmail_gui.ui.shared.host import WindowHost
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QStatusBar, QWidget
 
     from outmail_gui.oauth import TokenManager
-    from outmail_gui.store.repository import ServerRepository
-    from outmail_gui.store.secrets import SecretStore
     from outmail_gui.ui.form.server_form import ServerFormWidget
     from outmail_gui.ui.partitions.features import PartitionFeatures
     from outmail_gui.ui.window.details_panel import DetailsPanel
@@ -34,13 +33,9 @@ if TYPE_CHECKING:
 RETRY_PASSWORD = "The password is still in the field: Save again (Ctrl+S) to retry."
 
 
-class EditingHost(Interface):
+class EditingHost(WindowHost, Interface):
     """The window as the editing session sees it (not the whole ``MainWindow``: no import cycle)."""
 
-    @property
-    def repository(self) -> ServerRepository: ...
-    @property
-    def secrets(self) -> SecretStore: ...
     @property
     def details(self) -> DetailsPanel: ...
     @property
@@ -53,10 +48,8 @@ class EditingHost(Interface):
     def select_server(self, server_id: str, *, scroll: bool = True) -> bool: ...
     def clear_selection(self) -> None: ...
     def focus_list(self) -> None: ...
-    def reload_from_store(self) -> None: ...
     def sync_with_store(self) -> bool: ...
     def update_actions(self) -> None: ...
-    def show_status(self, message: str, timeout_ms: int = 0) -> None: ...
     def statusBar(self) -> QStatusBar: ...
 
 

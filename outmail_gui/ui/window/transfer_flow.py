@@ -21,12 +21,10 @@ from outmail_gui.ui.shared.dialogs import (
     ImportDuplicatesDialog,
     ImportFileDialog,
 )
+from outmail_gui.ui.shared.host import WindowHost
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
-
-    from outmail_gui.store.repository import ServerRepository
-    from outmail_gui.store.secrets import SecretStore
 
 
 class _Leaving(Protocol):
@@ -37,20 +35,14 @@ class _Names(Protocol):
     def names(self) -> list[str]: ...
 
 
-class TransferHost(Protocol):
+class TransferHost(WindowHost, Protocol):
     """The window as Import and Export see it (not the whole ``MainWindow``: no import cycle)."""
 
-    @property
-    def repository(self) -> ServerRepository: ...
-    @property
-    def secrets(self) -> SecretStore: ...
     @property
     def session(self) -> _Leaving: ...
     @property
     def model(self) -> _Names: ...
-    def reload_from_store(self) -> None: ...
     def store_written(self) -> None: ...
-    def show_status(self, message: str, timeout_ms: int = 0) -> None: ...
 
 
 def import_servers(parent: QWidget, window: TransferHost) -> bool:
