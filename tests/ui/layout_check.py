@@ -166,6 +166,9 @@ def check_window(width: int, height: int, tmp: Path) -> list[str]:
                 problems.append(f"{where}, {moment}: {problem}")
 
         walk("start")
+        hidden = [b for b in window.findChildren(QWidget, "qt_toolbar_ext_button") if b.isVisible()]
+        if hidden:  # the toolbar's » menu: some buttons (Test all) would be out of sight
+            problems.append(f"{where}: the toolbar hides buttons behind its » menu")
         shots.select(window, "Head office relay")
         walk("a server shown")
         view = window.list_view
