@@ -16,19 +16,22 @@ from outmail_gui.cli.errors import EXIT_OK, CommandError, UsageError, server_not
 from outmail_gui.cli.output import print_json, print_table
 from outmail_gui.cli.server_options import add_field_options, field_changes, issues_message, password_from
 from outmail_gui.cli.store_access import (
+    damage_hint_dir,
     data_dir_of,
     one_line,
     open_repository,
+    open_settings,
     report_damaged,
     secret_store,
     store_errors,
+    workstation_dir,
 )
 from outmail_gui.domain import rules
 from outmail_gui.domain.addresses import host_problem
 from outmail_gui.domain.fields import field_info
 from outmail_gui.domain.settings import Protocol, ServerSettings, convert_to_smtp, fields_for, new_server
 from outmail_gui.store import backups
-from outmail_gui.store.repository import ServerRepository
+from outmail_gui.store.interface import SettingsRepository
 from outmail_gui.store.secret_writes import SecretWrites
 from outmail_gui.store.secrets import SecretStore, SecretStoreError
 from outmail_gui.store.transfer import (
@@ -121,11 +124,11 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    with open_repository(args) as repo, store_errors():
+    with open_settings(args) as repo, store_errors():
         servers, damaged = repo.list_servers_checked()
     if args.json:
         print_json([s.to_dict() for s in servers])
-        return report_damaged(damaged, data_dir_of(args))
+        return report_damaged(damaged, damage_hint_dir(args))
     if not servers and not damaged:
         print("No outgoing email servers.")
         return EXIT_OK
@@ -144,11 +147,11 @@ def cmd_list(args: argparse.Namespace) -> int:
             for s in servers
         ],
     )
-    return report_damaged(damaged, data_dir_of(args))
+    return report_damaged(damaged, damage_hint_dir(args))
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    with open_repository(args) as repo, store_errors():
+    with open_settings(args) as repo, store_errors():
         record = _by_name(repo, args.name)
     secrets = secret_store()
     stored, problem = _password_state(secrets, record.id)
@@ -186,7 +189,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         if protocol is not Protocol.SMTP:
             raise UsageError("--discover applies to SMTP servers only")
         changes = discovered_changes(args, changes)
-    with open_repository(args) as repo:
+    with open_settings(args) as repo:
         with store_errors():
             record = new_server(protocol, **changes).cleaned()
             _check(repo, record, args)
@@ -195,7 +198,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
-    with open_repository(args) as repo:
+    with open_settings(args) as repo:
         with store_errors():
             current = _by_name(repo, args.target)
             changes = field_changes(args, current.protocol)
@@ -215,11 +218,10 @@ def cmd_edit(args: argparse.Namespace) -> int:
 def cmd_delete(args: argparse.Namespace) -> int:
     from outmail_gui.oauth.server_secrets import remove_server_secrets
 
-    with open_repository(args) as repo, store_errors():
+    with open_settings(args) as repo, store_errors():
         record = _by_name(repo, args.name)
         repo.delete(record.id, expected_revision=record.revision)
-        directory = repo.data_dir
-    problem = remove_server_secrets(directory, secret_store(), record)
+    problem = remove_server_secrets(workstation_dir(args), secret_store(), record)
     print(f"Deleted {record.name!r}.")
     if problem:  # the deletion happened: exit 0, and name what may be left in the keyring
         sys.stderr.write(f"outmail-gui: warning: {one_line(problem)}\n")
@@ -227,13 +229,13 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 
 def cmd_set_default(args: argparse.Namespace) -> int:
-    with open_repository(args) as repo, store_errors():
+    with open_settings(args) as repo, store_errors():
         record = repo.set_default(_by_name(repo, args.name).id)
     return _report(args, f"{record.name!r} is now the default outgoing server.", record)
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
-    with open_repository(args) as repo, store_errors():
+    with open_settings(args) as repo, store_errors():
         record = _by_name(repo, args.name)
         if not record.is_mapi:
             raise UsageError(f"{record.name!r} is already an SMTP server")
@@ -243,7 +245,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
 
 def cmd_mapi_mail_server(args: argparse.Namespace) -> int:
-    with open_repository(args) as repo, store_errors():
+    with open_settings(args) as repo, store_errors():
         if args.host is None:
             host = repo.mapi_mail_server()
             print(host or "(not configured)")
@@ -349,14 +351,14 @@ def cmd_restore_backup(args: argparse.Namespace) -> int:
 # --- helpers -------------------------------------------------------------------------------------------
 
 
-def _by_name(repo: ServerRepository, name: str) -> ServerSettings:
+def _by_name(repo: SettingsRepository, name: str) -> ServerSettings:
     record = repo.find_by_name(name)
     if record is None:
         raise server_not_found(name)
     return record
 
 
-def _check(repo: ServerRepository, record: ServerSettings, args: argparse.Namespace) -> None:
+def _check(repo: SettingsRepository, record: ServerSettings, args: argparse.Namespace) -> None:
     """Refuse invalid values before the keyring is touched; print warnings and notices."""
     issues = rules.validate(record, repo.rule_context(getattr(args, "analyst", None)))
     blocking = rules.errors(issues)
@@ -367,7 +369,7 @@ def _check(repo: ServerRepository, record: ServerSettings, args: argparse.Namesp
 
 
 def _save_with_password(
-    repo: ServerRepository, record: ServerSettings, password: str | None, *, remove: bool
+    repo: SettingsRepository, record: ServerSettings, password: str | None, *, remove: bool
 ) -> ServerSettings:
     """Save the record and its password (or remove it) as one: both are kept, or neither.
 

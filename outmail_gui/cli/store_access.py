@@ -14,6 +14,7 @@ from pathlib import Path
 from outmail_gui import paths
 from outmail_gui.cli.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError
 from outmail_gui.store.errors import DamagedRecordError, DatabaseCorruptError, StoreError, ValidationFailed
+from outmail_gui.store.interface import SettingsRepository
 from outmail_gui.store.location import SharedStore
 from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.secrets import SecretStore, SecretStoreError
@@ -25,7 +26,8 @@ def data_dir_of(args: argparse.Namespace) -> Path:
     if shared is not None:
         raise CommandError(
             f"{getattr(args, 'command', 'this command')} works on the local store only so far; "
-            f"on the shared store {shared.shown} use: store init|migrate|status|copy, audit",
+            f"on the shared store {shared.shown} use: servers list|show|add|edit|delete|set-default|convert|"
+            "mapi-mail-server, store init|migrate|status|copy, audit",
             EXIT_USAGE,
         )
     try:
@@ -44,6 +46,30 @@ def open_repository(args: argparse.Namespace) -> ServerRepository:
     return repository
 
 
+def open_settings(args: argparse.Namespace) -> SettingsRepository:
+    """The store ``--store`` / ``OUTMAIL_STORE`` names, shared or local, for the commands both back ends serve."""
+    shared: SharedStore | None = getattr(args, "shared_store", None)
+    if shared is None:
+        return open_repository(args)
+    from outmail_gui.store.postgres.repository import SharedRepository
+
+    with store_errors():
+        return SharedRepository.open(shared)
+
+
+def workstation_dir(args: argparse.Namespace) -> Path:
+    """This workstation's data folder (its OAuth token caches), whichever store holds the settings."""
+    try:
+        return paths.data_dir(getattr(args, "data_dir", None))
+    except OSError as exc:
+        raise CommandError(f"cannot use the data directory: {exc.strerror or exc} ({exc.filename})") from None
+
+
+def damage_hint_dir(args: argparse.Namespace) -> Path | None:
+    """The local store's folder for a damaged record's restore hint; ``None`` on a shared store (no backups)."""
+    return None if getattr(args, "shared_store", None) is not None else data_dir_of(args)
+
+
 def secret_store() -> SecretStore:
     """The keyring access commands use (tests replace the backend via PYTHON_KEYRING_BACKEND)."""
     return SecretStore()
@@ -53,7 +79,7 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def report_damaged(damaged: Sequence[DamagedRecordError], directory: Path) -> int:
+def report_damaged(damaged: Sequence[DamagedRecordError], directory: Path | None) -> int:
     """One line on stderr for each server left out as damaged; exit 1 if there was any (the listing is partial)."""
     for error in damaged:
         sys.stderr.write(f"outmail-gui: {corrupt_line(error, directory)}\n")

@@ -9,6 +9,7 @@ tests/integration/shared_store/test_repository_contract.py runs one suite agains
 from __future__ import annotations
 
 import contextlib
+from types import TracebackType
 from typing import Protocol
 
 from outmail_gui.domain.rules import RuleContext
@@ -44,3 +45,7 @@ class SettingsRepository(Protocol):
         self, secrets: SecretWrites | None = None
     ) -> contextlib.AbstractContextManager[SettingsRepository]: ...
     def close(self) -> None: ...
+    def __enter__(self) -> SettingsRepository: ...
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...

@@ -95,11 +95,12 @@ def test_a_refused_login_is_one_line_without_the_password(
 
 
 def test_commands_that_need_the_local_store_say_so_on_a_shared_one(tmp_path: Path) -> None:
-    refused = cli(tmp_path, "service=outmail", "servers", "list")
+    refused = cli(tmp_path, "service=outmail", "partitions", "list")
     assert refused.code == 2
     assert refused.err == (
-        "outmail-gui: servers works on the local store only so far; on the shared store service=outmail "
-        "use: store init|migrate|status|copy, audit\n"
+        "outmail-gui: partitions works on the local store only so far; on the shared store service=outmail "
+        "use: servers list|show|add|edit|delete|set-default|convert|mapi-mail-server, store init|migrate|status|copy, "
+        "audit\n"
     )
     with pytest.raises(SystemExit) as window:
         window_options(["--store", "postgresql://db.corp.example/outmail"])
