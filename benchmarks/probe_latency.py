@@ -10,8 +10,9 @@ round trips). Each round runs every command as a fresh process (start-up include
 
 Prints median wall-clock times, the ratio to swaks (target: at most 1.0x) and the round trips
 each command needed, counted by the relay (client -> server bursts the server answered; the
-greeting is not one). Loopback times (no relay) show start-up, which is reported, not targeted.
-Needs root (Postfix and Dovecot), swaks and libnet-ssleay-perl.
+greeting is not one). Loopback times (no relay) show start-up, which is reported, not targeted,
+and the CPU time (user + system) each command used on loopback, which a loaded machine does not
+inflate the way it inflates wall-clock time. Needs root (Postfix and Dovecot), swaks and libnet-ssleay-perl.
 Run: ``.venv/bin/python benchmarks/probe_latency.py [--rounds 10] [--one-way-ms 25]``.
 """
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import compileall
 import os
+import resource
 import shutil
 import statistics
 import sys
@@ -63,20 +65,32 @@ def commands(outmail: str, swaks: str, port: int, ca: Path) -> dict[str, list[st
     }
 
 
+def children_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def measure(
     cmds: dict[str, list[str]], env: dict[str, str], rounds: int, relay: LatencyRelay | None
-) -> dict[str, tuple[float, set[int]]]:
-    """Median milliseconds and the round-trip counts seen, per command (rounds interleaved)."""
+) -> dict[str, tuple[float, set[int], float]]:
+    """Median wall-clock milliseconds, the round-trip counts seen and the median CPU milliseconds (user +
+    system, which the machine's load does not inflate the way it does wall-clock time), per command."""
     for cmd in cmds.values():  # warm caches once
         timed(cmd, env)
     samples: dict[str, list[float]] = {name: [] for name in cmds}
+    cpu: dict[str, list[float]] = {name: [] for name in cmds}
     trips: dict[str, set[int]] = {name: set() for name in cmds}
     for _ in range(rounds):
-        for name, cmd in cmds.items():
+        for name, cmd in cmds.items():  # interleaved, so drift affects all alike
+            before = children_cpu_s()
             samples[name].append(timed(cmd, env))
+            cpu[name].append(children_cpu_s() - before)
             if relay is not None:
                 trips[name].add(relay.last().round_trips)
-    return {name: (statistics.median(values) * 1000, trips[name]) for name, values in samples.items()}
+    return {
+        name: (statistics.median(values) * 1000, trips[name], statistics.median(cpu[name]) * 1000)
+        for name, values in samples.items()
+    }
 
 
 def main() -> None:
@@ -105,10 +119,10 @@ def main() -> None:
         finally:
             mta.stop(server)
     print(f"{args.rounds} rounds; relay: {args.one_way_ms:g} ms each way ({2 * args.one_way_ms:g} ms round trips)")
-    print(f"  {'command':<34} {'relayed':>9} {'round trips':>12} {'loopback':>9}")
-    for name, (ms, trips) in relayed.items():
+    print(f"  {'command':<34} {'relayed':>9} {'round trips':>12} {'loopback':>9} {'CPU':>9}")
+    for name, (ms, trips, _cpu) in relayed.items():
         shown = ",".join(str(n) for n in sorted(trips))
-        print(f"  {name:<34} {ms:7.1f} ms {shown:>12} {loopback[name][0]:7.1f} ms")
+        print(f"  {name:<34} {ms:7.1f} ms {shown:>12} {loopback[name][0]:7.1f} ms {loopback[name][2]:6.1f} ms")
     for what, ours, theirs in (
         ("AUTH", "outmail-gui probe (AUTH)", "swaks --quit-after AUTH"),
         ("message", "outmail-gui probe --to (message)", "swaks (message)"),
