@@ -25,20 +25,6 @@ DEFAULT_MAPI_PORT = 593
 DEFAULT_MAPI_SERVER = "localhost"
 DEFAULT_CONNECTION_TIMEOUT_S = 120
 DEFAULT_PAGER_ENCODING = "utf-8"
-IMPLICIT_TLS_PORT = 465
-
-
-def uses_implicit_tls(port: int) -> bool:
-    """Use SSL's TLS mode, decided here for the engine and the form: implicit TLS (encrypted from
-    the first byte) on port 465, STARTTLS (plain greeting, then encrypted) on any other port."""
-    return port == IMPLICIT_TLS_PORT
-
-
-def tls_mode_text(port: int) -> str:
-    """What Use SSL does on ``port``, in the form's words."""
-    if uses_implicit_tls(port):
-        return f"Implicit TLS on port {port}: encrypted from the first byte."
-    return f"STARTTLS on port {port}: the server greets in plain text, then the connection is encrypted."
 
 
 @dataclass(frozen=True, slots=True)

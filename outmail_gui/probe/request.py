@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 # The enums come from their light module: the command-line test never loads the settings model.
 from outmail_gui.domain.methods import AuthMethod, Protocol
-from outmail_gui.domain.settings import IMPLICIT_TLS_PORT as IMPLICIT_TLS_PORT
-from outmail_gui.domain.settings import uses_implicit_tls
+from outmail_gui.domain.tls_mode import IMPLICIT_TLS_PORT as IMPLICIT_TLS_PORT
+from outmail_gui.domain.tls_mode import uses_implicit_tls
 from outmail_gui.probe.redact import masked_repr
 from outmail_gui.seen_secrets import remember_secret
 

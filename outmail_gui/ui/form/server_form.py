@@ -37,7 +37,8 @@ from outmail_gui.domain.addresses import is_exchange_365
 from outmail_gui.domain.fields import GROUP_TITLES, field_info
 from outmail_gui.domain.oauth import OAuthSettings
 from outmail_gui.domain.rules import EXCHANGE_NEEDS_SSL, Issue, RuleContext, Severity
-from outmail_gui.domain.settings import AuthMethod, Protocol, ServerSettings, fields_for, tls_mode_text
+from outmail_gui.domain.settings import AuthMethod, Protocol, ServerSettings, fields_for
+from outmail_gui.domain.tls_mode import tls_mode_text
 from outmail_gui.editing.state import EditedServer
 from outmail_gui.ui.form.auth_section import MethodsEditor
 from outmail_gui.ui.form.banners import Banner
