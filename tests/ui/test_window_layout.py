@@ -266,6 +266,11 @@ def test_the_partition_column_follows_the_setting(make_window: WindowFactory, re
     repo.set_partitioning_enabled(True)
     window.store_written()
     assert not header.isSectionHidden(Column.PARTITION)
+    window.save_state()  # saved with the column shown
+    window.shut_down()
+    repo.set_partitioning_enabled(False)  # switched off meanwhile (e.g. from the command line)
+    again = make_window()
+    assert again.list_view.horizontalHeader().isSectionHidden(Column.PARTITION)
 
 
 def test_an_empty_list_welcomes_with_the_first_actions(

@@ -101,12 +101,14 @@ class ServerListView(QTableView):
             self.fit_column(column)
 
     def follow_partitioning(self, enabled: bool) -> None:
-        """The Partition column shows while partitioning is on, and only then."""
-        if enabled != self._partitions_shown:
-            self._partitions_shown = enabled
-            self.horizontalHeader().setSectionHidden(Column.PARTITION, not enabled)
-            if enabled:
-                self.fit_column(Column.PARTITION)
+        """The Partition column shows while partitioning is on (unless the user hid it), never while off."""
+        header = self.horizontalHeader()
+        if not enabled:
+            header.setSectionHidden(Column.PARTITION, True)  # also over a restored header of another time
+        elif not self._partitions_shown:  # just switched on: the column comes back
+            header.setSectionHidden(Column.PARTITION, False)
+            self.fit_column(Column.PARTITION)
+        self._partitions_shown = enabled
 
     def fit_column(self, column: Column) -> None:
         """As wide as its header and the values it shows (up to a cap; the tooltip has the rest)."""
