@@ -15,7 +15,7 @@ from outmail_gui.store.repository import ServerRepository
 from outmail_gui.ui.discovery.dialog import DiscoveryDialog
 from outmail_gui.ui.form.server_form import DISCOVERED_NOTE
 from outmail_gui.ui.shared.messages import IssueLabel
-from tests.support.discovery_world import World
+from tests.support.discovery_world import PASSWORD, USER, World
 from tests.ui.conftest import DialogAnswers, WindowFactory, smtp
 from tests.ui.helpers import (
     checkbox,
@@ -73,6 +73,39 @@ def test_steps_and_candidates_appear_live_then_ranked(qtbot: QtBot, discovery_wo
     )
 
 
+def test_sign_in_check_tries_one_auth_with_the_forms_login_id(qtbot: QtBot, discovery_world: World) -> None:
+    handler = discovery_world.handler
+    before = len(handler.auth_commands)
+    world = discovery_world
+    ca_file, dns = str(world.tls.ca_file), world.dns.spec
+    dialog = DiscoveryDialog(None, "alice@ac.example", ca_file, dns, login_id=USER, password=PASSWORD)
+    qtbot.addWidget(dialog, before_close_func=lambda d: d.stop())
+    dialog.show()
+    assert dialog.sign_in.isChecked() and USER in dialog.sign_in.text()  # a typed password: checked by default
+    click(qtbot, dialog.discover_button)
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=10000)
+    assert f"Sign-in as {USER}: accepted" in dialog.status.text()
+    assert len(handler.auth_commands) == before + 1
+    assert PASSWORD not in dialog.status.text()
+
+    replace_text(qtbot, dialog.password, "wrong")
+    dialog.report = None
+    click(qtbot, dialog.discover_button)
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=10000)
+    assert f"Sign-in as {USER}: failed" in dialog.status.text() and "535" in dialog.status.text()
+    assert len(handler.auth_commands) == before + 2  # one AUTH, no retry after 535
+
+    dialog.password.clear()
+    click(qtbot, dialog.discover_button)
+    assert dialog.run is None and "Type the password" in dialog.status.text()  # asked, nothing started
+
+
+def test_sign_in_check_needs_a_login_id(qtbot: QtBot, discovery_world: World) -> None:
+    dialog = dialog_for(qtbot, discovery_world, "alice@ac.example")
+    assert not dialog.sign_in.isEnabled() and not dialog.sign_in.isChecked()
+    assert "Login ID" in dialog.sign_in.toolTip()
+
+
 def test_cancel_stops_within_a_second(qtbot: QtBot, discovery_world: World) -> None:
     dialog = dialog_for(qtbot, discovery_world, "eve@silent.example")  # every host silent: 20 s otherwise
     dialog.start()
@@ -115,7 +148,10 @@ def test_discover_button_beside_server_and_apply_fills_the_form_unsaved(
     # The real dialog, driven as a user would: discover, keep the recommended candidate, Apply.
     found: list[dict[str, object]] = []
 
-    def real_dialog(parent: object, target: str) -> dict[str, object] | None:
+    handed: list[dict[str, str]] = []
+
+    def real_dialog(parent: object, target: str, **sign_in: str) -> dict[str, object] | None:
+        handed.append(sign_in)
         dialog = dialog_for(qtbot, discovery_world, target)
         dialog.start()
         qtbot.waitUntil(lambda: dialog.report is not None, timeout=10000)
@@ -125,9 +161,13 @@ def test_discover_button_beside_server_and_apply_fills_the_form_unsaved(
         found.append(chosen)
         return chosen
 
-    monkeypatch.setattr(DiscoveryDialog, "ask", classmethod(lambda cls, parent, target: real_dialog(parent, target)))
+    monkeypatch.setattr(
+        DiscoveryDialog, "ask", classmethod(lambda cls, parent, target, **kw: real_dialog(parent, target, **kw))
+    )
+    replace_text(qtbot, line(window, "login_id"), "svc-relay")
     click(qtbot, button)
     assert found  # the dialog started from the Outgoing Email ID
+    assert handed == [{"login_id": "svc-relay", "password": ""}]  # the form's Login ID, for the sign-in check
     assert line(window, "server").text() == "smtp-out.ac.example"
     assert spin(window, "port").value() == 587 and checkbox(window, "use_ssl").isChecked()
     assert not checkbox(window, "auth_auto").isChecked()  # the autoconfig file's password-cleartext

@@ -4,7 +4,8 @@ The sources appear as steps (what each found, how long it took) and the candidat
 their tests run on the worker's threads; when all have ended the rows are ranked and the
 recommended one is selected. **Apply** hands the selected candidate's settings to the form
 (unsaved); a candidate whose certificate failed, that is not encrypted or that offers AUTH only
-without TLS cannot be applied, and says why.
+without TLS cannot be applied, and says why. With the form's Login ID and a password, **Check
+sign-in** tries one AUTH on the recommended candidate, exactly as the connection test does.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -29,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from outmail_gui.discovery import Candidate, DiscoveryReport, DiscoveryRequest, SourceStep, TargetError, parse_target
-from outmail_gui.discovery.model import DEFAULT_TIMEOUT_S, CandidateState, Source, StepState
+from outmail_gui.discovery.model import DEFAULT_TIMEOUT_S, CandidateState, SignIn, Source, StepState
 from outmail_gui.discovery.settings_change import connection_settings
 from outmail_gui.ui.discovery.worker import DiscoveryRun
 from outmail_gui.ui.shared.icons import StatusIcon, icon
@@ -53,6 +55,8 @@ class DiscoveryDialog(QDialog):
         ca_file: str | None = None,
         dns_server: str = "",
         timeout_s: float = DEFAULT_TIMEOUT_S,
+        login_id: str = "",
+        password: str = "",
     ) -> None:
         super().__init__(parent)
         self.setObjectName("discovery_dialog")
@@ -77,6 +81,26 @@ class DiscoveryDialog(QDialog):
         self.discover_button.setDefault(True)
         prompt = QLabel("&Email address or host:", self)
         prompt.setBuddy(self.target)
+        # The optional sign-in check: the form's Login ID, and its typed password (or one typed here).
+        self.login_id = login_id.strip()
+        self.sign_in = QCheckBox(f"Check &sign-in as {self.login_id}" if self.login_id else "Check &sign-in", self)
+        self.sign_in.setObjectName("discovery_sign_in")
+        self.password = QLineEdit(password, self)
+        self.password.setObjectName("discovery_password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName("Password for the sign-in check")
+        self.password.setPlaceholderText("password")
+        if self.login_id:
+            self.sign_in.setToolTip(
+                "After the candidates are tested, one AUTH on the recommended one, as the connection test does it "
+                "(no retry after a refused password)."
+            )
+        else:
+            self.sign_in.setEnabled(False)
+            self.sign_in.setToolTip("Enter a Login ID in the form to check sign-in.")
+        self.password.setEnabled(False)
+        self.sign_in.toggled.connect(self.password.setEnabled)
+        self.sign_in.setChecked(bool(self.login_id and password))
         self.status = QLabel(self)
         self.status.setObjectName("discovery_status")
         self.status.setWordWrap(True)
@@ -135,6 +159,9 @@ class DiscoveryDialog(QDialog):
         row.addWidget(prompt)
         row.addWidget(self.target, 1)
         row.addWidget(self.discover_button)
+        sign_in_row = QHBoxLayout()
+        sign_in_row.addWidget(self.sign_in)
+        sign_in_row.addWidget(self.password, 1)
         lower = QWidget(self)
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)
@@ -149,6 +176,7 @@ class DiscoveryDialog(QDialog):
         split.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
+        layout.addLayout(sign_in_row)
         layout.addWidget(self.status)
         layout.addWidget(split, 1)
         layout.addWidget(self.buttons)
@@ -166,9 +194,16 @@ class DiscoveryDialog(QDialog):
         return hint
 
     @classmethod
-    def ask(cls, parent: QWidget | None, target: str, ca_file: str | None = None) -> dict[str, Any] | None:
+    def ask(
+        cls,
+        parent: QWidget | None,
+        target: str,
+        ca_file: str | None = None,
+        login_id: str = "",
+        password: str = "",
+    ) -> dict[str, Any] | None:
         """Run the dialog; the settings to fill in (Server, Port Number, Use SSL, methods), or None."""
-        dialog = cls(parent, target, ca_file)
+        dialog = cls(parent, target, ca_file, login_id=login_id, password=password)
         try:
             if target.strip():
                 QTimer.singleShot(0, dialog.start)
@@ -184,6 +219,11 @@ class DiscoveryDialog(QDialog):
         if self.run is not None:
             return
         text = self.target.text().strip()
+        checking = self.sign_in.isChecked()
+        if checking and not self.password.text():
+            self.status.setText("Type the password for the sign-in check, or untick Check sign-in.")
+            self.password.setFocus()
+            return
         try:
             parse_target(text)
         except TargetError as exc:
@@ -200,7 +240,17 @@ class DiscoveryDialog(QDialog):
         self.status.setText(f"Looking for the settings of {text}…")
         self.discover_button.setEnabled(False)
         self.target.setReadOnly(True)
-        self.run = DiscoveryRun(DiscoveryRequest(text, self.timeout_s, self.dns_server, self.ca_file), self)
+        self.sign_in.setEnabled(False)
+        self.password.setEnabled(False)
+        request = DiscoveryRequest(
+            text,
+            self.timeout_s,
+            self.dns_server,
+            self.ca_file,
+            login_id=self.login_id if checking else "",
+            password=self.password.text() if checking else "",
+        )
+        self.run = DiscoveryRun(request, self)
         self.run.source_changed.connect(self.show_source)
         self.run.candidate_changed.connect(self.show_candidate)
         self.run.finished.connect(self.show_report)
@@ -255,6 +305,8 @@ class DiscoveryDialog(QDialog):
         self.report = report
         self.discover_button.setEnabled(True)
         self.target.setReadOnly(False)
+        self.sign_in.setEnabled(bool(self.login_id))
+        self.password.setEnabled(self.sign_in.isChecked())
         for step in report.sources:
             self.show_source(step)
         self.candidates.clear()
@@ -277,6 +329,8 @@ class DiscoveryDialog(QDialog):
                 "No candidate can be recommended: none answered with a verified certificate "
                 f"({_elapsed(report.elapsed_ms)}). The reasons are beside each candidate."
             )
+        if report.sign_in is not None:
+            self.status.setText(f"{self.status.text()}\n{_sign_in_line(self.login_id, report.sign_in)}")
         first = self.candidates.topLevelItem(0)
         if first is not None:
             self.candidates.setCurrentItem(first)
@@ -351,6 +405,13 @@ class DiscoveryDialog(QDialog):
     def _apply(self) -> None:
         if self.chosen_settings() is not None:
             self.accept()
+
+
+def _sign_in_line(login_id: str, result: SignIn) -> str:
+    if result.ok:
+        how = f" with {result.mechanism}" if result.mechanism else ""
+        return f"Sign-in as {login_id}: accepted{how} ({_elapsed(result.elapsed_ms)})."
+    return f"Sign-in as {login_id}: failed. {result.detail}".rstrip()
 
 
 def _why_not(candidate: Candidate) -> str:

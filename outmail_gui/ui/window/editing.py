@@ -330,7 +330,7 @@ class EditSession:
         form = self._form()
         current = form.record()
         start = current.outgoing_email_id.strip() or current.server.strip()
-        values = DiscoveryDialog.ask(self._parent, start)
+        values = DiscoveryDialog.ask(self._parent, start, login_id=current.login_id, password=form.password() or "")
         if values is None:
             return
         changed = form.apply_discovered(values)
