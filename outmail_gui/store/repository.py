@@ -202,13 +202,6 @@ class ServerRepository(SettingsAccess):
         return self._find(server_id)
 
     @_translated
-    def get(self, server_id: str) -> ServerSettings:
-        record = self._find(server_id)
-        if record is None:
-            raise NotFoundError.server_gone()
-        return record
-
-    @_translated
     def find_by_name(self, name: str) -> ServerSettings | None:
         key = normalized_name(name)
         found = self._one(rows.SELECT + " WHERE name_key = ?", key)

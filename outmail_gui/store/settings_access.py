@@ -11,14 +11,14 @@ from abc import ABC, abstractmethod
 from outmail_gui.domain.addresses import has_control_characters
 from outmail_gui.domain.rules import Issue, RuleContext, Severity
 from outmail_gui.domain.settings import ServerSettings
-from outmail_gui.store.errors import ValidationFailed
+from outmail_gui.store.errors import NotFoundError, ValidationFailed
 
 PARTITIONING = "partitioning_enabled"
 MAPI_MAIL_SERVER = "mapi_mail_server"
 
 
 class SettingsAccess(ABC):
-    """Partitioning, the MAPI Mail Server, and :meth:`rule_context`, over a back end's own queries."""
+    """Partitioning, the MAPI Mail Server, :meth:`rule_context` and :meth:`get`, over a back end's own queries."""
 
     @abstractmethod
     def _setting(self, key: str) -> str | None: ...
@@ -30,10 +30,20 @@ class SettingsAccess(ABC):
     def list_servers(self) -> list[ServerSettings]: ...
 
     @abstractmethod
+    def find(self, server_id: str) -> ServerSettings | None: ...
+
+    @abstractmethod
     def list_partitions(self) -> list[str]: ...
 
     @abstractmethod
     def partitions_for_analyst(self, login: str) -> list[str]: ...
+
+    def get(self, server_id: str) -> ServerSettings:
+        """The record of ``server_id``; NotFoundError when it no longer exists."""
+        record = self.find(server_id)
+        if record is None:
+            raise NotFoundError.server_gone()
+        return record
 
     def partitioning_enabled(self) -> bool:
         return self._setting(PARTITIONING) == "1"

@@ -185,13 +185,6 @@ class SharedRepository(SettingsAccess):
         return self._find(server_id)
 
     @_translated
-    def get(self, server_id: str) -> ServerSettings:
-        record = self._find(server_id)
-        if record is None:
-            raise NotFoundError.server_gone()
-        return record
-
-    @_translated
     def find_by_name(self, name: str) -> ServerSettings | None:
         return self._one(_SELECT + " WHERE name_key = %s", normalized_name(name))
 
