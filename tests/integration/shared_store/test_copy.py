@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from outmail_gui.domain.oauth import OAuthSettings
 from outmail_gui.store.history import HistoryEntry, HistoryStore, Outcome
 from outmail_gui.store.location import SharedStore
+from outmail_gui.store.oauth_settings import OAuthSettingsStore
 from outmail_gui.store.postgres.connection import connect
 from outmail_gui.store.postgres.installing import initialise
 from outmail_gui.store.postgres.repository import SharedRepository
@@ -45,6 +47,9 @@ def local(tmp_path: Path) -> Path:
         repo.save(smtp("HR mail", partition="HR"))
         started = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)
         HistoryStore.of(repo).add(HistoryEntry(main.id, started, Outcome.PASSED, "AUTH PLAIN accepted", 840))
+        oauth = OAuthSettings(True, "contoso.onmicrosoft.com", "11111111-2222-3333-4444-555555555555",
+                              mailbox="desk@contoso.com", client_secret_expires=dt.date(2027, 6, 30))  # fmt: skip
+        OAuthSettingsStore.of(repo).save(main.id, oauth)
     return folder
 
 
@@ -71,7 +76,7 @@ def test_copy_to_the_shared_store_counts_merges_and_changes_nothing_the_second_t
         "analysts' partitions: 1 added, 0 updated, 0 unchanged",
         "store settings: 1 added, 0 updated, 0 unchanged",
         "servers: 2 added, 0 updated, 0 unchanged",
-        "OAuth settings: 0 added, 0 updated, 0 unchanged",
+        "OAuth settings: 1 added, 0 updated, 0 unchanged",
         "test results: 1 added, 0 updated, 0 unchanged",
         f"Copied into {fresh_shared.shown} in one transaction.",
     ]
@@ -81,6 +86,8 @@ def test_copy_to_the_shared_store_counts_merges_and_changes_nothing_the_second_t
         assert shared.partitions_for_analyst("JDOE") == ["HR"]
         history = shared.connection().execute("SELECT summary, duration_ms FROM test_history").fetchall()
         assert history == [("AUTH PLAIN accepted", 840)]
+        expires = shared.connection().execute("SELECT tenant, credential_expires_on FROM server_oauth").fetchall()
+        assert expires == [("contoso.onmicrosoft.com", dt.date(2027, 6, 30))]
 
     again = copy(tmp_path, "--from", source, "--to", target)
     assert again.code == 0
@@ -108,6 +115,7 @@ def test_copy_back_to_a_new_local_store_and_a_name_clash_stops_everything(
     with ServerRepository.open(local) as repo, ServerRepository.open(back) as restored:
         assert restored.list_servers() == repo.list_servers()
         assert HistoryStore.of(restored).latest().keys() == HistoryStore.of(repo).latest().keys()
+        assert OAuthSettingsStore.of(restored).all() == OAuthSettingsStore.of(repo).all()
 
     with SharedRepository.open(fresh_shared) as shared:
         shared.save(smtp("Clash"))
