@@ -103,8 +103,8 @@ def window_options(argv: Sequence[str]) -> argparse.Namespace:
     _read_store_option(parser, options)
     if getattr(options, "shared_store", None) is not None:
         parser.error(
-            f"the window opens only the local store so far; use the command line (store, audit) for the shared "
-            f"store {options.shared_store.shown}"
+            "the window opens only the local store so far; use the command line (servers, store, audit) "
+            f"for the shared store {options.shared_store.shown}"
         )
     return options
 

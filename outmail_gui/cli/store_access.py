@@ -30,10 +30,7 @@ def data_dir_of(args: argparse.Namespace) -> Path:
             "mapi-mail-server, store init|migrate|status|copy, audit",
             EXIT_USAGE,
         )
-    try:
-        return paths.data_dir(getattr(args, "data_dir", None))
-    except OSError as exc:
-        raise CommandError(f"cannot use the data directory: {exc.strerror or exc} ({exc.filename})") from None
+    return workstation_dir(args)
 
 
 def open_repository(args: argparse.Namespace) -> ServerRepository:
