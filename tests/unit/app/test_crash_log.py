@@ -56,12 +56,14 @@ def test_a_password_passed_through_a_logged_error_never_reaches_the_file(tmp_pat
 
 def test_the_file_is_rotated_and_capped(tmp_path: Path) -> None:
     path = open_log(tmp_path)
-    for number in range(700):  # about 4.5 MB of errors
-        log_exception(f"error {number} " + "x" * 6000, _raised("repeated"))
+    # About 5 MB of errors. The filler is punctuation: letters could hold a secret another test
+    # used ("xxx"), and the redaction would shorten the whole run of them to "<redacted>".
+    for number in range(800):
+        log_exception(f"error {number} " + "." * 6000, _raised("repeated"))
     files = sorted(tmp_path.iterdir())
     assert [f.name for f in files] == [LOG_FILE, *(f"{LOG_FILE}.{n}" for n in range(1, BACKUPS + 1))]
     assert all(f.stat().st_size <= MAX_BYTES for f in files)
-    assert "error 699" in path.read_text(encoding="utf-8")
+    assert "error 799" in path.read_text(encoding="utf-8")
 
 
 def test_faulthandler_writes_a_fatal_crash_into_the_log(tmp_path: Path) -> None:
