@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from outmail_gui import crash_log
+from outmail_gui import crash_log, seen_secrets
 from outmail_gui.crash_log import BACKUPS, LOG_FILE, MAX_BYTES, close_log, log_exception, open_log
 from outmail_gui.probe.request import ProbeRequest
 from outmail_gui.store.secrets import SecretStore
@@ -19,7 +19,10 @@ from tests.support.keyrings import MemoryKeyring
 
 
 @pytest.fixture(autouse=True)
-def closed_afterwards() -> Iterator[None]:
+def closed_afterwards(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # Only this test's secrets: earlier tests of the session leave theirs in the process-wide set
+    # (a test password of x's would redact this module's filler text and the log would not rotate).
+    monkeypatch.setattr(seen_secrets, "_seen", set())
     yield
     close_log()
 
