@@ -147,7 +147,10 @@ def discovery(window: MainWindow) -> QPixmap:
         raise SystemExit("the discovery world is not running")
     select(window, "Head office relay")
     world = discovery_world
-    dialog = DiscoveryDialog(window, "helpdesk@untrusted.example", str(world.tls.ca_file), world.dns.spec)
+    login_id = window.details.form().record().login_id  # as the window opens it: sign-in check offered
+    dialog = DiscoveryDialog(
+        window, "helpdesk@untrusted.example", str(world.tls.ca_file), world.dns.spec, login_id=login_id
+    )
     try:
         dialog.resize(*DISCOVERY_SIZE)
         dialog.show()
