@@ -21,7 +21,8 @@ from outmail_gui.store.secrets import SecretStore
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class SaveResult:
-    """What became of a save. Exactly one of ``saved``, ``conflict``, ``invalid`` or ``failed`` is set."""
+    """What became of a save. Exactly one of ``saved``, ``conflict``, ``invalid``, ``failed`` or
+    ``unchanged`` is set."""
 
     saved: ServerSettings | None = None
     keyring_error: str = ""  # saved, but the typed password is not in the keyring (it stays typed)
@@ -29,6 +30,7 @@ class SaveResult:
     conflict: RevisionConflictError | None = None  # another instance saved first: nothing written
     invalid: str = ""  # a rule refused it (the store checks the rules): nothing written
     failed: str = ""  # the store could not write: nothing written
+    unchanged: bool = False  # nothing to save (a stored record without edits): nothing written
 
 
 def save_server(

@@ -34,6 +34,16 @@ class EditedServer:
         self._baseline: Values | None = None
         self.last = Evaluation((), False, False, "")
 
+    @property
+    def baseline(self) -> Values | None:
+        """The clean values (as loaded or last saved)."""
+        return self._baseline
+
+    def reset(self) -> None:
+        """Nothing under edit."""
+        self._baseline = None
+        self.last = Evaluation((), False, False, "")
+
     def load(self, values: Values, context: RuleContext) -> Evaluation:
         """A record was shown: these values are the clean state."""
         self.context = context
