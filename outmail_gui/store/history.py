@@ -108,7 +108,7 @@ class HistoryStore(RepositoryExtension):
                 f"SELECT {_COLUMNS} FROM ("
                 f"  SELECT {_COLUMNS}, row_number() OVER "
                 "    (PARTITION BY server_id ORDER BY started_at DESC, id DESC) AS rank FROM test_history"
-                ") WHERE rank = 1"
+                ") AS ranked WHERE rank = 1"
             )
             return {entry.server_id: entry for entry in map(_from_row, cur)}
 

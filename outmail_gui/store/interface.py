@@ -1,8 +1,11 @@
 """The repository interface both back ends implement: the local SQLite store and the shared PostgreSQL one.
 
-Same row mapping (``store.rows``), same domain rules, same guarantees: one transaction per
-action, revisions that refuse a stale save, unique name keys and a single default enforced by
-the database, keyring secrets written just before the commit and never into the database.
+Both also serve the stores kept beside the servers (``store.extension``: test history, OAuth
+settings, partitions and analysts) and say what the connected login may change
+(:meth:`SettingsRepository.capabilities`: everything on the local store). Same row mapping
+(``store.rows``), same domain rules, same guarantees: one transaction per action, revisions
+that refuse a stale save, unique name keys and a single default enforced by the database,
+keyring secrets written just before the commit and never into the database.
 tests/integration/shared_store/test_repository_contract.py runs one suite against both.
 """
 
@@ -14,13 +17,18 @@ from typing import Protocol
 
 from outmail_gui.domain.rules import RuleContext
 from outmail_gui.domain.settings import ServerSettings
+from outmail_gui.store.capabilities import Capabilities
 from outmail_gui.store.errors import DamagedRecordError
+from outmail_gui.store.extension import ExtensionAccess
 from outmail_gui.store.rows import ServerListRow
 from outmail_gui.store.secret_writes import SecretWrites
 
 
 class SettingsRepository(Protocol):
     """Servers, app settings and partitions, as the CLI and the window use them."""
+
+    damaged_in_list: list[DamagedRecordError]
+    """Servers the last :meth:`list_server_rows` left out as unreadable (for the window to name)."""
 
     def list_servers(self) -> list[ServerSettings]: ...
     def list_servers_checked(self) -> tuple[list[ServerSettings], list[DamagedRecordError]]: ...
@@ -41,6 +49,9 @@ class SettingsRepository(Protocol):
     def has_analysts(self) -> bool: ...
     def partitions_for_analyst(self, login: str) -> list[str]: ...
     def notices(self) -> list[str]: ...
+    def capabilities(self) -> Capabilities: ...
+    def data_version(self) -> int: ...
+    def extension_access(self) -> ExtensionAccess: ...
     def transaction(
         self, secrets: SecretWrites | None = None
     ) -> contextlib.AbstractContextManager[SettingsRepository]: ...

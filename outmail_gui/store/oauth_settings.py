@@ -51,7 +51,7 @@ class OAuthSettingsStore(RepositoryExtension):
                 "credential_expires_on = excluded.credential_expires_on",
                 (
                     server_id,
-                    int(settings.enabled),
+                    settings.enabled,
                     settings.tenant.strip(),
                     settings.client_id.strip(),
                     settings.grant_type.value,

@@ -21,6 +21,7 @@ from outmail_gui.domain.settings import ServerSettings
 from outmail_gui.paths import database_path
 from outmail_gui.store import backups as bk
 from outmail_gui.store import rows
+from outmail_gui.store.capabilities import Capabilities
 from outmail_gui.store.connection import immediate, store_errors
 from outmail_gui.store.errors import (
     DamagedRecordError,
@@ -28,6 +29,7 @@ from outmail_gui.store.errors import (
     StoreEnvironmentError,
     StoreError,
 )
+from outmail_gui.store.extension import ExtensionAccess
 from outmail_gui.store.opening import IntegrityCheck, daily_backup_if_due, open_database
 from outmail_gui.store.private_files import private_folder
 from outmail_gui.store.process_lock import StoreLock
@@ -48,6 +50,12 @@ def _translated(method: Callable[Concatenate[ServerRepository, P], R]) -> Callab
 
     functools.update_wrapper(wrapper, method)
     return wrapper
+
+
+@contextlib.contextmanager
+def _errors_and_immediate(conn: sqlite3.Connection, data_dir: Path) -> Iterator[None]:
+    with store_errors(data_dir), immediate(conn):
+        yield
 
 
 class ServerRepository(SettingsAccess):
@@ -120,11 +128,17 @@ class ServerRepository(SettingsAccess):
         return bk.list_backups(Path(data_dir))
 
     def connection(self) -> sqlite3.Connection:
-        """The open connection, for the stores kept beside the servers (``RepositoryExtension``).
-
-        They share it so that their writes join this repository's transactions.
-        """
+        """The open connection (``store copy`` reads and writes its tables directly)."""
         return self._conn
+
+    def extension_access(self) -> ExtensionAccess:
+        """For the stores kept beside the servers (``RepositoryExtension``): they share the connection,
+        so their writes join this repository's transactions."""
+        return ExtensionAccess(
+            self._conn,
+            lambda: store_errors(self.data_dir),
+            lambda: _errors_and_immediate(self._conn, self.data_dir),
+        )
 
     def close(self) -> None:
         self._conn.close()
@@ -267,6 +281,10 @@ class ServerRepository(SettingsAccess):
     def data_version(self) -> int:
         """Changes whenever another connection commits: lets the window notice other instances."""
         return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def capabilities(self) -> Capabilities:
+        """The local store is one person's file: everything is allowed."""
+        return Capabilities.everything()
 
     # --- partitions and analysts ---------------------------------------------------------
 

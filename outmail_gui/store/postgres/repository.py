@@ -28,6 +28,7 @@ from outmail_gui.domain.partitions import clean_partition_name, find_partition, 
 from outmail_gui.domain.rules import Issue, Severity
 from outmail_gui.domain.settings import ServerSettings
 from outmail_gui.store import rows
+from outmail_gui.store.capabilities import Capabilities
 from outmail_gui.store.errors import (
     DamagedRecordError,
     DuplicateNameError,
@@ -35,8 +36,10 @@ from outmail_gui.store.errors import (
     StoreError,
     ValidationFailed,
 )
+from outmail_gui.store.extension import ExtensionAccess, QmarkConnection
 from outmail_gui.store.location import SharedStore
 from outmail_gui.store.postgres.audit import AuditEntry, read_audit
+from outmail_gui.store.postgres.capabilities import read_capabilities
 from outmail_gui.store.postgres.connection import StorePermissionError, connect, shared_errors
 from outmail_gui.store.postgres.installing import check_version
 from outmail_gui.store.postgres.schema import schema_version
@@ -116,6 +119,23 @@ class SharedRepository(SettingsAccess):
         """Which store, as whom, and what this login may do (read from the database's roles)."""
         return store_status(self._conn, schema_version())
 
+    @_translated
+    def capabilities(self) -> Capabilities:
+        """What this login may change (read from its roles and the row-level security), for the window."""
+        return read_capabilities(self._conn, store_status(self._conn, schema_version()))
+
+    @_translated
+    def data_version(self) -> int:
+        """Changes whenever a workstation commits a change (servers, partitions, analysts, app settings)."""
+        row = self._conn.execute(
+            "SELECT (SELECT coalesce(max(id), 0) FROM audit_log), "
+            "(SELECT count(*) + coalesce(sum(revision), 0) FROM partitions), "
+            "(SELECT count(*) + coalesce(sum(revision), 0) FROM analysts), "
+            "(SELECT count(*) FROM analyst_partitions), "
+            "(SELECT md5(coalesce(string_agg(key || '=' || value, ',' ORDER BY key), '')) FROM app_settings)"
+        ).fetchone()
+        return hash(row)
+
     def close(self) -> None:
         self._closed = True
         self._conn.close()
@@ -128,6 +148,17 @@ class SharedRepository(SettingsAccess):
 
     def connection(self) -> psycopg.Connection[tuple[Any, ...]]:
         return self._conn
+
+    def extension_access(self) -> ExtensionAccess:
+        """For the stores kept beside the servers (history, OAuth settings, partitions and analysts):
+        the same connection and write lock, so their writes join this repository's transactions."""
+        return ExtensionAccess(QmarkConnection(lambda: self._conn), self._errors, self._transaction)
+
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        with shared_errors(self.store):
+            self._reconnect_if_lost()
+            yield
 
     def transaction(self, secrets: SecretWrites | None = None) -> contextlib.AbstractContextManager[SharedRepository]:
         """Several writes as one all-or-nothing transaction; ``secrets`` applied just before its commit."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -9,9 +11,15 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from outmail_gui.domain.oauth import OAuthSettings
+from outmail_gui.domain.analysts import Analyst
 from outmail_gui.domain.settings import AuthMethod
+from outmail_gui.store.capabilities import Capabilities
 from outmail_gui.store.errors import DuplicateNameError, NotFoundError, RevisionConflictError, ValidationFailed
+from outmail_gui.store.history import HistoryEntry, HistoryStore, Outcome
 from outmail_gui.store.interface import SettingsRepository
+from outmail_gui.store.oauth_settings import OAuthSettingsStore
+from outmail_gui.store.partitions import PartitionAdmin
 from outmail_gui.store.location import SharedStore
 from outmail_gui.store.postgres.repository import SharedRepository
 from outmail_gui.store.repository import ServerRepository
@@ -176,3 +184,44 @@ def test_a_stale_save_never_touches_the_keyring(backend: tuple[SettingsRepositor
 
 def _true(repo: SettingsRepository) -> str:
     return "true" if isinstance(repo, SharedRepository) else "1"
+
+
+def test_the_stores_beside_the_servers_work_on_both(backend: tuple[SettingsRepository, RawWrite]) -> None:
+    """Test history, OAuth settings and partition administration: one SQL text, both back ends."""
+    repo, _ = backend
+    server = repo.save(smtp("Main"))
+    history = HistoryStore.of(repo)
+    older = HistoryEntry(server.id, dt.datetime(2026, 12, 3, 9, tzinfo=dt.UTC), Outcome.FAILED, "refused", 40, "auth")
+    newer = HistoryEntry(server.id, dt.datetime(2026, 12, 3, 10, tzinfo=dt.UTC), Outcome.PASSED, "ok", 120)
+    assert history.add_many([older, newer]) == 2
+    assert not history.add(dataclasses.replace(newer, server_id="0" * 32))  # no such server: nothing stored
+    assert history.latest()[server.id].summary == "ok"
+    assert [e.outcome for e in history.for_server(server.id)] == [Outcome.PASSED, Outcome.FAILED]
+
+    oauth = OAuthSettingsStore.of(repo)
+    settings = OAuthSettings(
+        enabled=True, tenant="contoso.example", client_id="client-1", mailbox="desk@contoso.example",
+        client_secret_expires=dt.date(2027, 6, 30),
+    )  # fmt: skip
+    oauth.save(server.id, settings)
+    assert oauth.get(server.id) == settings
+    assert oauth.all() == {server.id: settings}
+
+    admin = PartitionAdmin.of(repo)
+    admin.add("HR")
+    repo.save(repo.get(server.id).with_changes(partition="HR"))
+    assert admin.rename("hr", "People").servers == ("Main",)
+    admin.save_analyst(Analyst("ann", "Ann", "ann@corp.example", frozenset({"People"})))
+    assert repo.partitions_for_analyst("ANN") == ["People"]
+    with repo.transaction():  # the stores' writes join the repository's transaction
+        admin.add("Sales")
+        oauth.delete(server.id)
+    assert [p.name for p in admin.partitions()] == ["People", "Sales"]
+    assert oauth.get(server.id) == OAuthSettings()
+
+
+def test_the_local_store_allows_everything(tmp_path: Path) -> None:
+    with ServerRepository.open(tmp_path) as local:
+        allowed = local.capabilities()
+    assert allowed == Capabilities.everything()
+    assert allowed.server_reason("Any") == allowed.servers_reason() == allowed.settings_reason() == ""

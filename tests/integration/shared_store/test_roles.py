@@ -133,3 +133,28 @@ def test_store_status_says_which_store_as_whom_and_what_the_login_may_do(
     as_json = run_cli(tmp_path, "--store", login["ann"].target, "store", "status", "--json").json()
     assert (as_json["login"], as_json["roles"], as_json["partitions"]) == ("outmail_t_ann", ["outmail_analyst"], ["HR"])
     assert "ann-pass" not in as_json["store"]
+
+
+def test_each_login_is_told_what_it_may_change_as_the_database_enforces_it(
+    world: dict[str, ServerSettings], login: dict[str, SharedStore]
+) -> None:
+    with SharedRepository.open(login["boss"]) as boss:
+        admin = boss.capabilities()
+    assert (admin.role, admin.settings_reason(), admin.server_reason("Sales")) == ("admin", "", "")
+    with SharedRepository.open(login["desk"]) as desk:
+        helpdesk = desk.capabilities()
+    assert helpdesk.record_tests and not helpdesk.may_change_servers()
+    assert helpdesk.server_reason("HR") == "Your database login (helpdesk) may test servers but not change them."
+    assert helpdesk.settings_reason().startswith("Your database login (helpdesk) may not change the shared settings")
+    with SharedRepository.open(login["ann"]) as ann:
+        analyst = ann.capabilities()
+        assert analyst.server_reason("HR") == ""
+        sales = analyst.server_reason("Sales")
+        assert sales == (
+            "Your database login (analyst outmail_t_ann) may change only the servers of the partitions granted "
+            "to it (HR); this server has partition 'Sales'."
+        )
+        with pytest.raises(StorePermissionError):  # what the reason says is what the database does
+            ann.save(world["sales"].with_changes(port=2525))
+        assert ann.save(world["hr"].with_changes(port=2525)).port == 2525
+    assert analyst.settings_reason() != ""
