@@ -11,16 +11,16 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from outmail_gui.domain.oauth import OAuthSettings
 from outmail_gui.domain.analysts import Analyst
+from outmail_gui.domain.oauth import OAuthSettings
 from outmail_gui.domain.settings import AuthMethod
 from outmail_gui.store.capabilities import Capabilities
 from outmail_gui.store.errors import DuplicateNameError, NotFoundError, RevisionConflictError, ValidationFailed
 from outmail_gui.store.history import HistoryEntry, HistoryStore, Outcome
 from outmail_gui.store.interface import SettingsRepository
+from outmail_gui.store.location import SharedStore
 from outmail_gui.store.oauth_settings import OAuthSettingsStore
 from outmail_gui.store.partitions import PartitionAdmin
-from outmail_gui.store.location import SharedStore
 from outmail_gui.store.postgres.repository import SharedRepository
 from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.secret_writes import SecretWrites
