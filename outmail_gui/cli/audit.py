@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 from typing import Any
 
 from outmail_gui.cli.common import add_json_option
@@ -47,30 +46,12 @@ def cmd_audit(args: argparse.Namespace) -> int:
     with store_errors(), SharedRepository.open(store) as repo:
         entries = repo.audit(args.name, args.since)
     if args.json:
-        print_json(
-            [
-                {
-                    "at": e.at.isoformat(),
-                    "user": e.user,
-                    "application": e.application,
-                    "client_addr": e.client_addr,
-                    "action": e.action,
-                    "server_id": e.server_id,
-                    "server": e.server,
-                    "changes": {field: {"old": old, "new": new} for field, (old, new) in e.changes.items()},
-                }
-                for e in entries
-            ]
-        )
+        print_json([e.as_json() for e in entries])
         return EXIT_OK
     if not entries:
         print("No changes recorded" + (f" for {args.name!r}" if args.name else "") + ".")
     for e in entries:
-        where = f" ({e.application}{', ' + e.client_addr if e.client_addr else ''})" if e.application else ""
-        changes = ", ".join(f"{field} {_shown(old)} -> {_shown(new)}" for field, (old, new) in e.changes.items())
+        where = f" ({e.where()})" if e.application else ""
+        changes = ", ".join(e.change_list())
         print(f"{e.at.astimezone().isoformat(timespec='seconds')}  {e.user}{where}  {e.action} {e.server!r}: {changes}")
     return EXIT_OK
-
-
-def _shown(value: object) -> str:
-    return "-" if value is None else json.dumps(value, ensure_ascii=False)

@@ -12,12 +12,15 @@ tests/integration/shared_store/test_repository_contract.py runs one suite agains
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from types import TracebackType
 from typing import Protocol
 
 from outmail_gui.domain.rules import RuleContext
 from outmail_gui.domain.settings import ServerSettings
+from outmail_gui.store.audit import AuditEntry
 from outmail_gui.store.capabilities import Capabilities
+from outmail_gui.store.change_feed import ChangeListener, OnChange
 from outmail_gui.store.errors import DamagedRecordError
 from outmail_gui.store.extension import ExtensionAccess
 from outmail_gui.store.rows import ServerListRow
@@ -52,6 +55,18 @@ class SettingsRepository(Protocol):
     def capabilities(self) -> Capabilities: ...
     def data_version(self) -> int: ...
     def extension_access(self) -> ExtensionAccess: ...
+    def audit(self, name: str | None = None, since: dt.datetime | None = None) -> list[AuditEntry]:
+        """The audit trail, oldest first; NoChangeHistoryError from a store that keeps none."""
+        ...
+
+    def last_change(self, server_id: str) -> AuditEntry | None:
+        """The newest audit entry of ``server_id`` (who changed it, when); None when none is kept."""
+        ...
+
+    def change_listener(self, on_change: OnChange) -> ChangeListener | None:
+        """A listener for other sessions' changes (not started); None when the store announces none."""
+        ...
+
     def transaction(
         self, secrets: SecretWrites | None = None
     ) -> contextlib.AbstractContextManager[SettingsRepository]: ...

@@ -9,6 +9,7 @@ refuse to overwrite what somebody else changed.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -21,7 +22,9 @@ from outmail_gui.domain.settings import ServerSettings
 from outmail_gui.paths import database_path
 from outmail_gui.store import backups as bk
 from outmail_gui.store import rows
+from outmail_gui.store.audit import NO_LOCAL_HISTORY, AuditEntry, NoChangeHistoryError
 from outmail_gui.store.capabilities import Capabilities
+from outmail_gui.store.change_feed import OnChange
 from outmail_gui.store.connection import immediate, store_errors
 from outmail_gui.store.errors import (
     DamagedRecordError,
@@ -106,6 +109,17 @@ class ServerRepository(SettingsAccess):
     def notices(self) -> list[str]:
         """What opening found that the user should hear about once (a folder made private, a failed backup)."""
         return [*self._notices, *([self.backup_warning] if self.backup_warning else [])]
+
+    def audit(self, name: str | None = None, since: dt.datetime | None = None) -> list[AuditEntry]:
+        """The local store keeps no audit trail yet: NoChangeHistoryError, which says so."""
+        raise NoChangeHistoryError(NO_LOCAL_HISTORY)
+
+    def last_change(self, server_id: str) -> AuditEntry | None:
+        return None
+
+    def change_listener(self, on_change: OnChange) -> None:
+        """Nothing to listen to: other windows on this file see its changes when activated (:meth:`data_version`)."""
+        return None
 
     def daily_backup_if_due(self) -> str | None:
         """Make the daily backup copy if one is due; a warning (also kept in ``backup_warning``) if it failed."""

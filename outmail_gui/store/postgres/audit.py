@@ -2,38 +2,22 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from typing import Any
 
 import psycopg
 
 from outmail_gui.domain.names import normalized_name
+from outmail_gui.store.audit import AuditEntry
 
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class AuditEntry:
-    """One change of one server: who (database login, application/workstation, address), when, what."""
-
-    at: dt.datetime
-    user: str
-    application: str
-    client_addr: str | None
-    action: str
-    server_id: str
-    server: str
-    changes: dict[str, tuple[Any, Any]]
-    """Each changed field: (old, new) as stored; ``None`` for a side that did not exist."""
+_COLUMNS = "at, db_user, application, host(client_addr), action, server_id, server_name, changes"
 
 
 def read_audit(
     conn: psycopg.Connection[tuple[Any, ...]], name: str | None = None, since: dt.datetime | None = None
 ) -> list[AuditEntry]:
     """The changes, oldest first; of the server now or once called ``name``, from ``since`` on."""
-    query = (
-        "SELECT at, db_user, application, host(client_addr), action, server_id, server_name, changes FROM audit_log"
-        " WHERE (%(since)s::timestamptz IS NULL OR at >= %(since)s)"
-    )
+    query = f"SELECT {_COLUMNS} FROM audit_log WHERE (%(since)s::timestamptz IS NULL OR at >= %(since)s)"
     params: dict[str, Any] = {"since": since}
     if name is not None:
         # The server called so now, and any server once called so (renamed or deleted since).
@@ -43,8 +27,18 @@ def read_audit(
             " WHERE lower(server_name) = lower(%(name)s) OR lower(changes -> 'name' ->> 0) = lower(%(name)s))"
         )
         params |= {"key": normalized_name(name), "name": name.strip()}
-    entries = []
-    for at, user, application, addr, action, server_id, server, changes in conn.execute(query + " ORDER BY id", params):
-        pairs = {field: (old_new[0], old_new[1]) for field, old_new in dict(changes).items()}
-        entries.append(AuditEntry(at, user, application, addr, action, server_id, server, pairs))
-    return entries
+    return [_entry(row) for row in conn.execute(query + " ORDER BY id", params)]
+
+
+def last_change(conn: psycopg.Connection[tuple[Any, ...]], server_id: str) -> AuditEntry | None:
+    """The newest change of ``server_id`` (who changed it, when), or None when none is recorded."""
+    row = conn.execute(
+        f"SELECT {_COLUMNS} FROM audit_log WHERE server_id = %s ORDER BY at DESC, id DESC LIMIT 1", (server_id,)
+    ).fetchone()
+    return None if row is None else _entry(row)
+
+
+def _entry(row: tuple[Any, ...]) -> AuditEntry:
+    at, user, application, addr, action, server_id, server, changes = row
+    pairs = {field: (old_new[0], old_new[1]) for field, old_new in dict(changes).items()}
+    return AuditEntry(at, user, application, addr, action, server_id, server, pairs)

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 import psycopg
 from psycopg import errors as pg
+from psycopg.conninfo import make_conninfo
 
 from outmail_gui.store.errors import StoreEnvironmentError, StoreError
 from outmail_gui.store.location import SharedStore
@@ -34,14 +35,15 @@ def application_name() -> str:
     return f"outmail-gui on {socket.gethostname()}"[:63]
 
 
-def connect(store: SharedStore) -> psycopg.Connection[tuple[object, ...]]:
+def connect(store: SharedStore, **params: str | int) -> psycopg.Connection[tuple[object, ...]]:
     """An autocommit connection with the ``outmail`` schema first on its search path.
 
     Transactions are begun explicitly (``conn.transaction()``), one per user action.
+    ``params``: more libpq connection parameters (the change listener's TCP keepalives).
     """
     with shared_errors(store):
         conn = psycopg.connect(
-            store.target,
+            make_conninfo(store.target, **params) if params else store.target,
             autocommit=True,
             connect_timeout=CONNECT_TIMEOUT_S,
             application_name=application_name(),

@@ -18,7 +18,7 @@ import functools
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 import psycopg
 from psycopg import errors as pg
@@ -28,7 +28,9 @@ from outmail_gui.domain.partitions import clean_partition_name, find_partition, 
 from outmail_gui.domain.rules import Issue, Severity
 from outmail_gui.domain.settings import ServerSettings
 from outmail_gui.store import rows
+from outmail_gui.store.audit import AuditEntry
 from outmail_gui.store.capabilities import Capabilities
+from outmail_gui.store.change_feed import ChangeNotice, OnChange
 from outmail_gui.store.errors import (
     DamagedRecordError,
     DuplicateNameError,
@@ -38,7 +40,7 @@ from outmail_gui.store.errors import (
 )
 from outmail_gui.store.extension import ExtensionAccess, QmarkConnection
 from outmail_gui.store.location import SharedStore
-from outmail_gui.store.postgres.audit import AuditEntry, read_audit
+from outmail_gui.store.postgres.audit import last_change, read_audit
 from outmail_gui.store.postgres.capabilities import read_capabilities
 from outmail_gui.store.postgres.connection import StorePermissionError, connect, shared_errors
 from outmail_gui.store.postgres.installing import check_version
@@ -47,6 +49,9 @@ from outmail_gui.store.postgres.status import StoreStatus, store_status
 from outmail_gui.store.save_checks import check_delete, check_save, conflict, duplicate_name
 from outmail_gui.store.secret_writes import SecretWrites, with_secrets
 from outmail_gui.store.settings_access import SettingsAccess
+
+if TYPE_CHECKING:
+    from outmail_gui.store.postgres.listening import NotifyListener
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -113,6 +118,20 @@ class SharedRepository(SettingsAccess):
     def audit(self, name: str | None = None, since: dt.datetime | None = None) -> list[AuditEntry]:
         """The audit trail (every change, by whom, from where), oldest first; see :func:`read_audit`."""
         return read_audit(self._conn, name, since)
+
+    @_translated
+    def last_change(self, server_id: str) -> AuditEntry | None:
+        return last_change(self._conn, server_id)
+
+    def change_listener(self, on_change: OnChange) -> NotifyListener:
+        """Listens for the changes the database announces (its audit trigger's ``NOTIFY``); see :mod:`listening`."""
+        from outmail_gui.store.postgres.listening import NotifyListener
+
+        return NotifyListener(self.store, on_change)
+
+    def is_own(self, notice: ChangeNotice) -> bool:
+        """Whether ``notice`` is of a change this repository's own database session made."""
+        return not self._conn.closed and notice.pid == self._conn.info.backend_pid
 
     @_translated
     def status(self) -> StoreStatus:

@@ -16,6 +16,8 @@ No secret is ever in the database, so none can be in the log. The trigger also s
 from __future__ import annotations
 
 SCHEMA = "outmail"
+CHANGES_CHANNEL = "outmail_changes"
+"""The channel the audit trigger notifies (payload: JSON ``action``, ``server_id``, ``by``)."""
 
 _V1: tuple[str, ...] = (
     f"CREATE SCHEMA {SCHEMA}",
