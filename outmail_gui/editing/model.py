@@ -164,6 +164,7 @@ class EditingModel:
     def reveal(self, fields: set[str]) -> None:
         """These fields were filled in for the user (e.g. by Discover Settings): their errors show."""
         self._revealed |= fields
+        self._changed()
 
     def set_context(self, context: RuleContext) -> None:
         """Other servers changed: re-run the rules (and show the errors that brings, e.g. a taken name)."""

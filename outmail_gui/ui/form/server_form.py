@@ -1,14 +1,9 @@
 """The details form of one outgoing server (the contract is in .notes/ui-contract.md).
 
-Rows are built from ``fields_for(protocol)`` and ``FIELD_KINDS``; every edit re-runs
-``rules.validate`` and shows its issues next to the fields. The form never decides a rule.
-
-When an ERROR shows: a new record does not greet the user with "Enter a name" before they
-typed anything. A field's errors show once that field was edited, once an edit elsewhere made
-them appear (e.g. clearing Sent From Analyst), once other servers changed under it, or after a
-save attempt (``focus_first_invalid``). A saved record shows its errors at once (they are not
-the user's half-typed input). Validity, and so Save, always follows every error, shown or not;
-notices and warnings always show at once.
+Rows are built from ``fields_for(protocol)`` and ``FIELD_KINDS``. The form is a view of an
+:class:`~outmail_gui.editing.model.EditingModel`: it forwards every edit to the model and shows
+what the model decides (the rules' issues and which of them show yet, dirtiness, validity).
+The form never decides a rule, nor when an error shows (see :mod:`outmail_gui.editing.model`).
 """
 
 from __future__ import annotations
@@ -39,10 +34,11 @@ from outmail_gui.domain.oauth import OAuthSettings
 from outmail_gui.domain.rules import EXCHANGE_NEEDS_SSL, Issue, RuleContext, Severity
 from outmail_gui.domain.settings import AuthMethod, Protocol, ServerSettings, fields_for
 from outmail_gui.domain.tls_mode import tls_mode_text
-from outmail_gui.editing.state import EditedServer
+from outmail_gui.editing.model import EditingModel
+from outmail_gui.editing.state import Values
 from outmail_gui.ui.form.auth_section import MethodsEditor
 from outmail_gui.ui.form.banners import Banner
-from outmail_gui.ui.form.editors import DisplayEditor, FieldEditor
+from outmail_gui.ui.form.editors import FieldEditor
 from outmail_gui.ui.form.field_widgets import FieldRow, Mnemonics, PartitionEditor, build_row
 from outmail_gui.ui.form.oauth_field import OAuthEditor
 from outmail_gui.ui.form.password_field import PasswordEditor
@@ -106,18 +102,22 @@ class ServerFormWidget(QWidget):
         self._messages: dict[str, IssueLabel] = {}
         self._partition_row: tuple[QFormLayout, QWidget] | None = None
         self._password_row: tuple[QFormLayout, QWidget] | None = None
-        self._loaded: ServerSettings | None = None
         self._options: dict[str, Any] = {}  # load()'s keyword arguments, for a reload
-        self._state = EditedServer()  # the rules' verdict and dirtiness, decided without Qt
-        self._issues: list[Issue] = []
         self._highlights: dict[str, str] = {}
         self._discovered: set[str] = set()  # fields Discover Settings filled in since the load or save
-        self._loading = False
+        self._loading = False  # the form writes its editors: their change signals are not edits
+        self._announce = False  # the next state shown is a new record's: say validity and dirtiness
+        self._shown_saved: ServerSettings | None = None  # the model's saved record the form last showed
         self._valid = False
         self._dirty = False
         self._replacement = ""
-        self._revealed: set[str] = set()  # fields whose ERRORs show (see the module docstring)
-        self._reveal_all = False
+        self.model = EditingModel()
+        self.model.listen(self._follow_model)
+
+    def bind(self, model: EditingModel) -> None:
+        """Show and edit ``model`` (the window's editing session owns it) instead of the form's own."""
+        self.model = model
+        model.listen(self._follow_model)
 
     # -- building ------------------------------------------------------------------------
 
@@ -262,11 +262,13 @@ class ServerFormWidget(QWidget):
         read_only_reason: str = "",
         oauth: OAuthSettings | None = None,
         token_manager: Callable[[], TokenManager] | None = None,
+        converted: bool = False,
     ) -> None:
         """Show a record (new or saved); resets dirty state. Only the fields of record.protocol are visible.
 
         ``oauth``: the server's OAuth 2.0 settings; ``token_manager`` makes the manager of its
-        tokens (called only when OAuth 2.0 is used).
+        tokens (called only when OAuth 2.0 is used); ``converted``: a MAPI record converted to
+        SMTP, an unsaved change.
         """
         if record.protocol is not self._protocol:
             self._build(record.protocol)
@@ -279,11 +281,8 @@ class ServerFormWidget(QWidget):
             "oauth": oauth,
             "token_manager": token_manager,
         }
-        self._loaded, self._state.context = record, context
         self._highlights.clear()
         self._discovered.clear()
-        self._revealed = set()
-        self._reveal_all = record.revision > 0  # a stored record's problems are not half-typed input
         self._loading = True
         try:
             for name, editor in self._editors.items():
@@ -312,52 +311,44 @@ class ServerFormWidget(QWidget):
         self.convert_button.setEnabled(not read_only_reason)
         if self.discover_button is not None:
             self.discover_button.setEnabled(not read_only_reason)
+        self._announce = True
+        self.model.load(self._shown_values(record), context, converted=converted)
         if record.is_smtp and record.revision == 0 and not read_only_reason:
             self.discover_banner.show_text(DISCOVER_OFFER)
         else:
             self.discover_banner.hide_banner()
-        self._state.load((self.record(), None, self.oauth_settings()), context)
         self._scroll.verticalScrollBar().setValue(0)
-        self._refresh(announce=True)
 
     def set_context(self, context: RuleContext) -> None:
         """Other servers changed: re-run the rules (and show the errors that brings, e.g. a taken name)."""
-        self._state.context = context
-        if self._loaded is not None:
-            self._refresh(reveal_new=True)
+        self.model.set_context(context)
 
     def record(self) -> ServerSettings:
-        """The form's current values (same id and revision as loaded)."""
-        if self._loaded is None:
-            raise RuntimeError("no record loaded")
-        values = {name: e.value() for name, e in self._editors.items() if e.in_record}
-        return self._loaded.with_changes(**values)
+        """The current values (same id and revision as loaded or last saved)."""
+        return self.model.record
 
     def password(self) -> str | None:
         """The typed password, or None if the field was not touched (or was emptied again)."""
-        editor = self._editors.get("password")
-        return editor.value() if isinstance(editor, PasswordEditor) else None
+        return self.model.password if self.model.is_loaded() else None
 
     def oauth_settings(self) -> OAuthSettings:
         """The OAuth 2.0 settings shown (the defaults, OAuth off, for MAPI)."""
-        editor = self._editors.get("oauth")
-        return editor.value() if isinstance(editor, OAuthEditor) else OAuthSettings()
+        return self.model.oauth if self.model.is_loaded() else OAuthSettings()
 
     def is_dirty(self) -> bool:
-        return self._dirty
+        return self.model.is_dirty()
 
     def is_valid(self) -> bool:
-        return self._valid
+        return self.model.is_valid()
 
     def issues(self) -> list[Issue]:
-        return list(self._issues)
+        return list(self.model.issues())
 
     def focus_first_invalid(self) -> bool:
         """A save attempt: show every error, focus the first field with one (visual order); False if none."""
-        if not self._reveal_all and self._loaded is not None:
-            self._reveal_all = True
-            self._show_issues(self.record())
-        wrong = {i.field for i in self._issues if i.blocks_saving}
+        if self.model.is_loaded():
+            self.model.reveal_all()
+        wrong = {i.field for i in self.model.issues() if i.blocks_saving}
         for name, editor in self._editors.items():
             if name in wrong and editor.input.isVisibleTo(self) and editor.focus_chain():
                 target = editor.focus_chain()[0]
@@ -372,38 +363,23 @@ class ServerFormWidget(QWidget):
         ``password_kept=False``: the keyring refused the typed password; it stays in the field as
         an unsaved change (the form stays dirty), so Save again retries storing it.
         """
-        if record.protocol is not self._protocol:  # e.g. saved as converted: show it afresh
-            self.load(record, self._state.context, **self._options)
-            return
-        self._loaded = record
-        self._loading = True
-        try:
-            for name, editor in self._editors.items():
-                if editor.in_record and editor.value() != getattr(record, name):
-                    editor.set_value(getattr(record, name))
-        finally:
-            self._loading = False
-        self._state.saved((self.record(), self.password(), self.oauth_settings()), password_kept=password_kept)
-        self._discovered.clear()
-        self.discover_banner.hide_banner()
-        self._refresh()
+        self.model.mark_saved(record, password_kept=password_kept)
 
     def apply_discovered(self, values: dict[str, Any]) -> list[str]:
         """Fill in what Discover Settings found (an edit like any other: unsaved, Save still needed);
         the fields that changed are marked until the record is saved or reloaded. Returns them."""
-        if self._loaded is None:
+        if not self.model.is_loaded():
             return []
         changed = [
             name for name, value in values.items() if name in self._editors and self._editors[name].value() != value
         ]
         for name in changed:
-            self._editors[name].set_value(values[name])
-            self._revealed.add(name)
+            self._editors[name].set_value(values[name])  # each an edit, forwarded to the model
         self._discovered |= set(changed)
         for name, editor in self._editors.items():
             editor.input.setProperty("discovered", name in self._discovered)
         self.discover_banner.hide_banner()
-        self._refresh(reveal_new=True)
+        self.model.reveal(set(changed))
         return changed
 
     def discovered_fields(self) -> set[str]:
@@ -420,8 +396,8 @@ class ServerFormWidget(QWidget):
     def highlight_field(self, field: str, message: str) -> None:
         """Point a later finding (e.g. of a connection test) at a field."""
         self._highlights[field] = message
-        if self._loaded is not None:
-            self._show_issues(self.record())
+        if self.model.is_loaded():
+            self._show_issues(self.model.record)
 
     def focus_field(self, name: str) -> None:
         """Put the focus in field ``name`` (scrolled into view), if the form has it."""
@@ -434,8 +410,8 @@ class ServerFormWidget(QWidget):
 
     def clear_highlight(self) -> None:
         self._highlights.clear()
-        if self._loaded is not None:
-            self._show_issues(self.record())
+        if self.model.is_loaded():
+            self._show_issues(self.model.record)
 
     # -- reacting --------------------------------------------------------------------------
 
@@ -446,16 +422,25 @@ class ServerFormWidget(QWidget):
         return edited
 
     def _on_edit(self, name: str) -> None:
-        if self._loading or self._loaded is None:
+        if self._loading or not self.model.is_loaded():
             return
-        self._revealed.add(name)
         if name == "oauth":
             self._loading = True
             try:
                 self._sync_oauth_method()
             finally:
                 self._loading = False
-        self._refresh(reveal_new=True)
+        self.model.edit(self._shown_values(self.model.record), name)
+
+    def _shown_values(self, base: ServerSettings) -> Values:
+        """What the editors show, on ``base`` (its id and revision): the values forwarded to the model."""
+        record = base.with_changes(**{name: e.value() for name, e in self._editors.items() if e.in_record})
+        password, oauth = self._editors.get("password"), self._editors.get("oauth")
+        return (
+            record,
+            password.value() if isinstance(password, PasswordEditor) else None,
+            oauth.value() if isinstance(oauth, OAuthEditor) else OAuthSettings(),
+        )
 
     def _sync_oauth_method(self) -> None:
         """Use OAuth 2.0 Authentication ticks and locks the OAuth 2.0 (XOAUTH2) method.
@@ -469,18 +454,37 @@ class ServerFormWidget(QWidget):
         if isinstance(methods, MethodsEditor) and isinstance(oauth, OAuthEditor):
             methods.force(AuthMethod.XOAUTH2, OAUTH_METHOD_REASON if oauth.value().enabled else "")
 
-    def _refresh(self, *, announce: bool = False, reveal_new: bool = False) -> None:
-        current = self.record()
-        oauth = self.oauth_settings()
-        before = {i.field for i in self._issues if i.blocks_saving}
-        verdict = self._state.evaluate((current, self.password(), oauth))
-        self._issues = list(verdict.issues)
-        if reveal_new:  # errors an edit (or other servers) just brought show at once
-            self._revealed |= {i.field for i in self._issues if i.blocks_saving} - before
+    def _follow_model(self) -> None:
+        """The model changed: show its values (e.g. as the store normalised them) and its verdict."""
+        model = self.model
+        if self._loading or not model.is_loaded():
+            return
+        current = model.record
+        if current.protocol is not self._protocol:  # e.g. saved as converted: show it afresh
+            self.load(current, model.context, **self._options)
+            return
+        if model.saved_record is not self._shown_saved:  # loaded or saved: Discover's marks are done
+            self._shown_saved = model.saved_record
+            self._discovered.clear()
+            self.discover_banner.hide_banner()
+        if self._shown_values(current)[0] != current:
+            self._loading = True
+            try:
+                for name, editor in self._editors.items():
+                    if editor.in_record and editor.value() != getattr(current, name):
+                        editor.set_value(getattr(current, name))
+            finally:
+                self._loading = False
+        self._show_state()
+
+    def _show_state(self) -> None:
+        model = self.model
+        current = model.record
         if self._password_row is not None:
-            self._password_row[0].setRowVisible(self._password_row[1], not oauth.enabled)
+            self._password_row[0].setRowVisible(self._password_row[1], not model.oauth.enabled)
         self._show_issues(current)
-        valid, dirty, replacement = verdict.valid, verdict.dirty, verdict.replaces_default
+        announce, self._announce = self._announce, False
+        valid, dirty, replacement = model.is_valid(), model.is_dirty(), model.verdict.replaces_default
         if announce or valid != self._valid:
             self._valid = valid
             self.validity_changed.emit(valid)
@@ -491,24 +495,11 @@ class ServerFormWidget(QWidget):
             self._replacement = replacement
             self.default_replacement_changed.emit(replacement)
 
-    def _shows(self, issue: Issue) -> bool:
-        """Whether the message of ``issue`` is shown now (an unshown error still blocks saving)."""
-        if not issue.blocks_saving or self._reveal_all or issue.field in self._revealed:
-            return True
-        editor = self._editors.get(issue.field)
-        return editor is None or isinstance(editor, DisplayEditor)  # nothing the user could type there
-
-    def hidden_errors(self) -> list[Issue]:
-        """Errors not shown yet (the user has not reached those fields): the window may say why Save is off."""
-        return [i for i in self._issues if i.blocks_saving and not self._shows(i)]
-
     def _show_issues(self, current: ServerSettings) -> None:
         shown: dict[str, list[tuple[Severity, str]]] = {name: [] for name in self._messages}
         unrouted: list[tuple[Severity, str]] = []
         legacy: list[str] = []
-        for issue in self._issues:
-            if not self._shows(issue):
-                continue
+        for issue in self.model.shown_issues():
             if issue.field == "protocol" and issue.severity is Severity.WARNING:
                 legacy.append(issue.message)
             else:
