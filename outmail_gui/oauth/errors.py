@@ -123,20 +123,23 @@ def from_exception(exc: BaseException, authority: str) -> OAuthError:
     return OAuthError(f"Talking to the identity provider failed ({name}).", code="unexpected")
 
 
+# What a rejected sign-in means for OAuth 2.0: what to do first, then why; the commands an Exchange
+# administrator runs come last (the reply itself, with its codes, is in the failed step).
 SMTP_AUTH_DISABLED = (
-    "SMTP AUTH is disabled for this tenant or mailbox (5.7.139). An Exchange administrator must enable it: "
-    "Set-CASMailbox -Identity <mailbox> -SmtpClientAuthenticationDisabled $false (or the tenant-wide "
-    "Set-TransportConfig setting)."
+    "Ask an Exchange administrator to enable SMTP AUTH for this mailbox: it is disabled for this tenant or "
+    "mailbox. (Administrators: Set-CASMailbox -Identity <mailbox> -SmtpClientAuthenticationDisabled $false, "
+    "or the tenant-wide Set-TransportConfig setting.)"
 )
-BASIC_AUTH_RETIRED = "Basic authentication is retired on this server (5.7.30): switch this server to OAuth 2.0."
+BASIC_AUTH_RETIRED = "Switch this server to OAuth 2.0: the server no longer accepts basic authentication (a password)."
 APP_NOT_PERMITTED = (
-    "The mailbox does not accept this app's token (535 5.7.3): give the app the SMTP.SendAsApp permission "
-    "with admin consent, register its service principal in Exchange (New-ServicePrincipal) and grant it "
-    "access to the mailbox (Add-MailboxPermission -AccessRights FullAccess)."
+    "Ask the Microsoft 365 administrator to let this app send as the mailbox: the mailbox does not accept the "
+    "app's token. (Administrators: give the app the SMTP.SendAsApp permission with admin consent, register its "
+    "service principal in Exchange with New-ServicePrincipal and grant it access to the mailbox with "
+    "Add-MailboxPermission -AccessRights FullAccess.)"
 )
 USER_NOT_PERMITTED = (
-    "The server rejected the token for this mailbox (535 5.7.3): the token must be for the mailbox's own "
-    "user and carry SMTP.Send; Re-authorize signed in as the mailbox user."
+    "Re-authorize, signed in as the mailbox's own user: the server rejected the token for this mailbox "
+    "(the token must be the mailbox user's and carry SMTP.Send)."
 )
 
 

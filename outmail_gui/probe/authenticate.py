@@ -50,18 +50,14 @@ def authenticate(
         step.detail = "No Login ID given: the test does not authenticate."
         return
     if not offered:
+        hint = hints.no_auth_offered(conn.encrypted)
         if conn.encrypted:
             raise ProbeFailure(
                 "The server offers no authentication (no AUTH in its EHLO reply), so the Login ID cannot be used.",
-                "Ask the administrator to enable SMTP AUTH on this port, or clear Login ID if the server relays "
-                "for this workstation without a login.",
-                "login_id",
+                hint.text,
+                hint.field,
             )
-        raise ProbeFailure(
-            "The server offers no authentication on this unencrypted connection.",
-            "Many servers offer AUTH only after STARTTLS: select Use SSL.",
-            "use_ssl",
-        )
+        raise ProbeFailure("The server offers no authentication on this unencrypted connection.", hint.text, hint.field)
     plan = plan_auth(
         offered,
         request.auth_auto,
@@ -73,13 +69,13 @@ def authenticate(
     report.auth.unavailable = plan.unavailable
     if not plan.candidates:
         why = "; ".join(f"{m}: {r}" for m, r in plan.unavailable.items()) or "no mechanism in common"
-        advice = "Tick a method the server offers, or use Automatically select Authentication Method."
-        if plan.unavailable.get(AuthMethod.GSSAPI.value, "").startswith(UNAVAILABLE_HERE):
-            advice = "Install Kerberos support on this workstation (see the README), or tick another offered method."
+        hint = hints.no_usable_mechanism(
+            kerberos_missing=plan.unavailable.get(AuthMethod.GSSAPI.value, "").startswith(UNAVAILABLE_HERE)
+        )
         raise ProbeFailure(
             f"No usable authentication mechanism. The server offers {' '.join(offered)} ({why}).",
-            advice,
-            "auth_methods",
+            hint.text,
+            hint.field,
         )
     if not conn.encrypted and not request.allow_insecure_auth:
         hint = hints.insecure_auth()

@@ -53,11 +53,8 @@ class Deadline:
         if self._cancel is not None and self._cancel():
             raise Cancelled()
         if self.remaining() <= 0:
-            raise DeadlineExceeded(
-                f"The test ran out of time (time-out {self.seconds:g} s).",
-                "The server is too slow or stopped answering; raise Connection Timeout only if it is known to be slow.",
-                "connection_timeout_s",
-            )
+            hint = hints.out_of_time()
+            raise DeadlineExceeded(f"The test ran out of time (time-out {self.seconds:g} s).", hint.text, hint.field)
 
     def slice(self) -> float:
         """Time for the next blocking call (raises when cancelled or out of time)."""

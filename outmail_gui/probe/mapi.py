@@ -57,10 +57,9 @@ class MapiProbe:
                 data = bytes(conn._buf)
         except DeadlineExceeded:
             if not data:
+                hint = hints.mapi_no_greeting()
                 raise ProbeFailure(
-                    "The port accepts connections but sent no RPC-over-HTTP greeting.",
-                    "This is not an RPC endpoint mapper: check Port Number (MAPI uses 593).",
-                    "port",
+                    "The port accepts connections but sent no RPC-over-HTTP greeting.", hint.text, hint.field
                 ) from None
         except ConnectionLost:
             if not data:
@@ -68,8 +67,7 @@ class MapiProbe:
         self.transcript.server(printable(data[:64]))
         if data.startswith(RPC_GREETING):
             return f"the endpoint mapper answered {RPC_GREETING.decode()}"
+        hint = hints.mapi_other_service()
         raise ProbeFailure(
-            f"The server's greeting is not RPC over HTTP: {printable(data[:40])!r}.",
-            "Another service listens on this port: check Server and Port Number (MAPI uses 593).",
-            "port",
+            f"The server's greeting is not RPC over HTTP: {printable(data[:40])!r}.", hint.text, hint.field
         )

@@ -53,8 +53,10 @@ def build_test_message(request: ProbeRequest, now: float | None = None) -> TestM
     if request.pager:
         if not is_known_encoding(request.pager_encoding):
             # A record stored by an older version, or edited outside Outmail: say so, no "Unexpected error".
-            hint = "Choose a Pager Encoding from the list and save the server."
-            raise ProbeFailure(unknown_encoding(request.pager_encoding), hint, "pager_encoding")
+            from outmail_gui.probe import hints
+
+            hint = hints.pager_encoding_unknown()
+            raise ProbeFailure(unknown_encoding(request.pager_encoding), hint.text, hint.field)
         preview = encode_pager_text(request.pager_text, request.pager_encoding)
         body = preview.data
         info.encoding = request.pager_encoding

@@ -116,10 +116,11 @@ def resolve(host: str, port: int, deadline: Deadline, typed: str = "") -> list[A
         try:
             wait = deadline.slice()
         except DeadlineExceeded:
+            hint = hints.dns_not_answering()
             raise ProbeFailure(
                 f"The name {shown} could not be resolved in time: the DNS server does not answer.",
-                "Check this workstation's network and DNS settings.",
-                "server",
+                hint.text,
+                hint.field,
             ) from None
         if done.wait(timeout=wait):
             break
@@ -130,10 +131,11 @@ def resolve(host: str, port: int, deadline: Deadline, typed: str = "") -> list[A
             hint = hints.host_not_found(host, typed)
             raise ProbeFailure(f"Host not found: {shown} has no address in DNS.", hint.text, hint.field)
         if code == socket.EAI_AGAIN:
+            hint = hints.dns_not_answering(temporary=True)
             raise ProbeFailure(
                 f"The name {shown} could not be resolved: the DNS server did not answer (temporary failure).",
-                "Check this workstation's network and DNS settings, then try again.",
-                "server",
+                hint.text,
+                hint.field,
             )
         raise ProbeFailure(f"The name {shown} could not be resolved: {error}.", "", "server")
     seen: list[Address] = []
@@ -184,11 +186,8 @@ def connect(
         hint = hints.connection_timed_out(host, port)
         raise ProbeFailure(f"Connection to {host} port {port} timed out ({detail}).", hint.text, hint.field)
     if codes & {errno.ENETUNREACH, errno.EHOSTUNREACH}:
-        raise ProbeFailure(
-            f"{host} cannot be reached from this workstation ({detail}).",
-            "Check the network route or VPN to the mail server.",
-            "server",
-        )
+        hint = hints.host_unreachable()
+        raise ProbeFailure(f"{host} cannot be reached from this workstation ({detail}).", hint.text, hint.field)
     raise ProbeFailure(f"Could not connect to {host} port {port} ({detail}).", "", "port")
 
 

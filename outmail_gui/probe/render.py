@@ -65,7 +65,7 @@ def text_report(report: ProbeReport, transcript: bool = False) -> str:
     else:
         lines.append(f"Result: FAILED at {_LABELS.get(failed.name, failed.name) if failed else 'start'}")
     if report.hint:
-        lines.append(f"Hint: {report.hint}" + (f" [field: {report.hint_field}]" if report.hint_field else ""))
+        lines.append(f"What to do: {report.hint}" + (f" [field: {report.hint_field}]" if report.hint_field else ""))
     if transcript and report.transcript:
         lines.append("Transcript:")
         lines += [f"  {line}" for line in report.transcript]

@@ -48,10 +48,11 @@ def envelope_commands(request: ProbeRequest, caps: list[str], size: int | None, 
         params += f" SIZE={size}"
     if not (sender.isascii() and recipient.isascii()):
         if "SMTPUTF8" not in keywords:
+            hint = hints.international_address_refused()
             raise ProbeFailure(
                 "The server does not accept internationalized (non-ASCII) addresses (no SMTPUTF8).",
-                "Use an ASCII address for the test.",
-                "outgoing_email_id",
+                hint.text,
+                hint.field,
             )
         params += " SMTPUTF8"
     return [f"MAIL FROM:<{sender}>{params}", f"RCPT TO:<{recipient}>", *([last] if last else [])]

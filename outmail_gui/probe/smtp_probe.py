@@ -147,9 +147,7 @@ class SmtpProbe:
         except DeadlineExceeded:
             raise self._no_greeting(conn, time.monotonic() - started, check_tls) from None
         if reply.code != 220:
-            hint = hints.for_reply(reply.code, reply.text) or hints.Hint(
-                "The server does not accept connections from this workstation now."
-            )
+            hint = hints.for_reply(reply.code, reply.text) or hints.SESSION_REFUSED
             raise ProbeFailure(
                 f"The server refused the session: {reply.first_line}.",
                 hint.text,
@@ -280,12 +278,12 @@ class SmtpProbe:
                     f"The server refused STARTTLS: {reply.first_line}. No password was sent.", hint.text, hint.field
                 )
             if conn.has_pending_bytes():
+                hint = hints.bytes_after_starttls()
                 raise ProtocolViolation(
                     "The server sent data after its reply to STARTTLS and before the TLS handshake: a protocol "
                     "violation (possibly an injection attack). The test was aborted; nothing else was sent.",
-                    "Report this to the server's administrator; a device between this workstation and the server "
-                    "may tamper with the connection.",
-                    None,
+                    hint.text,
+                    hint.field,
                 )
             step.detail = self._handshake(conn, mode, implicit=False)
 
@@ -323,13 +321,12 @@ class SmtpProbe:
         cert = info.certificate
         got = tls.normalize_fingerprint(cert.sha256 if cert else "")
         if not got or got != tls.normalize_fingerprint(self.request.pinned_sha256):
+            hint = hints.certificate_changed()
             raise CertificateProblem(
                 "The server's certificate is not trusted and differs from the one accepted for this server "
                 f"(SHA-256 {cert.sha256 if cert else 'unknown'}).",
-                "The certificate changed since it was accepted: the server may have a new certificate, or someone "
-                "may be intercepting the connection. Check the fingerprint with the server's administrator before "
-                "accepting it.",
-                None,
+                hint.text,
+                hint.field,
             )
         assert cert is not None
         cert.pinned = True

@@ -57,10 +57,9 @@ def verifying_context(ca_file: str | None) -> ssl.SSLContext:
     try:
         return ssl.create_default_context(cafile=ca_file) if ca_file else ssl.create_default_context()
     except (OSError, ssl.SSLError) as exc:
+        hint = hints.ca_file_unusable()
         raise ProbeFailure(
-            f"The CA file {ca_file!r} cannot be used: {getattr(exc, 'strerror', None) or exc}.",
-            "Give a readable PEM file with the issuing CA certificate(s).",
-            None,
+            f"The CA file {ca_file!r} cannot be used: {getattr(exc, 'strerror', None) or exc}.", hint.text, hint.field
         ) from None
 
 
@@ -292,10 +291,9 @@ def explain_handshake_error(exc: BaseException, host: str, port: int, implicit: 
         if code in (V_ERR_HOSTNAME_MISMATCH, V_ERR_IP_ADDRESS_MISMATCH):
             return CertificateProblem(f"The server's certificate does not match {host}: {why}.", verify_code=code)
         if code == V_ERR_CERT_NOT_YET_VALID:
+            hint = hints.certificate_not_yet_valid()
             return CertificateProblem(
-                "The server's certificate is not valid yet.",
-                "Check this workstation's clock and date; otherwise the server's certificate is wrong.",
-                verify_code=code,
+                "The server's certificate is not valid yet.", hint.text, hint.field, verify_code=code
             )
         hint = hints.certificate_untrusted()
         return CertificateProblem(
@@ -324,9 +322,6 @@ def explain_handshake_error(exc: BaseException, host: str, port: int, implicit: 
             )
         return ProbeFailure(f"The TLS handshake failed: {reason.lower().replace('_', ' ') or exc}.")
     if isinstance(exc, ConnectionError | EOFError):
-        return ProbeFailure(
-            "The server closed the connection during the TLS handshake.",
-            "The server may not support TLS on this port, or may refuse this workstation's TLS versions.",
-            "port",
-        )
+        hint = hints.tls_closed()
+        return ProbeFailure("The server closed the connection during the TLS handshake.", hint.text, hint.field)
     return ProbeFailure(f"The TLS handshake failed: {exc}.")

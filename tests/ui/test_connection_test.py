@@ -88,14 +88,15 @@ def test_a_failed_test_explains_and_highlights_the_field(
     assert step_rows(window)[-1] == ("Connection", "Failed")
     assert child(window, QLabel, "test_result").text().startswith("Failed at Connection: Connection refused")
     hint = child(window, QLabel, "test_hint")
-    assert hint.isVisible() and f"Nothing accepts connections on port {port}" in hint.text()
+    assert hint.isVisible() and hint.text().startswith("What to do: Check Port Number (usually 25, 587 for STARTTLS")
+    assert f"and that the mail service runs: nothing accepts connections on port {port}" in hint.text()
     assert '(see <a href="port">Port Number</a>)' in hint.text()
     assert window.details.current_tab() == TEST_TAB  # the test has the details' whole height
     hint.linkActivated.emit("port")  # the link: back to Settings, in the field
     assert window.details.current_tab() == SETTINGS_TAB
     assert QApplication.focusWidget() is child(window.details.form(), QWidget, "port")
     port_message = child(window.details.form(), QLabel, "port_message")
-    assert port_message.isVisible() and "Nothing accepts connections" in port_message.text()
+    assert port_message.isVisible() and "nothing accepts connections" in port_message.text()
     (stored,) = HistoryStore.of(repo).for_server(record.id)
     assert stored.outcome is Outcome.FAILED and stored.failed_step == "connect"
     assert (

@@ -111,53 +111,56 @@ def _principal(login_id: str) -> str:
 
 
 def _hint(cause: Cause, login_id: str, host: str) -> tuple[str, str | None]:
-    """The hint for ``cause`` and the settings field concerned."""
+    """The hint for ``cause`` (what to do first, then why) and the settings field concerned."""
     if cause is Cause.NO_TICKET:
         for_whom = f" for {login_id}" if login_id else ""
         return (
-            f"This workstation has no valid Kerberos ticket{for_whom}: sign in to the domain or run kinit, "
-            "then test again (or enter Login ID and Password, and a ticket is obtained with them).",
+            "Sign in to the domain or run kinit, then test again (or enter Login ID and Password, and a ticket is "
+            f"obtained with them): this workstation has no valid Kerberos ticket{for_whom}.",
             "login_id" if not login_id else "password",
         )
     if cause is Cause.WRONG_PASSWORD:
         return (
-            f"The domain (Kerberos realm) rejected the password of {_principal(login_id)}: check Password. "
-            "The test stopped there, without trying another mechanism, so the account is not locked out by "
+            f"Check Password: the domain (Kerberos realm) rejected the password of {_principal(login_id)}. "
+            "The test stopped there, without trying another method, so the account is not locked out by "
             "repeated attempts.",
             "password",
         )
     if cause is Cause.PASSWORD_EXPIRED:
-        return ("The password of this account has expired: change it in the domain, then update Password.", "password")
+        return (
+            "Change the password in the domain, then update Password: the account's password has expired.",
+            "password",
+        )
     if cause is Cause.ACCOUNT_LOCKED:
-        return ("The domain refuses this account (locked or disabled): ask the domain administrator.", "login_id")
+        return ("Ask the domain administrator: the domain refuses this account (locked or disabled).", "login_id")
     if cause is Cause.UNKNOWN_USER:
         return (
-            f"The Kerberos realm has no user {_principal(login_id)}: check Login ID (user or user@REALM).",
+            f"Check Login ID (user or user@REALM): the Kerberos realm has no user {_principal(login_id)}.",
             "login_id",
         )
     if cause is Cause.CLOCK_SKEW:
         return (
-            "This workstation's clock differs from the domain controller's by more than Kerberos allows "
-            "(usually 5 minutes): correct the date, time and time zone (or synchronise with the domain's "
-            "time server), then test again.",
+            "Correct this workstation's date, time and time zone (or synchronise with the domain's time server), "
+            "then test again: its clock differs from the domain controller's by more than Kerberos allows "
+            "(usually 5 minutes).",
             None,
         )
     if cause is Cause.UNKNOWN_SERVICE:
         return (
-            f"The Kerberos realm has no mail service named smtp/{host}: connect with the server's full host "
-            "name, not its IP address or an alias (Server); if Server holds the full name, the domain "
-            "administrator must register that name for the mail server.",
+            "Enter in Server the mail server's full host name, not its IP address or an alias; if Server holds the "
+            "full name, ask the domain administrator to register that name for the mail server: the Kerberos "
+            f"realm has no mail service named smtp/{host}.",
             "server",
         )
     if cause is Cause.NO_REALM:
         return (
-            "This workstation has no Kerberos realm configured (no default realm, or no domain controller "
-            "known for it): join the domain or install the domain's Kerberos configuration (krb5.conf), or "
-            "give the realm in Login ID (user@REALM).",
+            "Join the domain or install the domain's Kerberos configuration (krb5.conf), or give the realm in "
+            "Login ID (user@REALM): this workstation has no Kerberos realm configured (no default realm, or no "
+            "domain controller known for it).",
             None,
         )
     return (
-        "No domain controller (KDC) of the Kerberos realm answers: check the network connection to the domain.",
+        "Check the network connection to the domain: no domain controller (KDC) of the Kerberos realm answers.",
         None,
     )
 

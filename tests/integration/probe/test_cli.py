@@ -84,7 +84,7 @@ def test_probe_text_report_and_exit_1_on_failure(
         "--transcript",
     )
     assert code == 1
-    assert "FAIL  AUTH" in out and "Result: FAILED at AUTH" in out and "Hint:" in out
+    assert "FAIL  AUTH" in out and "Result: FAILED at AUTH" in out and "What to do:" in out
     assert "<redacted>" in out
     assert_no_secret(out + err, "wrong-Pässwörd")
 

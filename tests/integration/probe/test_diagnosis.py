@@ -43,7 +43,7 @@ def test_implicit_tls_port_tested_without_it_is_recognised(
     detail = failed_at(report, "greeting")
     assert "No greeting" in detail and "TLS handshake on a second connection succeeded" in detail
     assert "this port uses implicit TLS" in detail
-    assert f"Port {server.port} uses implicit TLS" in report.hint
+    assert f"port {server.port} uses implicit TLS" in report.hint
     assert "in the window: " + ("keep Use SSL on" if security is Security.STARTTLS else "select Use SSL") in report.hint
     assert "use port 465" in report.hint and "--security implicit" in report.hint
     assert report.hint_field == "port"
@@ -60,9 +60,9 @@ def test_silent_server_gets_the_implicit_tls_advice_and_the_check_stays_within_t
     assert time.monotonic() - started < 1.5
     detail = failed_at(report, "greeting")
     assert "No greeting" in detail and "unknown" in detail
-    assert "If this port uses implicit TLS, set the security to implicit TLS" in report.hint
+    assert report.hint.startswith("Check whether this port uses implicit TLS (usually 465): if so, set the security")
     assert "keep Use SSL on and use port 465" in report.hint
-    assert "otherwise check that this is an SMTP port" in report.hint
+    assert "if not, check that this is an SMTP port" in report.hint
     assert report.hint_field == "port"
     assert server.connections == 2
     assert b"EHLO" not in bytes(server.received) and USER.encode() not in bytes(server.received)
@@ -142,7 +142,10 @@ def test_untrusted_certificate_for_another_name_reports_both_problems(
     assert "also made out for other.example, not for localhost" in detail
     cert = report.tls.certificate
     assert cert is not None and not cert.verified and cert.matches_host is False
-    assert "two problems" in report.hint and "made out for other.example, not for localhost" in report.hint
+    assert report.hint.startswith("Enter in Server a name the certificate covers, and install the issuing CA")
+    assert (
+        "not issued by an authority" in report.hint and "made out for other.example, not for localhost" in report.hint
+    )
     assert "would also accept the name mismatch" in report.hint and "mismatch is expected" in report.hint
     assert "SHA-256" in report.hint
     assert report.hint_field == "server"
@@ -167,7 +170,7 @@ def test_untrusted_certificate_for_the_right_name_is_only_untrusted(
     detail = failed_at(report, "tls")
     assert "not trusted" in detail and "made out for" not in detail
     assert report.tls.certificate is not None and report.tls.certificate.matches_host is True
-    assert "two problems" not in report.hint
+    assert report.hint.startswith("Install the issuing CA certificate") and "made out for" not in report.hint
 
 
 def test_certificate_facts_read_the_same_verified_or_not(smtp_server: Any, tmp_path: Path) -> None:
@@ -205,7 +208,8 @@ def test_endless_ehlo_reply_gets_a_hint(scripted: Any) -> None:
     report = probe(scripted(script).port)
     detail = failed_at(report, "ehlo")
     assert "EHLO reply did not end after 200 lines" in detail and "endless reply" in detail
-    assert report.hint.startswith("The server's EHLO reply did not end: ")
+    assert report.hint.startswith("Report this to the server's administrator")
+    assert "the server's EHLO reply did not end" in report.hint
 
 
 def test_endless_greeting_gets_a_hint(scripted: Any) -> None:
@@ -215,7 +219,7 @@ def test_endless_greeting_gets_a_hint(scripted: Any) -> None:
 
     report = probe(scripted(script).port)
     assert "greeting did not end" in failed_at(report, "greeting")
-    assert report.hint.startswith("The server's greeting did not end: ")
+    assert "the server's greeting did not end" in report.hint
 
 
 @pytest.mark.parametrize(

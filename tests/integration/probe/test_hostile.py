@@ -353,7 +353,7 @@ def test_server_echoing_the_credentials_is_redacted(scripted: Any, tls: TlsMater
             "disabled",
         ),
         ("535 5.7.30 Basic authentication is not supported for Client Submission", "auth_methods", "OAuth 2.0"),
-        ("504 5.7.4 Unrecognized authentication type", "auth_methods", "does not accept this authentication mechanism"),
+        ("504 5.7.4 Unrecognized authentication type", "auth_methods", "does not accept this authentication method"),
     ],
 )
 def test_microsoft_auth_errors_get_hints(scripted: Any, tls: TlsMaterial, reply: str, field: str, words: str) -> None:

@@ -36,14 +36,14 @@ CASES = [
     (KRB5 + 31, Cause.WRONG_PASSWORD, "rejected the password", False),
     (KRB5 + 23, Cause.PASSWORD_EXPIRED, "has expired", False),
     (KRB5 + 18, Cause.ACCOUNT_LOCKED, "locked or disabled", False),
-    (KRB5 + 6, Cause.UNKNOWN_USER, "check Login ID", True),
+    (KRB5 + 6, Cause.UNKNOWN_USER, "Check Login ID", True),
     (KRB5 + 7, Cause.UNKNOWN_SERVICE, "full host name, not its IP address", True),
     (KRB5 + 224, Cause.NO_REALM, "no Kerberos realm configured", True),
     (KRB5 + 154, Cause.NO_REALM, "no Kerberos realm configured", True),
-    (KRB5 + 156, Cause.NO_KDC, "No domain controller (KDC)", True),
-    (KRB5 + 141, Cause.NO_TICKET, "sign in to the domain or run kinit", True),
-    (KRB5 + 195, Cause.NO_TICKET, "sign in to the domain or run kinit", True),
-    (KRB5 + 32, Cause.NO_TICKET, "sign in to the domain or run kinit", True),
+    (KRB5 + 156, Cause.NO_KDC, "no domain controller (KDC)", True),
+    (KRB5 + 141, Cause.NO_TICKET, "Sign in to the domain or run kinit", True),
+    (KRB5 + 195, Cause.NO_TICKET, "Sign in to the domain or run kinit", True),
+    (KRB5 + 32, Cause.NO_TICKET, "Sign in to the domain or run kinit", True),
 ]
 
 

@@ -68,7 +68,7 @@ def test_idn_shown_as_typed_and_as_a_label() -> None:
     assert hints.shown_host("mail.example", "mail.example") == "mail.example"
     assert hints.shown_host("mail.example", "mail.example.") == "mail.example"
     assert hints.host_not_found("xn--mil-qla.example", "mäil.example").text.startswith(
-        "The name mäil.example (xn--mil-qla.example) does not exist in DNS"
+        "Check Server for a typing error: the name mäil.example (xn--mil-qla.example) does not exist in DNS"
     )
 
 
