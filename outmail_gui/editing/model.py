@@ -202,10 +202,10 @@ class EditingModel:
     def save(
         self, repository: ServerRepository, secrets: SecretStore, context_of: Callable[[], RuleContext]
     ) -> SaveResult:
-        """The save workflow: the rules (against ``context_of()``, the store's current servers), the
-        store (with its revision check), then the keyring. Nothing is reported saved that was not kept:
+        """The save workflow: the rules, the store (which checks them again, and the revision), then
+        the keyring. ``context_of()`` gives the other servers as the store holds them now, read again
+        after the store refused or saved. Nothing is reported saved that was not kept:
         on a conflict, a refusal or a failure the edits stay as they are, unsaved."""
-        self.set_context(context_of())
         if not self.is_valid():
             self.reveal_all()
             return SaveResult(invalid=self.not_saved_reason())
@@ -218,6 +218,7 @@ class EditingModel:
             self.reveal_all()
         elif result.saved is not None:
             self.mark_saved(result.saved, password_kept=not result.keyring_error)
+            self.set_context(context_of())  # the other servers as the store holds them now
         return result
 
     # ----- internals

@@ -1,8 +1,9 @@
 """What the window does with the displayed server: show, add, save, close, delete, duplicate, convert.
 
-One :class:`EditSession` per window. It owns the answer to "is there something unsaved?"
-and asks before anything would throw it away. Every write is one store call (one
-transaction) on the GUI thread.
+One :class:`EditSession` per window. The record under edit, its dirtiness, issues and the save
+workflow are the session's :class:`~outmail_gui.editing.model.EditingModel` (Qt-free), which the
+details form shows; the session asks the user (Save / Discard / Cancel, conflicts) and says
+what happened. Every write is one store call (one transaction) on the GUI thread.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Protocol as Interface
 from outmail_gui.domain.names import normalized_name
 from outmail_gui.domain.rules import RuleContext, mapi_addition_problem
 from outmail_gui.domain.settings import Protocol, ServerSettings, convert_to_smtp, new_id, new_server
-from outmail_gui.editing.save import save_server
+from outmail_gui.editing.model import EditingModel
 from outmail_gui.store.errors import NotFoundError, RevisionConflictError, StoreError
 from outmail_gui.store.oauth_settings import OAuthSettingsStore
 from outmail_gui.store.secrets import SecretStoreError
@@ -58,8 +59,7 @@ class EditSession:
         """``parent``: of the session's dialogs; ``window``: what the session reads and asks of the window."""
         self._parent = parent
         self._window = window
-        self._loaded: ServerSettings | None = None  # as last loaded or saved
-        self._converted = False  # a MAPI record converted to SMTP, not saved yet
+        self.model = EditingModel()  # the record under edit; the details form binds to it
         self._read_only = ""  # why the displayed record cannot be edited ("" when it can)
         self._presented: tuple[object, ...] = ()  # partition access and visibility it was shown with
         self._connected = False
@@ -67,8 +67,13 @@ class EditSession:
 
     # ----- state
 
+    @property
+    def _loaded(self) -> ServerSettings | None:
+        """The displayed record as loaded or last saved."""
+        return self.model.saved_record
+
     def is_open(self) -> bool:
-        return self._loaded is not None and self._window.details.is_showing_details()
+        return self.model.is_loaded() and self._window.details.is_showing_details()
 
     def current(self) -> ServerSettings | None:
         return self._loaded
@@ -80,25 +85,23 @@ class EditSession:
         return self._loaded.id if self.current_is_saved() and self._loaded is not None else ""
 
     def is_dirty(self) -> bool:
-        return self.is_open() and (self._converted or self._form().is_dirty())
+        return self.is_open() and self.model.is_dirty()
 
     def is_valid(self) -> bool:
-        return self.is_open() and self._form().is_valid()
+        return self.is_open() and self.model.is_valid()
 
     def can_save(self) -> bool:
-        if not self.is_open() or not self._form().is_valid():
-            return False
-        assert self._loaded is not None
-        return self._loaded.revision == 0 or self.is_dirty()
+        return self.is_open() and self.model.can_save()
 
     def display_name(self) -> str:
         """How the displayed server is called in messages: its saved name, or "the new ... server"."""
-        if self._loaded is None:
+        loaded = self._loaded
+        if loaded is None:
             return "the server"
-        name = self._loaded.name.strip()
-        if name and self._loaded.revision > 0:
+        name = loaded.name.strip()
+        if name and loaded.revision > 0:
             return name
-        return f"the new {self._loaded.protocol.label} server"
+        return f"the new {loaded.protocol.label} server"
 
     # ----- showing
 
@@ -129,8 +132,7 @@ class EditSession:
             return True
         if not self.confirm_leave("closing the details"):
             return False
-        self._loaded = None
-        self._converted = False
+        self.model.close()
         w.details.show_placeholder()
         w.clear_selection()
         w.focus_list()
@@ -158,42 +160,31 @@ class EditSession:
     def _revert(self) -> None:
         """Drop the edits: show the saved version again, or close an unsaved new record."""
         w = self._window
-        loaded = self._loaded
-        if loaded is None:
+        if not self.model.is_loaded():
             return
-        if loaded.revision == 0:
-            self._loaded = None
-            self._converted = False
-            w.details.show_placeholder()
-            w.update_actions()
+        saved = self.model.revert(w.repository)
+        if saved is not None:
+            self._load(saved)
             return
-        try:
-            self._load(w.repository.get(loaded.id))
-        except NotFoundError:
-            self._loaded = None
-            w.details.show_placeholder()
-            w.update_actions()
+        w.details.show_placeholder()
+        w.update_actions()
 
     # ----- saving
 
     def save(self) -> bool:
+        """Save (the model's workflow: rules, store, keyring) and say what became of it."""
         w = self._window
         if not self.is_open():
             return False
         form = self._form()
         w.sync_with_store()
-        if not form.is_valid():
-            form.focus_first_invalid()
-            self._show_not_saved(self._not_saved_text())
-            return False
-        if not self.can_save():
-            return True  # nothing to save
-        result = save_server(w.repository, w.secrets, form.record(), form.oauth_settings(), form.password())
+        result = self.model.save(w.repository, w.secrets, self._context)
+        if result.unchanged:
+            return True
         if result.conflict is not None:
             self._on_conflict(result.conflict)
             return False
         if result.invalid:
-            form.set_context(self._context())
             form.focus_first_invalid()
             self._show_not_saved(f"Not saved: {result.invalid}")
             return False
@@ -205,12 +196,8 @@ class EditSession:
         saved, keyring_error = result.saved, result.keyring_error
         if result.keyring_note:
             form.show_keyring_message(result.keyring_note, error=False)
-        self._loaded = saved
-        self._converted = False
-        form.mark_saved(saved, password_kept=not keyring_error)
         w.reload_from_store()
         w.select_server(saved.id)
-        form.set_context(self._context())
         w.details.set_title(_title(saved))
         if keyring_error:  # the server is saved; the password waits in the field for Save again
             form.show_keyring_message(f"{keyring_error} {RETRY_PASSWORD}", error=True)
@@ -231,7 +218,7 @@ class EditSession:
             w.select_server(exc.current.id)
             w.show_status(f"Reloaded {exc.current.name} as saved elsewhere; your edits were dropped.")
         else:
-            self._form().set_context(self._context())
+            self.model.set_context(self._context())
             w.show_status("Not saved: the server was changed elsewhere. Your edits are still in the form.")
         w.update_actions()
 
@@ -288,8 +275,7 @@ class EditSession:
 
         problem = remove_server_secrets(w.repository.data_dir, w.secrets, record)
         message = f"Deleted {record.name}, but {problem}" if problem else f"Deleted {record.name}."
-        self._loaded = None
-        self._converted = False
+        self.model.close()
         w.details.show_placeholder()
         w.reload_from_store()
         w.clear_selection()
@@ -304,7 +290,7 @@ class EditSession:
         assert source is not None
         taken = {normalized_name(name) for name in w.model.names()}
         copy = replace(source, id=new_id(), revision=0, name=_copy_name(source.name, taken), is_default=False)
-        self._loaded = None
+        self.model.close()
         w.clear_selection()
         self._load(copy)
         self._form().focus_field("name")
@@ -314,7 +300,7 @@ class EditSession:
         """The MAPI banner's Convert to SMTP: the converted record is an unsaved edit of the same id."""
         if not self.is_open():
             return
-        current = self._form().record()
+        current = self.model.record
         if not current.is_mapi:
             return
         self._load(convert_to_smtp(current), converted=True)
@@ -327,13 +313,12 @@ class EditSession:
             return
         from outmail_gui.ui.discovery.dialog import DiscoveryDialog  # loads dnspython on first use only
 
-        form = self._form()
-        current = form.record()
+        current = self.model.record
         start = current.outgoing_email_id.strip() or current.server.strip()
-        values = DiscoveryDialog.ask(self._parent, start, login_id=current.login_id, password=form.password() or "")
+        values = DiscoveryDialog.ask(self._parent, start, login_id=current.login_id, password=self.model.password or "")
         if values is None:
             return
-        changed = form.apply_discovered(values)
+        changed = self._form().apply_discovered(values)
         if changed:
             self._window.show_status("Discovered settings filled in: check the marked fields, then save.")
         else:
@@ -344,26 +329,26 @@ class EditSession:
     def store_changed(self) -> None:
         """Another instance wrote: re-check the rules; reload the record if it is not being edited."""
         w = self._window
-        if not self.is_open() or self._loaded is None:
+        loaded = self._loaded
+        if not self.is_open() or loaded is None:
             return
-        form = self._form()
-        if self._loaded.revision > 0 and not self.is_dirty():
+        if loaded.revision > 0 and not self.is_dirty():
             try:
-                fresh = w.repository.get(self._loaded.id)
+                fresh = w.repository.get(loaded.id)
             except NotFoundError:
-                self._loaded = None
+                self.model.close()
                 w.details.show_placeholder()
                 w.update_actions()
                 w.show_status("The displayed server was deleted in another window.")
                 return
-            if fresh != self._loaded:
+            if fresh != loaded:
                 self._load(fresh)
                 w.show_status(f"{fresh.name} was changed in another window; showing the current version.")
                 return
             if self._presented != w.partition_features.presentation(fresh):
                 self._load(fresh)  # partitioning or the analyst's access changed (Partition Settings)
                 return
-        form.set_context(self._context())
+        self.model.set_context(self._context())
 
     # ----- internals
 
@@ -371,6 +356,7 @@ class EditSession:
         form = self._window.details.form()
         if not self._connected:
             self._connected = True
+            form.bind(self.model)
             form.dirty_changed.connect(self._on_form_changed)
             form.validity_changed.connect(self._on_form_changed)
             form.convert_to_smtp_requested.connect(self.convert_current)
@@ -382,8 +368,6 @@ class EditSession:
         w = self._window
         form = self._form()
         stored, label, keyring_error = self._password_state(record)
-        self._loaded = record
-        self._converted = converted
         self._presented = w.partition_features.presentation(record)
         self._read_only = w.partition_features.read_only_reason(record)
         form.load(
@@ -396,6 +380,7 @@ class EditSession:
             read_only_reason=self._read_only,
             oauth=OAuthSettingsStore.of(w.repository).get(record.id) if record.is_smtp else None,
             token_manager=self._token_manager,
+            converted=converted,
         )
         if keyring_error:
             form.show_keyring_message(keyring_error, error=True)
@@ -429,15 +414,11 @@ class EditSession:
 
     def _on_form_changed(self, _value: bool) -> None:
         w = self._window
-        if self.is_open():
-            assert self._loaded is not None
-            w.details.set_title(_title(self._loaded, dirty=self.is_dirty(), converted=self._converted))
+        loaded = self._loaded
+        if self.is_open() and loaded is not None:
+            w.details.set_title(_title(loaded, dirty=self.is_dirty(), converted=self.model.converted))
             self._follow_not_saved()
         w.update_actions()
-
-    def _not_saved_text(self) -> str:
-        first = next((i for i in self._form().issues() if i.blocks_saving), None)
-        return f"Not saved: {first.message}" if first else "Not saved: fix the marked fields."
 
     def _show_not_saved(self, text: str) -> None:
         self._not_saved_status = text
@@ -451,10 +432,10 @@ class EditSession:
         if self._window.statusBar().currentMessage() != shown:
             self._not_saved_status = ""  # something else was said since
             return
-        if self._form().is_valid():
+        if self.model.is_valid():
             self._not_saved_status = ""
             self._window.show_status("Fixed: the server can be saved now (Ctrl+S).", 5000)
-        elif (text := self._not_saved_text()) != shown:
+        elif (text := f"Not saved: {self.model.not_saved_reason()}") != shown:
             self._show_not_saved(text)
 
     def _on_default_replacement(self, name: str) -> None:
