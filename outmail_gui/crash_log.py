@@ -56,6 +56,11 @@ def open_log(directory: Path | None = None) -> Path:
     return _path
 
 
+def current_path() -> Path | None:
+    """The log file being written, or None before :func:`open_log`."""
+    return _path
+
+
 def close_log() -> None:
     """Stop writing the log file (and stop :mod:`faulthandler` writing into it)."""
     global _path, _fault_file, _handler

@@ -30,7 +30,7 @@ from outmail_gui.ui.connection_test import panel as test_panel
 from outmail_gui.ui.discovery import dialog as discovery_dialog
 from outmail_gui.ui.oauth import token_dialog
 from outmail_gui.ui.partitions import questions as partition_questions
-from outmail_gui.ui.shared import dialogs
+from outmail_gui.ui.shared import about, dialogs
 from outmail_gui.ui.window import mapi_mail_server_dialog
 from outmail_gui.ui.window.main_window import MainWindow
 from outmail_gui.ui.window.window_state import WindowStateStore
@@ -57,6 +57,7 @@ MODAL_DIALOGS: tuple[type, ...] = (
     partition_questions.ConfirmDialog,
     discovery_dialog.DiscoveryDialog,
     mapi_mail_server_dialog.MapiMailServerDialog,
+    about.AboutDialog,
 )
 
 

@@ -396,7 +396,7 @@ class MainWindow(QMainWindow):
     def _about(self) -> None:
         from outmail_gui.ui.shared.about import AboutDialog
 
-        AboutDialog.show_about(self)
+        AboutDialog.ask(self)
 
     # ----- import / export
 
