@@ -18,14 +18,17 @@ always show at once.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from outmail_gui.domain.oauth import OAuthSettings
 from outmail_gui.domain.rules import Issue, RuleContext
 from outmail_gui.domain.settings import Protocol, ServerSettings, fields_for
-from outmail_gui.editing.save import SaveResult, save_server
 from outmail_gui.editing.state import EditedServer, Evaluation, Values
-from outmail_gui.store.repository import ServerRepository
-from outmail_gui.store.secrets import SecretStore
+
+if TYPE_CHECKING:  # the store loads when something is saved, not when a form is built
+    from outmail_gui.editing.save import SaveResult
+    from outmail_gui.store.repository import ServerRepository
+    from outmail_gui.store.secrets import SecretStore
 
 Listener = Callable[[], None]
 NOT_SAVED_FIX = "fix the marked fields."
@@ -206,6 +209,8 @@ class EditingModel:
         the keyring. ``context_of()`` gives the other servers as the store holds them now, read again
         after the store refused or saved. Nothing is reported saved that was not kept:
         on a conflict, a refusal or a failure the edits stay as they are, unsaved."""
+        from outmail_gui.editing.save import SaveResult, save_server
+
         if not self.is_valid():
             self.reveal_all()
             return SaveResult(invalid=self.not_saved_reason())

@@ -282,7 +282,6 @@ class ServerFormWidget(QWidget):
             "token_manager": token_manager,
         }
         self._highlights.clear()
-        self._discovered.clear()
         self._loading = True
         try:
             for name, editor in self._editors.items():
@@ -375,15 +374,18 @@ class ServerFormWidget(QWidget):
         ]
         for name in changed:
             self._editors[name].set_value(values[name])  # each an edit, forwarded to the model
-        self._discovered |= set(changed)
-        for name, editor in self._editors.items():
-            editor.input.setProperty("discovered", name in self._discovered)
+        self._mark_discovered(self._discovered | set(changed))
         self.discover_banner.hide_banner()
         self.model.reveal(set(changed))
         return changed
 
     def discovered_fields(self) -> set[str]:
         return set(self._discovered)
+
+    def _mark_discovered(self, names: set[str]) -> None:
+        self._discovered = names
+        for name, editor in self._editors.items():
+            editor.input.setProperty("discovered", name in names)
 
     def show_keyring_message(self, message: str, *, error: bool) -> None:
         """E.g. the keyring failed: the message shows, the typed password stays in the field."""
@@ -465,7 +467,7 @@ class ServerFormWidget(QWidget):
             return
         if model.saved_record is not self._shown_saved:  # loaded or saved: Discover's marks are done
             self._shown_saved = model.saved_record
-            self._discovered.clear()
+            self._mark_discovered(set())
             self.discover_banner.hide_banner()
         if self._shown_values(current)[0] != current:
             self._loading = True
