@@ -1,7 +1,8 @@
 """``outmail-gui audit [NAME] [--since DATE] [--json]``: who changed which server, when, from where.
 
-The shared store's trail is written by the database itself, so changes made with ``psql``
-are listed too; it never holds a secret (none is ever in the database).
+On either store (``SettingsRepository.audit``): each trail is written by the database itself,
+so changes made with ``psql`` or the ``sqlite3`` shell are listed too; neither ever holds a
+secret (none is ever in a database).
 """
 
 from __future__ import annotations
@@ -13,16 +14,16 @@ from typing import Any
 from outmail_gui.cli.common import add_json_option
 from outmail_gui.cli.errors import EXIT_OK
 from outmail_gui.cli.output import print_json
-from outmail_gui.cli.store import shared_store_of
-from outmail_gui.cli.store_access import store_errors
+from outmail_gui.cli.store_access import damage_hint_dir, open_settings, store_errors
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "audit",
-        help="the changes made to the servers of the shared store (who, when, from where, old -> new)",
-        description="Lists every change of the shared store's servers, oldest first, including changes made "
-        "outside Outmail (psql). Needs --store URL or OUTMAIL_STORE.",
+        help="the changes made to the servers (who, when, from where, old -> new)",
+        description="Lists every change of the store's servers, oldest first, including changes made "
+        "outside Outmail (psql, the sqlite3 shell): the shared store of --store URL / OUTMAIL_STORE, "
+        "or the local one.",
     )
     parser.add_argument("name", nargs="?", metavar="NAME", help="only this server (its current or a former name)")
     parser.add_argument("--since", type=since_date, metavar="DATE", help="only changes from DATE on (ISO 8601)")
@@ -40,10 +41,7 @@ def since_date(text: str) -> dt.datetime:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from outmail_gui.store.postgres.repository import SharedRepository
-
-    store = shared_store_of(args)
-    with store_errors(), SharedRepository.open(store) as repo:
+    with store_errors(damage_hint_dir(args)), open_settings(args) as repo:
         entries = repo.audit(args.name, args.since)
     if args.json:
         print_json([e.as_json() for e in entries])

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import getpass
 import json
 import sys
 from collections.abc import Mapping, Sequence
@@ -19,6 +18,7 @@ from outmail_gui.domain.analysts import Analyst, find_analyst
 from outmail_gui.domain.names import normalized_name
 from outmail_gui.domain.routing import Route, outcome_text, route_table
 from outmail_gui.domain.settings import ServerSettings
+from outmail_gui.store.workstation import os_login
 
 NO_VALUE = "-"
 
@@ -63,10 +63,7 @@ def current_login(chosen: str | None) -> str:
     """The analyst to act as: ``--analyst`` if given, else the operating-system login."""
     if chosen and chosen.strip():
         return chosen.strip()
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no login name in the environment or the password database
-        return ""
+    return os_login()
 
 
 def build_report(

@@ -1,9 +1,11 @@
 """The audit trail as every back end returns it, and how a change is put in words.
 
 One entry per change of one server: who (login, application/workstation, address), when,
-what (each changed field old -> new). A back end writes its trail itself (the shared store's
-database trigger; see ``store.postgres.schema``); nothing here imports a driver, so the window's
-Changes dialog and the CLI's ``audit`` command word an entry the same way.
+what (each changed field old -> new). Each back end's database writes its trail itself, in
+the transaction that made the change, whoever made it: the shared store's trigger (see
+``store.postgres.schema``), the local store's SQLite triggers (``store.local_audit``).
+Nothing here imports a driver, so the window's Changes dialog and the CLI's ``audit`` command
+word an entry the same way. Neither trail ever holds a secret (none is in a database).
 """
 
 from __future__ import annotations
@@ -11,25 +13,24 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from collections.abc import Mapping
 from typing import Any
 
-from outmail_gui.store.errors import StoreError
+from outmail_gui.store.rows import FIELDS
 
-NO_LOCAL_HISTORY = "The local store keeps no change history yet."
-
-
-class NoChangeHistoryError(StoreError):
-    """This store keeps no audit trail."""
+_FIELD_ORDER = {name: index for index, name in enumerate(FIELDS)}
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class AuditEntry:
-    """One change of one server: who (database login, application/workstation, address), when, what."""
+    """One change of one server: who (login, application/workstation, address), when, what."""
 
     at: dt.datetime
     user: str
+    """The database login on the shared store; the OS login on the local store."""
     application: str
     client_addr: str | None
+    """The workstation's address (shared store); ``None`` locally."""
     action: str
     server_id: str
     server: str
@@ -60,3 +61,10 @@ class AuditEntry:
 def shown_value(value: object) -> str:
     """A stored value as the trail shows it: JSON (strings quoted), ``-`` for a side that did not exist."""
     return "-" if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def ordered_changes(changes: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """``{field: [old, new]}`` as read from a trail, as (old, new) pairs in the record's field order
+    (the same on both back ends: PostgreSQL's ``jsonb`` orders keys by length)."""
+    pairs = {field: (pair[0], pair[1]) for field, pair in changes.items()}
+    return dict(sorted(pairs.items(), key=lambda item: _FIELD_ORDER.get(item[0], len(_FIELD_ORDER))))

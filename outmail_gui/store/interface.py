@@ -55,8 +55,11 @@ class SettingsRepository(Protocol):
     def capabilities(self) -> Capabilities: ...
     def data_version(self) -> int: ...
     def extension_access(self) -> ExtensionAccess: ...
-    def audit(self, name: str | None = None, since: dt.datetime | None = None) -> list[AuditEntry]:
-        """The audit trail, oldest first; NoChangeHistoryError from a store that keeps none."""
+    def audit(
+        self, name: str | None = None, since: dt.datetime | None = None, *, server_id: str | None = None
+    ) -> list[AuditEntry]:
+        """Every change of the servers, oldest first (who, when, from where, each field old -> new): of
+        ``server_id``, or of the server now or once called ``name``; from ``since`` on."""
         ...
 
     def last_change(self, server_id: str) -> AuditEntry | None:

@@ -25,6 +25,7 @@ from outmail_gui.store.connection import (
     store_error,
 )
 from outmail_gui.store.errors import DatabaseCorruptError, SchemaTooNewError, StoreEnvironmentError, StoreError
+from outmail_gui.store.local_audit import tag_own_changes
 from outmail_gui.store.private_files import create_private_file
 from outmail_gui.store.rows import lenient_text, shown
 
@@ -177,6 +178,7 @@ def _prepare(
         raise DatabaseCorruptError(corrupt_message(path, "; ".join(problems[:3]), found), path, found)
     configure(conn)
     notices = migrate(conn, data_dir, version) if version < supported else []
+    tag_own_changes(conn)
     if version > 0 and daily_backup:
         notices.append(daily_backup_if_due(conn, data_dir) or "")
     return " ".join(n for n in notices if n) or None

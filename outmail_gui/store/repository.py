@@ -22,7 +22,7 @@ from outmail_gui.domain.settings import ServerSettings
 from outmail_gui.paths import database_path
 from outmail_gui.store import backups as bk
 from outmail_gui.store import rows
-from outmail_gui.store.audit import NO_LOCAL_HISTORY, AuditEntry, NoChangeHistoryError
+from outmail_gui.store.audit import AuditEntry
 from outmail_gui.store.capabilities import Capabilities
 from outmail_gui.store.change_feed import OnChange
 from outmail_gui.store.connection import immediate, store_errors
@@ -33,6 +33,7 @@ from outmail_gui.store.errors import (
     StoreError,
 )
 from outmail_gui.store.extension import ExtensionAccess
+from outmail_gui.store.local_audit import DamagedEntry, last_local_change, read_local_audit
 from outmail_gui.store.opening import IntegrityCheck, daily_backup_if_due, open_database
 from outmail_gui.store.private_files import private_folder
 from outmail_gui.store.process_lock import StoreLock
@@ -109,13 +110,6 @@ class ServerRepository(SettingsAccess):
     def notices(self) -> list[str]:
         """What opening found that the user should hear about once (a folder made private, a failed backup)."""
         return [*self._notices, *([self.backup_warning] if self.backup_warning else [])]
-
-    def audit(self, name: str | None = None, since: dt.datetime | None = None) -> list[AuditEntry]:
-        """The local store keeps no audit trail yet: NoChangeHistoryError, which says so."""
-        raise NoChangeHistoryError(NO_LOCAL_HISTORY)
-
-    def last_change(self, server_id: str) -> AuditEntry | None:
-        return None
 
     def change_listener(self, on_change: OnChange) -> None:
         """Nothing to listen to: other windows on this file see its changes when activated (:meth:`data_version`)."""
@@ -300,6 +294,25 @@ class ServerRepository(SettingsAccess):
         """The local store is one person's file: everything is allowed."""
         return Capabilities.everything()
 
+    @_translated
+    def audit(
+        self, name: str | None = None, since: dt.datetime | None = None, *, server_id: str | None = None
+    ) -> list[AuditEntry]:
+        """Every change of the servers (who, when, old -> new), oldest first; written by the database's
+        triggers, so a change made with the ``sqlite3`` shell is listed too (see ``store.local_audit``)."""
+        try:
+            return read_local_audit(self._conn, name, since, server_id)
+        except DamagedEntry as exc:
+            raise self._damaged(exc) from None
+
+    @_translated
+    def last_change(self, server_id: str) -> AuditEntry | None:
+        """The newest entry of ``server_id``'s trail (who changed it, when), or None when none is recorded."""
+        try:
+            return last_local_change(self._conn, server_id)
+        except DamagedEntry as exc:
+            raise self._damaged(exc) from None
+
     # --- partitions and analysts ---------------------------------------------------------
 
     @_translated
@@ -356,7 +369,7 @@ class ServerRepository(SettingsAccess):
         with rows.lenient_text(self._conn):
             return self._conn.execute(sql, params).fetchall()
 
-    def _damaged(self, exc: rows.DamagedRow) -> DamagedRecordError:
+    def _damaged(self, exc: rows.DamagedRow | DamagedEntry) -> DamagedRecordError:
         found = bk.list_backups(self.data_dir)
         offer = (
             f" Restore a backup to get it back (the latest is {found[0].name})."

@@ -8,17 +8,23 @@ from typing import Any
 import psycopg
 
 from outmail_gui.domain.names import normalized_name
-from outmail_gui.store.audit import AuditEntry
+from outmail_gui.store.audit import AuditEntry, ordered_changes
 
 _COLUMNS = "at, db_user, application, host(client_addr), action, server_id, server_name, changes"
 
 
 def read_audit(
-    conn: psycopg.Connection[tuple[Any, ...]], name: str | None = None, since: dt.datetime | None = None
+    conn: psycopg.Connection[tuple[Any, ...]],
+    name: str | None = None,
+    since: dt.datetime | None = None,
+    server_id: str | None = None,
 ) -> list[AuditEntry]:
-    """The changes, oldest first; of the server now or once called ``name``, from ``since`` on."""
+    """The changes, oldest first: of ``server_id``, or of the server now or once called ``name``, from ``since`` on."""
     query = f"SELECT {_COLUMNS} FROM audit_log WHERE (%(since)s::timestamptz IS NULL OR at >= %(since)s)"
     params: dict[str, Any] = {"since": since}
+    if server_id is not None:
+        query += " AND server_id = %(server_id)s"
+        params["server_id"] = server_id
     if name is not None:
         # The server called so now, and any server once called so (renamed or deleted since).
         query += (
@@ -40,5 +46,4 @@ def last_change(conn: psycopg.Connection[tuple[Any, ...]], server_id: str) -> Au
 
 def _entry(row: tuple[Any, ...]) -> AuditEntry:
     at, user, application, addr, action, server_id, server, changes = row
-    pairs = {field: (old_new[0], old_new[1]) for field, old_new in dict(changes).items()}
-    return AuditEntry(at, user, application, addr, action, server_id, server, pairs)
+    return AuditEntry(at, user, application, addr, action, server_id, server, ordered_changes(changes))

@@ -8,7 +8,6 @@ libpq reads the rest of the connection as it always does (``PGPASSWORD``, ``.pgp
 from __future__ import annotations
 
 import contextlib
-import socket
 from collections.abc import Iterator
 
 import psycopg
@@ -18,6 +17,9 @@ from psycopg.conninfo import make_conninfo
 from outmail_gui.store.errors import StoreEnvironmentError, StoreError
 from outmail_gui.store.location import SharedStore
 from outmail_gui.store.postgres.schema import SCHEMA
+from outmail_gui.store.workstation import application_name
+
+__all__ = ["StorePermissionError", "StoreUnreachableError", "application_name", "connect", "shared_errors"]
 
 CONNECT_TIMEOUT_S = 10
 
@@ -28,11 +30,6 @@ class StoreUnreachableError(StoreEnvironmentError):
 
 class StorePermissionError(StoreError):
     """The database refused an action to this login (its roles or row-level security)."""
-
-
-def application_name() -> str:
-    """What the audit trail and ``pg_stat_activity`` show for this workstation."""
-    return f"outmail-gui on {socket.gethostname()}"[:63]
 
 
 def connect(store: SharedStore, **params: str | int) -> psycopg.Connection[tuple[object, ...]]:

@@ -115,9 +115,11 @@ class SharedRepository(SettingsAccess):
         return str(self._one_value("SELECT session_user"))
 
     @_translated
-    def audit(self, name: str | None = None, since: dt.datetime | None = None) -> list[AuditEntry]:
+    def audit(
+        self, name: str | None = None, since: dt.datetime | None = None, *, server_id: str | None = None
+    ) -> list[AuditEntry]:
         """The audit trail (every change, by whom, from where), oldest first; see :func:`read_audit`."""
-        return read_audit(self._conn, name, since)
+        return read_audit(self._conn, name, since, server_id)
 
     @_translated
     def last_change(self, server_id: str) -> AuditEntry | None:

@@ -12,6 +12,8 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu
 
+from outmail_gui.store.workstation import os_login
+
 if TYPE_CHECKING:
     from outmail_gui.domain.settings import ServerSettings
     from outmail_gui.store.partitions import PartitionAdmin
@@ -46,15 +48,6 @@ def resolve_analyst(repository: ServerRepository, analyst: str | None) -> str | 
     if not repository.has_analysts():
         return None
     return os_login()
-
-
-def os_login() -> str:
-    import getpass  # only when analysts are set up: not on every start
-
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no login name (containers without a passwd entry)
-        return ""
 
 
 class PartitionFeatures(QObject):

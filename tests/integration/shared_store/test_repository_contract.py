@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import getpass
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,6 +22,7 @@ from outmail_gui.store.interface import SettingsRepository
 from outmail_gui.store.location import SharedStore
 from outmail_gui.store.oauth_settings import OAuthSettingsStore
 from outmail_gui.store.partitions import PartitionAdmin
+from outmail_gui.store.postgres.connection import application_name
 from outmail_gui.store.postgres.repository import SharedRepository
 from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.secret_writes import SecretWrites
@@ -180,6 +182,49 @@ def test_a_stale_save_never_touches_the_keyring(backend: tuple[SettingsRepositor
     with pytest.raises(RevisionConflictError), repo.transaction(writes) as tx:
         tx.save(first.with_changes(port=465))
     assert slots.entries == {}
+
+
+def test_the_audit_trail_has_one_shape_on_both(backend: tuple[SettingsRepository, RawWrite]) -> None:
+    """The same changes give the same entries (action, server, fields old -> new, in the record's field order),
+    written in the change's own transaction: a change rolled back leaves none."""
+    repo, _ = backend
+    head = repo.save(smtp("Head office", port=25))
+    head = repo.save(head.with_changes(port=587, name="Head Office 2"))
+    branch = repo.save(smtp("Branch", is_default=True))
+    repo.set_default(head.id)  # clears Branch's default: both are recorded
+    repo.delete(branch.id)
+    with pytest.raises(DuplicateNameError), repo.transaction() as tx:
+        tx.save(smtp("Rolled back"))
+        tx.save(smtp("branch 2").with_changes(name="Head office 2"))
+    entries = repo.audit()
+    assert [(e.action, e.server) for e in entries] == [
+        ("insert", "Head office"),
+        ("update", "Head Office 2"),
+        ("insert", "Branch"),
+        ("update", "Branch"),
+        ("update", "Head Office 2"),
+        ("delete", "Branch"),
+    ]
+    first = entries[0]
+    assert first.changes["id"] == (None, head.id)
+    assert first.changes["port"] == (None, 25)
+    assert first.changes["active"] == (None, True)
+    assert first.changes["partition"] == (None, None)
+    assert "revision" not in first.changes and "name_key" not in first.changes
+    assert list(entries[1].changes.items()) == [("name", ("Head office", "Head Office 2")), ("port", (25, 587))]
+    assert entries[3].changes == {"is_default": (True, False)}
+    assert entries[5].changes["name"] == ("Branch", None)
+    assert {e.application for e in entries} == {application_name()}
+    expected_user = repo.login() if isinstance(repo, SharedRepository) else getpass.getuser()
+    assert {e.user for e in entries} == {expected_user}
+    # One server by id (the window's Changes… dialog), by a former name, from a date on.
+    assert [e.action for e in repo.audit(server_id=branch.id)] == ["insert", "update", "delete"]
+    assert len(repo.audit("head office")) == 3
+    assert [e.server for e in repo.audit(" BRANCH ")] == ["Branch"] * 3
+    assert repo.audit(since=entries[-1].at) == entries[-1:]
+    assert repo.audit(since=entries[-1].at + dt.timedelta(seconds=1)) == []
+    assert repo.last_change(head.id) == entries[4]
+    assert repo.last_change("0" * 32) is None
 
 
 def _true(repo: SettingsRepository) -> str:
