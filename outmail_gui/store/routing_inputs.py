@@ -12,14 +12,13 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from outmail_gui.domain.analysts import Analyst
 from outmail_gui.domain.oauth import expiry_flags
 from outmail_gui.domain.settings import ServerSettings
 from outmail_gui.store.history import HistoryEntry, HistoryStore, Outcome
 from outmail_gui.store.oauth_settings import OAuthSettingsStore
-from outmail_gui.store.partitions import PartitionAdmin
 
 if TYPE_CHECKING:
+    from outmail_gui.domain.analysts import Analyst
     from outmail_gui.store.repository import ServerRepository
 
 
@@ -39,6 +38,8 @@ def read_routing_inputs(repo: ServerRepository) -> RoutingInputs:
     A server's last test counts as failed only when its newest finished test failed; a
     cancelled test says nothing about the server, and an untested server has no entry.
     """
+    from outmail_gui.store.partitions import PartitionAdmin  # the window's list needs only the expiry flags
+
     latest = HistoryStore.of(repo).latest()
     return RoutingInputs(
         servers=repo.list_servers(),
