@@ -6,6 +6,7 @@ display, so a headless machine gets one clear line instead of Qt's abort.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -59,12 +60,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problem:
         sys.stderr.write(problem + "\n")
         return 1
-    from outmail_gui.ui.window.prestart import prestart
+    # No garbage collection while the window's modules load and it is built: start-up creates
+    # long-lived objects only (modules, Qt types, the list's rows), and collecting passes over
+    # them would find nothing. Once the window is shown, run_gui() freezes them out of later
+    # collections and turns collection back on.
+    gc.disable()
+    try:
+        from outmail_gui.ui.window.prestart import prestart
 
-    started = prestart(args)  # before Qt loads: the database is checked meanwhile
-    from outmail_gui.ui.window.launch import run_gui
+        started = prestart(args)  # before Qt loads: the database is checked meanwhile
+        from outmail_gui.ui.window.launch import run_gui
 
-    return run_gui(args, started)
+        return run_gui(args, started)
+    finally:
+        gc.enable()  # also when bad usage ends the start (SystemExit) in a caller's process
 
 
 if __name__ == "__main__":

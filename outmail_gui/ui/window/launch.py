@@ -146,12 +146,14 @@ def run_gui(argv: Sequence[str], started: Prestart | None = None) -> int:
 def _run(app: QApplication, start: Prestart) -> int:
     args = start.options
     if start.directory is None:
+        gc.enable()  # the message may stay open a while
         _fatal(f"The data directory cannot be used: {start.problem}")
         return EXIT_FAILED
     directory = start.directory
     # Start-up builds long-lived objects (Qt types, modules, the list's rows): no garbage
-    # collection passes over them while they are built, and none afterwards - they live as
-    # long as the window, so they are frozen out of later collections, the one at exit too.
+    # collection passes over them while they are built (outmail_gui.app.main stops it before
+    # the imports), and none afterwards - they live as long as the window, so they are frozen
+    # out of later collections, the one at exit too.
     gc.disable()
     try:
         window = _open_window(directory, args.analyst, start.integrity)
