@@ -1,1 +1,2 @@
-"""Editing a server without Qt: the save workflow the window's form goes through (rules, store, keyring)."""
+"""Editing a server without Qt: the editing model the window's form shows, and its save workflow
+(rules, store, keyring)."""

@@ -17,30 +17,46 @@ always show at once.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from outmail_gui.domain.oauth import OAuthSettings
-from outmail_gui.domain.rules import Issue, RuleContext
+from outmail_gui.domain.oauth import OAuthSettings, validate_oauth
+from outmail_gui.domain.rules import Issue, RuleContext, Severity, validate
 from outmail_gui.domain.settings import Protocol, ServerSettings, fields_for
-from outmail_gui.editing.state import EditedServer, Evaluation, Values
 
 if TYPE_CHECKING:  # the store loads when something is saved, not when a form is built
     from outmail_gui.editing.save import SaveResult
     from outmail_gui.store.repository import ServerRepository
     from outmail_gui.store.secrets import SecretStore
 
+Values = tuple[ServerSettings, str | None, OAuthSettings]  # the record, the typed password, OAuth settings
 Listener = Callable[[], None]
 NOT_SAVED_FIX = "fix the marked fields."
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Evaluation:
+    """What the current values amount to."""
+
+    issues: tuple[Issue, ...]
+    valid: bool  # no issue blocks saving
+    dirty: bool  # differs from what was loaded or last saved
+    replaces_default: str  # the servers that stop being the default if this is saved ("" none)
+
+
+NOTHING = Evaluation((), False, False, "")
 
 
 class EditingModel:
     """The record under edit and everything decided about it; listeners hear of every change."""
 
     def __init__(self) -> None:
-        self._state = EditedServer()  # the rules' verdict and dirtiness against the clean values
+        self._context = RuleContext()  # the other servers, as the rules compare against them
         self._saved: ServerSettings | None = None  # as loaded or last saved
+        self._clean: Values | None = None  # the values as loaded or last saved (what is not dirty)
         self._values: Values | None = None
+        self._verdict = NOTHING
         self._converted = False  # a MAPI record converted to SMTP, not saved yet
         self._revealed: set[str] = set()  # fields whose errors show
         self._reveal_all = False
@@ -77,11 +93,11 @@ class EditingModel:
 
     @property
     def context(self) -> RuleContext:
-        return self._state.context
+        return self._context
 
     @property
     def verdict(self) -> Evaluation:
-        return self._state.last
+        return self._verdict
 
     @property
     def converted(self) -> bool:
@@ -100,7 +116,7 @@ class EditingModel:
 
     def dirty_fields(self) -> frozenset[str]:
         """The fields whose value differs from the clean one ("password", "oauth" included)."""
-        clean = self._state.baseline
+        clean = self._clean
         if self._values is None or clean is None:
             return frozenset()
         (record, password, oauth), (saved, saved_password, saved_oauth) = self._values, clean
@@ -142,18 +158,18 @@ class EditingModel:
         """Show a record (``values[0]``): these values are the clean state; nothing is revealed yet
         unless the record is stored (its problems are not half-typed input)."""
         self._saved = values[0]
-        self._values = values
+        self._clean = values
         self._converted = converted
         self._revealed = set()
         self._reveal_all = values[0].revision > 0
-        self._state.load(values, context)
-        self._changed()
+        self._context = context
+        self._evaluate(values, reveal_new=False)
 
     def close(self) -> None:
         """Nothing is under edit any more."""
-        self._saved = self._values = None
+        self._saved = self._clean = self._values = None
         self._converted = False
-        self._state.reset()
+        self._verdict = NOTHING
         self._changed()
 
     def edit(self, values: Values, field: str = "") -> None:
@@ -171,7 +187,7 @@ class EditingModel:
 
     def set_context(self, context: RuleContext) -> None:
         """Other servers changed: re-run the rules (and show the errors that brings, e.g. a taken name)."""
-        self._state.context = context
+        self._context = context
         if self._values is not None:
             self._evaluate(self._values, reveal_new=True)
 
@@ -188,9 +204,8 @@ class EditingModel:
         _old, password, oauth = self.values
         self._saved = record
         self._converted = False
-        self._values = (record, password, oauth)
-        self._state.saved(self._values, password_kept=password_kept)
-        self._changed()
+        self._clean = (record, password if password_kept else None, oauth)
+        self._evaluate((record, password, oauth), reveal_new=False)
 
     def revert(self, repository: ServerRepository) -> ServerSettings | None:
         """Drop the edits: the saved version to show again, as the store has it now (another instance
@@ -229,11 +244,24 @@ class EditingModel:
     # ----- internals
 
     def _evaluate(self, values: Values, *, reveal_new: bool) -> None:
+        """The rules over ``values`` (the OAuth rules' findings at the OAuth row), and dirtiness."""
         before = {i.field for i in self.issues() if i.blocks_saving}
+        record, _password, oauth = values
+        issues = tuple(validate(record, self._context)) + tuple(
+            dataclasses.replace(i, field="oauth") for i in validate_oauth(oauth)
+        )
+        replaces = ""
+        if any(i.field == "is_default" and i.severity is Severity.NOTICE for i in issues):
+            replaces = ", ".join(o.name for o in self._context.others if o.is_default and o.id != record.id)
         self._values = values
-        verdict = self._state.evaluate(values)
+        self._verdict = Evaluation(
+            issues=issues,
+            valid=not any(i.blocks_saving for i in issues),
+            dirty=values != self._clean,
+            replaces_default=replaces,
+        )
         if reveal_new:  # errors an edit (or other servers) just brought show at once
-            self._revealed |= {i.field for i in verdict.issues if i.blocks_saving} - before
+            self._revealed |= {i.field for i in issues if i.blocks_saving} - before
         self._changed()
 
     def _changed(self) -> None:

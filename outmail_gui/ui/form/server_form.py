@@ -34,8 +34,7 @@ from outmail_gui.domain.oauth import OAuthSettings
 from outmail_gui.domain.rules import EXCHANGE_NEEDS_SSL, Issue, RuleContext, Severity
 from outmail_gui.domain.settings import AuthMethod, Protocol, ServerSettings, fields_for
 from outmail_gui.domain.tls_mode import tls_mode_text
-from outmail_gui.editing.model import EditingModel
-from outmail_gui.editing.state import Values
+from outmail_gui.editing.model import EditingModel, Values
 from outmail_gui.ui.form.auth_section import MethodsEditor
 from outmail_gui.ui.form.banners import Banner
 from outmail_gui.ui.form.editors import FieldEditor

@@ -174,3 +174,18 @@ def test_revert_gives_back_the_version_the_store_keeps_now(repo: ServerRepositor
     assert model.revert(repo) == theirs
     fresh = loaded(smtp("New"))
     assert fresh.revert(repo) is None and not fresh.is_loaded() and not fresh.is_dirty()  # nothing saved
+
+
+def test_the_oauth_rules_findings_go_to_the_oauth_row() -> None:
+    model = loaded(smtp("Backup"))
+    model.edit((model.record, None, OAuthSettings(enabled=True)), "oauth")  # no tenant, client or mailbox yet
+    assert not model.is_valid() and {i.field for i in model.issues() if i.blocks_saving} == {"oauth"}
+    assert model.dirty_fields() == {"oauth"}
+
+
+def test_saving_as_the_default_names_the_server_it_replaces() -> None:
+    current_default = smtp("Main", is_default=True, revision=1)
+    model = loaded(smtp("Relay", is_default=True), RuleContext(others=(current_default,)))
+    assert model.verdict.replaces_default == "Main"
+    model.edit((model.record.with_changes(is_default=False), None, OAuthSettings()), "is_default")
+    assert model.verdict.replaces_default == ""
