@@ -11,7 +11,7 @@ import binascii
 import contextlib
 
 from outmail_gui.domain.methods import AuthMethod
-from outmail_gui.probe import hints
+from outmail_gui.probe import hints, plain
 from outmail_gui.probe.auth import Credentials, Mechanism, MechanismError, create_mechanism, plan_auth
 from outmail_gui.probe.auth.kerberos_errors import UNAVAILABLE_HERE
 from outmail_gui.probe.auth.select import offered_mechanisms
@@ -106,6 +106,7 @@ def authenticate(
         if reply.code == 235:
             insecure = "" if conn.encrypted else " WITHOUT encryption (explicitly allowed)"
             step.detail = f"{method.value} accepted{insecure}; {report.auth.reason}" + "".join(notes)
+            step.summary = plain.signed_in(method.value, conn.encrypted)
             return
         _read_ahead(conn)
         if reply.code == _NOT_ACCEPTED and more:

@@ -5,7 +5,7 @@ The RPC-over-HTTP v1 endpoint mapper greets every new connection with ``ncacn_ht
 
 from __future__ import annotations
 
-from outmail_gui.probe import hints, network
+from outmail_gui.probe import hints, network, plain
 from outmail_gui.probe.connection import CancelCheck, Deadline, SmtpConnection, Transcript, printable
 from outmail_gui.probe.errors import ConnectionLost, DeadlineExceeded, ProbeFailure
 from outmail_gui.probe.redact import Redactor
@@ -32,15 +32,18 @@ class MapiProbe:
             host = network.network_host(self.request.host)
             with self.recorder.step("resolve") as step:
                 addresses = network.resolve(host, self.request.port, self.deadline, self.request.host)
-                step.detail = f"{hints.shown_host(host, self.request.host)} -> {network.describe(addresses)}"
-            with self.recorder.step("connect") as step:
                 shown = hints.shown_host(host, self.request.host)
+                step.detail = f"{shown} -> {network.describe(addresses)}"
+                step.summary = plain.resolved(shown, network.describe(addresses))
+            with self.recorder.step("connect") as step:
                 sock = network.connect(addresses, shown, self.request.port, self.deadline, hints.MAPI_USUAL_PORTS)
                 step.detail = f"connected to {sock.getpeername()[0]} port {self.request.port}"
+                step.summary = plain.connected(sock.getpeername()[0], self.request.port)
             conn = SmtpConnection(sock, self.deadline, self.transcript, self.request.port)
             try:
                 with self.recorder.step("rpc_greeting") as step:
                     step.detail = self._greeting(conn)
+                    step.summary = plain.mapi_answered()
             finally:
                 conn.close()
         except ProbeFailure:

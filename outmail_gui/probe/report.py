@@ -34,12 +34,18 @@ class StepStatus(enum.StrEnum):
 
 @dataclass(slots=True)
 class Step:
-    """One stage of the test; ``on_step`` sees it when it starts and again when it ends."""
+    """One stage of the test; ``on_step`` sees it when it starts and again when it ends.
+
+    ``detail``: what happened in the protocol's words (the report, administrators); ``summary``: a
+    passed step in plain words for helpdesk staff (:mod:`outmail_gui.probe.plain`), "" where the
+    detail says it plainly already.
+    """
 
     name: str
     status: StepStatus = StepStatus.RUNNING
     detail: str = ""
     elapsed_ms: float = 0.0
+    summary: str = ""
 
     @property
     def ok(self) -> bool:
@@ -51,6 +57,7 @@ class Step:
             "ok": self.ok,
             "status": self.status.value,
             "detail": self.detail,
+            "summary": self.summary or None,
             "elapsed_ms": round(self.elapsed_ms, 1),
         }
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from outmail_gui.probe import hints
+from outmail_gui.probe import hints, plain
 from outmail_gui.probe.connection import Reply, SmtpConnection
 from outmail_gui.probe.errors import ProbeFailure
 from outmail_gui.probe.message import TestMessage, dot_stuff
@@ -123,6 +123,7 @@ def send_dry_run(
     step.detail = (
         f"MAIL FROM <{request.envelope_from}> and RCPT TO <{request.to_address}> accepted{grouped}; RSET, nothing sent."
     )
+    step.summary = plain.dry_run(request.envelope_from, request.to_address)
 
 
 def transfer_of(request: ProbeRequest, caps: list[str]) -> tuple[str, str]:
@@ -165,6 +166,7 @@ def send_test_message(
     if reply.code != 250:
         raise _refused("The message", reply, None)
     step.detail = f"sent with {info.transfer} ({info.transfer_reason}), {info.size} bytes: {reply.first_line}"
+    step.summary = plain.message_sent(info.size, info.encoding, info.unencodable)
     if info.unencodable:
         step.detail += f"; characters not encodable in {info.encoding}: {' '.join(info.unencodable)}"
 

@@ -14,7 +14,7 @@ import ssl
 import time
 from typing import TYPE_CHECKING
 
-from outmail_gui.probe import hints, network, tls
+from outmail_gui.probe import hints, network, plain, tls
 from outmail_gui.probe.authenticate import authenticate
 from outmail_gui.probe.connection import CancelCheck, Deadline, Reply, SmtpConnection, Transcript, without_zone
 from outmail_gui.probe.errors import (
@@ -79,6 +79,7 @@ class SmtpProbe:
                 else:
                     self.addresses = network.resolve(self.host, self.request.port, self.deadline, self.request.host)
                 step.detail = f"{self.shown_host} -> {network.describe(self.addresses)}"
+                step.summary = plain.resolved(self.shown_host, network.describe(self.addresses))
             try:
                 self._session(_Mode.NORMAL, self.recorder, self.transcript)
             except _PinRetry as retry:
@@ -97,6 +98,7 @@ class SmtpProbe:
             peer = sock.getpeername()
             self._peer = (sock.family, tuple(peer))
             step.detail = f"connected to {peer[0]} port {peer[1]}"
+            step.summary = plain.connected(peer[0], peer[1])
         conn = SmtpConnection(sock, self.deadline, transcript, self.request.port)
         polite = False
         try:
@@ -104,10 +106,11 @@ class SmtpProbe:
                 self._implicit_tls(conn, mode, recorder)
             with recorder.step("greeting") as step:
                 greeting = self._greeting(conn, mode)
-                step.detail = greeting.first_line
+                step.detail, step.summary = greeting.first_line, plain.greeting(greeting)
             with recorder.step("ehlo") as step:
                 polite = True
                 caps, step.detail = self._ehlo(conn)
+                step.summary = plain.features(caps, after_tls=self.security is Security.IMPLICIT)
             if self.security is Security.IMPLICIT:
                 self._store_caps(after_tls=caps, mode=mode)
             elif self.security is Security.STARTTLS:
@@ -115,6 +118,7 @@ class SmtpProbe:
                 self._starttls(conn, caps, mode, recorder)
                 with recorder.step("ehlo_tls") as step:
                     caps, step.detail = self._ehlo(conn)
+                    step.summary = plain.features(caps, after_tls=True)
                 self._store_caps(after_tls=caps, mode=mode)
             else:
                 self._store_caps(before_tls=caps, mode=mode)
@@ -128,6 +132,7 @@ class SmtpProbe:
             with recorder.step("quit") as step:
                 polite = False
                 step.detail = self._quit(conn)
+                step.summary = plain.goodbye(step.detail.startswith("221"))
         except (ConnectionLost, DeadlineExceeded, ProtocolViolation, Cancelled):
             polite = False  # after a violation nothing more is sent; a dead or late peer gets nothing either
             raise
@@ -286,10 +291,12 @@ class SmtpProbe:
                     hint.field,
                 )
             step.detail = self._handshake(conn, mode, implicit=False)
+            step.summary = plain.encryption(self.report.tls) if mode is not _Mode.FETCH_CERT else ""
 
     def _implicit_tls(self, conn: SmtpConnection, mode: _Mode, recorder: StepRecorder) -> None:
         with recorder.step("tls") as step:
             step.detail = self._handshake(conn, mode, implicit=True)
+            step.summary = plain.encryption(self.report.tls) if mode is not _Mode.FETCH_CERT else ""
 
     def _handshake(self, conn: SmtpConnection, mode: _Mode, implicit: bool) -> str:
         verified = mode is _Mode.NORMAL
@@ -460,6 +467,7 @@ class SmtpProbe:
         report.auth.reason = self.redact(report.auth.reason)
         for step in report.steps:
             step.detail = self.redact(step.detail)
+            step.summary = self.redact(step.summary)
         report.elapsed_ms = self.deadline.elapsed_ms()
 
 

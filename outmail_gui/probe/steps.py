@@ -27,7 +27,7 @@ class StepRecorder:
 
     def _notify(self, step: Step) -> None:
         if self.on_step is not None and not self.quiet:
-            self.on_step(Step(step.name, step.status, step.detail, step.elapsed_ms))
+            self.on_step(Step(step.name, step.status, step.detail, step.elapsed_ms, step.summary))
 
     def skip(self, name: str, detail: str) -> None:
         step = Step(name, StepStatus.SKIPPED, self.redact(detail))
@@ -47,6 +47,7 @@ class StepRecorder:
         except ProbeFailure as failure:
             step.status = StepStatus.FAILED
             step.detail = self.redact(failure.message)
+            step.summary = ""
             if not self.quiet and not self.report.hint:
                 self.report.hint = self.redact(failure.hint)
                 self.report.hint_field = failure.field
@@ -56,11 +57,13 @@ class StepRecorder:
         except Exception as exc:  # a bug or an unforeseen library error: report it, never crash
             step.status = StepStatus.FAILED
             step.detail = self.redact(f"Unexpected error: {type(exc).__name__}: {exc}")
+            step.summary = ""
             raise ProbeFailure(step.detail) from None
         else:
             if step.status is StepStatus.RUNNING:
                 step.status = StepStatus.PASSED
             step.detail = self.redact(step.detail)
+            step.summary = self.redact(step.summary)
         finally:
             step.elapsed_ms = (time.monotonic() - started) * 1000.0
             self._notify(step)

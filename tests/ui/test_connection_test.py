@@ -55,7 +55,7 @@ def test_f5_shows_each_step_then_the_result_and_stores_it(
         "Name lookup (DNS)",
         "Connection",
         "Server greeting",
-        "Capabilities (EHLO)",
+        "Server features (EHLO)",
         "Encryption (TLS)",
         "Sign-in (AUTH)",
         "Goodbye (QUIT)",
@@ -66,6 +66,10 @@ def test_f5_shows_each_step_then_the_result_and_stores_it(
     assert seen[0] == ("Name lookup (DNS)", "Running…")
     tree = panel(window).steps
     assert "Use SSL is off" in tree_item(tree, 4).text(COL_DETAIL)
+    # Plain words for helpdesk staff; the protocol's words for administrators in the tooltip.
+    ehlo = tree_item(tree, 3)
+    assert ehlo.text(COL_DETAIL).startswith("Server features: no sign-in") and "extension" not in ehlo.text(COL_DETAIL)
+    assert "In detail: " in ehlo.toolTip(COL_DETAIL) and "extensions: " in ehlo.toolTip(COL_DETAIL)
     result = child(window, QLabel, "test_result")
     assert result.text().startswith("Passed: Server reachable: no encryption")
     assert not panel(window).busy.isVisible() and not panel(window).cancel_button.isVisible()

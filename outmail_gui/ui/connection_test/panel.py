@@ -365,8 +365,10 @@ class ConnectionTestPanel(QWidget):
             item.setText(COL_RESULT, STATUS_WORDS[step.status])
         item.setText(COL_TIME, "" if step.status is StepStatus.RUNNING else f"{step.elapsed_ms:.0f} ms")
         item.setTextAlignment(COL_TIME, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        item.setText(COL_DETAIL, step.detail)
-        item.setToolTip(COL_DETAIL, step.detail)
+        # Plain words for helpdesk staff; the protocol's words for administrators in the tooltip (and the report).
+        item.setText(COL_DETAIL, step.summary or step.detail)
+        technical = f"{step.summary}\n\nIn detail: {step.detail}" if step.summary and step.detail else step.detail
+        item.setToolTip(COL_DETAIL, technical)
         if new:
             self.steps.addTopLevelItem(item)  # complete before it appears
         self.steps.scrollToItem(item)

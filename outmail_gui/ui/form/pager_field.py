@@ -1,4 +1,8 @@
-"""Pager Encoding: the drop-down and a live preview of the bytes a pager message becomes."""
+"""Pager Encoding: the drop-down and a live preview of how a pager message arrives.
+
+The preview says it in plain words (the encoding named, what arrives, what is lost); the bytes
+themselves, in hex, are for administrators: the preview's tooltip shows them.
+"""
 
 from __future__ import annotations
 
@@ -30,20 +34,21 @@ def describe_character(ch: str) -> str:
     return f"“{ch}” ({name.lower()})" if name else f"“{ch}” (U+{ord(ch):04X})"
 
 
-def pager_preview(encoding: str, sample: str = SAMPLE_PAGER_TEXT) -> tuple[Severity, str]:
-    """The preview sentence for ``encoding`` and how worrying it is."""
+def pager_preview(encoding: str, sample: str = SAMPLE_PAGER_TEXT) -> tuple[Severity, str, str]:
+    """The preview sentence for ``encoding``, how worrying it is, and the bytes for administrators."""
     if not is_known_encoding(encoding):
-        return Severity.WARNING, f"No preview: {quoted(encoding)} is not a known encoding."
+        return Severity.WARNING, f"No preview: {quoted(encoding)} is not a known encoding.", ""
     preview = encode_pager_text(sample, encoding)
     size = f"{len(preview.data)} byte{'' if len(preview.data) == 1 else 's'}"
-    text = f"“{sample}” becomes {size}: {hex_bytes(preview.data)}"
+    in_bytes = f"In {encoding}, “{sample}” is {size}: {hex_bytes(preview.data)}"
     if preview.ok:
-        return Severity.NOTICE, text
+        return Severity.NOTICE, f"Sent as {encoding}: “{sample}” arrives as written ({size}).", in_bytes
     arrives = preview.data.decode(encoding, errors="replace")
     lost = ", ".join(describe_character(ch) for ch in preview.unencodable)
     return (
         Severity.WARNING,
-        f"{text}\nArrives as “{arrives}”: {encoding} cannot carry {lost} (each sent as “?”).",
+        f"Sent as {encoding}: “{sample}” arrives as “{arrives}”. {encoding} cannot carry {lost} (each sent as “?”).",
+        in_bytes,
     )
 
 
@@ -73,6 +78,8 @@ class EncodingEditor(ChoiceEditor):
         value = self.value()
         if value is None:
             self.preview.clear_message()
+            self.preview.setToolTip("")
             return
-        severity, text = pager_preview(str(value))
+        severity, text, in_bytes = pager_preview(str(value))
         self.preview.show_message(severity, text)
+        self.preview.setToolTip(in_bytes)

@@ -66,6 +66,16 @@ def test_each_mechanism_over_starttls_with_non_ascii_password(
     assert "STARTTLS" in report.capabilities_before_tls
     assert any(c.startswith("AUTH ") for c in report.capabilities_after_tls)
     assert f"AUTH {method.value}" in "\n".join(report.transcript)
+    # In plain words for the window; the protocol's words stay in the detail (report, tooltip).
+    steps = {s.name: s for s in report.steps}
+    assert steps["ehlo"].summary.startswith("Server features: encryption (STARTTLS)")
+    assert steps["ehlo_tls"].summary.startswith("Server features after encryption: sign-in with ")
+    assert method.value in steps["ehlo_tls"].summary and "extension" in steps["ehlo_tls"].detail
+    assert (
+        steps["tls"].summary.startswith("Encrypted with TLS 1.")
+        and "the certificate is verified" in steps["tls"].summary
+    )
+    assert steps["auth"].summary == f"Signed in with {method.value}."
     check_clean(report)
 
 
@@ -205,6 +215,7 @@ def test_pager_message_encoding_and_unencodable_characters(
     )
     assert report.ok
     assert report.message is not None and report.message.unencodable == ["✓"]
+    assert report.steps[-2].summary.endswith("iso-8859-1 cannot carry ✓: each arrives as “?”.")
     assert any("✓" in w for w in report.warnings)
     data = handler.messages[0]["data"]
     assert b"charset=iso-8859-1" in data

@@ -22,15 +22,18 @@ def test_drop_down_offers_the_pager_encodings(form: ServerFormWidget) -> None:
     assert tuple(combo.itemText(i) for i in range(combo.count())) == PAGER_ENCODINGS
 
 
-def test_preview_shows_the_bytes_of_the_sample(form: ServerFormWidget) -> None:
+def test_preview_says_how_the_sample_arrives_and_keeps_the_bytes_for_administrators(form: ServerFormWidget) -> None:
     load(form, valid_smtp())
     preview = child(form, IssueLabel, "pager_preview")
 
     assert preview.isVisible()
-    assert "becomes 26 bytes: 43 61 6C 6C 20 34 32 3A 20 4D C3 BC 6C 6C 65 72" in preview.text()  # "Call 42: Müller"
-    assert preview.text().endswith("E2 82 AC")  # the euro sign in UTF-8
-    assert "\\x" not in preview.text()  # no Python byte escapes
+    assert preview.text() == "Sent as utf-8: “Call 42: Müller – 5 €” arrives as written (26 bytes)."
     assert preview.severity() is Severity.NOTICE
+    # The bytes, in hex, only in the tooltip (for administrators).
+    tip = preview.toolTip()
+    assert "is 26 bytes: 43 61 6C 6C 20 34 32 3A 20 4D C3 BC 6C 6C 65 72" in tip  # "Call 42: Müller"
+    assert tip.endswith("E2 82 AC") and "\\x" not in tip  # the euro sign in UTF-8; no Python byte escapes
+    assert "43 61" not in preview.text()
 
 
 def test_choosing_ascii_names_what_cannot_be_sent(form: ServerFormWidget, qtbot: QtBot) -> None:
@@ -42,12 +45,12 @@ def test_choosing_ascii_names_what_cannot_be_sent(form: ServerFormWidget, qtbot:
     preview = child(form, IssueLabel, "pager_preview")
     assert form.record().pager_encoding == "us-ascii"
     assert preview.severity() is Severity.WARNING
-    assert "Arrives as “Call 42: M?ller ? 5 ?”" in preview.text()
+    assert preview.text().startswith("Sent as us-ascii: “Call 42: Müller – 5 €” arrives as “Call 42: M?ller ? 5 ?”.")
     assert (
         "us-ascii cannot carry “ü” (latin small letter u with diaeresis), “–” (en dash), “€” (euro sign)"
         in preview.text()
     )
-    assert "\\x" not in preview.text()
+    assert "\\x" not in preview.text() and "4D 3F" in preview.toolTip()  # "M?" in the administrators' bytes
 
 
 def test_an_unknown_loaded_encoding_is_kept_and_reported(form: ServerFormWidget) -> None:
@@ -65,9 +68,10 @@ def test_hex_bytes_are_grouped_and_long_data_is_cut() -> None:
 
 
 def test_a_two_byte_charset_preview_is_cut_with_the_total_shown() -> None:
-    _severity, text = pager_preview("utf-16")
-    assert "becomes 44 bytes: FF FE 43 00" in text  # byte order mark, then "C"
-    assert text.endswith("… (+12 more)")
+    _severity, text, in_bytes = pager_preview("utf-16")
+    assert text == "Sent as utf-16: “Call 42: Müller – 5 €” arrives as written (44 bytes)."
+    assert "is 44 bytes: FF FE 43 00" in in_bytes  # byte order mark, then "C"
+    assert in_bytes.endswith("… (+12 more)")
 
 
 @pytest.mark.parametrize("stored", ["rot13", "base64", "idna"])
@@ -79,5 +83,6 @@ def test_a_stored_codec_that_is_not_text_never_raises_and_never_keeps_the_last_p
     assert child(form, QComboBox, "pager_encoding").currentText() == f"{stored} (not offered)"
     preview = child(form, IssueLabel, "pager_preview").text()
     assert preview == f"No preview: {stored!r} is not a known encoding." and "43 61 6C 6C" not in preview
+    assert child(form, IssueLabel, "pager_preview").toolTip() == ""
     assert child(form, IssueLabel, "pager_encoding_message").text().startswith(f"Unknown encoding {stored!r}")
     assert not form.is_valid()

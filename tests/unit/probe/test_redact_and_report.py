@@ -127,7 +127,8 @@ def test_dot_stuffing() -> None:
 
 def test_report_json_shape_and_text() -> None:
     report = ProbeReport(host="h", port=25)
-    report.steps = [Step("resolve", StepStatus.PASSED, "h -> 1.2.3.4", 1.2), Step("connect", StepStatus.FAILED, "no")]
+    resolved = Step("resolve", StepStatus.PASSED, "h -> 1.2.3.4", 1.2, "h is at 1.2.3.4.")
+    report.steps = [resolved, Step("connect", StepStatus.FAILED, "no")]
     report.hint, report.hint_field = "check the port", "port"
     data = json.loads(report.to_json())
     assert data["ok"] is False and data["failed_step"] == "connect"
@@ -136,8 +137,10 @@ def test_report_json_shape_and_text() -> None:
         "ok": True,
         "status": "passed",
         "detail": "h -> 1.2.3.4",
+        "summary": "h is at 1.2.3.4.",
         "elapsed_ms": 1.2,
     }
+    assert data["steps"][1]["summary"] is None
     assert {"hint", "tls", "auth", "capabilities", "transcript"} <= set(data)
     text = text_report(report)
     assert "FAIL  Connect" in text and "What to do: check the port [field: port]" in text
