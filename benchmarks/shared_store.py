@@ -91,7 +91,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--rounds", type=int, default=30)
     rounds = parser.parse_args().rounds
-    with tempfile.TemporaryDirectory() as folder, running_server() as server:
+    with tempfile.TemporaryDirectory() as folder, running_server(durable=True) as server:
         local_dir = Path(folder)
         with ServerRepository.open(local_dir) as local:
             fill(local)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from outmail_gui.domain.addresses import address_problem, has_control_characters, host_problem, is_exchange_365
 from outmail_gui.domain.encodings import is_known_encoding, unknown_encoding
@@ -39,11 +40,28 @@ class Issue:
         return self.severity is Severity.ERROR
 
 
+class OtherServer(Protocol):
+    """What the rules read of another server: a full record, or the store's narrow row of it."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def active(self) -> bool: ...
+    @property
+    def is_default(self) -> bool: ...
+    @property
+    def partition(self) -> str | None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class RuleContext:
     """What the rules need to know beyond the record itself."""
 
-    others: Sequence[ServerSettings] = ()
+    others: Sequence[OtherServer] = ()
+    """The servers the record is compared with (a unique name, the one default, one active server per
+    partition): every other server, or only those that can clash with it (a store's save asks only for those)."""
     partitions_enabled: bool = False
     partitions: frozenset[str] | None = None  # None: not checked (no partition list known)
     mapi_mail_server_configured: bool = True
@@ -114,7 +132,7 @@ def _text_issues(record: ServerSettings) -> list[Issue]:
     return out
 
 
-def _name_issues(record: ServerSettings, others: Sequence[ServerSettings]) -> list[Issue]:
+def _name_issues(record: ServerSettings, others: Sequence[OtherServer]) -> list[Issue]:
     problem = name_problem(record.name, "the name", "Enter a name for this email server.")
     if problem:
         return [Issue("name", Severity.ERROR, problem)]

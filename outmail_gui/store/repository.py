@@ -246,7 +246,7 @@ class ServerRepository(SettingsAccess):
         record = record.cleaned()
         with immediate(self._conn):
             record = self._stored_partition_spelling(record)
-            check_save(record, self._find(record.id), self.rule_context)
+            check_save(record, self._find(record.id), lambda: self.rule_context(about=record))
             saved = record.with_changes(revision=record.revision + 1)
             if saved.is_default:
                 self._clear_default(except_id=saved.id)
@@ -383,6 +383,15 @@ class ServerRepository(SettingsAccess):
             found,
             exc.label,
         )
+
+    @_translated
+    def _rule_rows(self, about: ServerSettings | None) -> list[rows.ServerListRow]:
+        query = rows.SELECT_LIST
+        params: tuple[str, ...] = ()
+        if about is not None:
+            query += " WHERE name_key = ? OR is_default = 1 OR (active = 1 AND partition = ?)"
+            params = (normalized_name(about.name), about.partition or "")
+        return [rows.ServerListRow._make(row) for row in self._fetch(query, params)]
 
     def _stored_partition_spelling(self, record: ServerSettings) -> ServerSettings:
         """``record`` with its partition spelled as stored (``hr`` names partition ``HR``), if it exists."""

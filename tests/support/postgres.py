@@ -35,6 +35,8 @@ _databases = itertools.count(1)
 class PostgresServer:
     directory: Path
     port: int
+    durable: bool = False
+    """Flush every commit to disk (PostgreSQL's default), as the benchmarks measure it; tests run without."""
 
     def conninfo(self, dbname: str = "postgres", user: str = SUPERUSER) -> str:
         """The trusted superuser over the Unix socket."""
@@ -68,7 +70,9 @@ class PostgresServer:
                 conn.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(group), sql.Identifier(name)))
 
     def start(self) -> None:
-        options = f"-k {self.directory} -c listen_addresses=127.0.0.1 -p {self.port} -c fsync=off -c max_connections=60"
+        options = f"-k {self.directory} -c listen_addresses=127.0.0.1 -p {self.port} -c max_connections=60"
+        if not self.durable:
+            options += " -c fsync=off"
         log = self.directory / "server.log"
         done = _as_postgres(
             [str(BIN / "pg_ctl"), "-D", str(self.directory / "data"), "-o", options, "-l", str(log), "-w", "start"]
@@ -95,8 +99,12 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server() -> Iterator[PostgresServer]:
-    """Start a private server; raise RuntimeError with the reason when it cannot start."""
+def running_server(*, durable: bool = False) -> Iterator[PostgresServer]:
+    """Start a private server; raise RuntimeError with the reason when it cannot start.
+
+    ``durable``: commits are flushed to disk (``fsync=on``, the server's default), for figures
+    comparable with the local store's ``synchronous=FULL``; tests leave it off for speed.
+    """
     if not (BIN / "initdb").exists():
         raise RuntimeError("PostgreSQL 15 is not installed (scripts/setup.sh test installs postgresql-15)")
     directory = Path(tempfile.mkdtemp(prefix="outmail-pg-"))
@@ -113,7 +121,7 @@ def running_server() -> Iterator[PostgresServer]:
         )  # fmt: skip
         if done.returncode != 0:
             raise RuntimeError(f"initdb failed: {done.stderr.strip() or done.stdout.strip()}")
-        server = PostgresServer(directory, port)
+        server = PostgresServer(directory, port, durable)
         server.start()
         try:
             yield server

@@ -246,7 +246,7 @@ class SharedRepository(SettingsAccess):
         record = record.cleaned()
         with self._write():
             record = self._stored_partition_spelling(record)
-            check_save(record, self._find(record.id), self.rule_context)
+            check_save(record, self._find(record.id), lambda: self.rule_context(about=record))
             saved = record.with_changes(revision=record.revision + 1)
             if saved.is_default:
                 self._clear_default(except_id=saved.id)
@@ -348,6 +348,15 @@ class SharedRepository(SettingsAccess):
             [],
             exc.label,
         )
+
+    @_translated
+    def _rule_rows(self, about: ServerSettings | None) -> list[rows.ServerListRow]:
+        query = _SELECT_LIST
+        params: tuple[str, ...] = ()
+        if about is not None:
+            query += " WHERE name_key = %s OR is_default OR (active AND partition = %s)"
+            params = (normalized_name(about.name), about.partition or "")
+        return [rows.ServerListRow._make(row) for row in self._conn.execute(query.encode(), params)]
 
     def _stored_partition_spelling(self, record: ServerSettings) -> ServerSettings:
         if record.partition is None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from outmail_gui.domain import rules
 from outmail_gui.domain.analysts import Analyst
 from outmail_gui.domain.oauth import OAuthSettings
 from outmail_gui.domain.settings import AuthMethod
@@ -147,6 +148,36 @@ def test_the_rules_are_the_same(backend: tuple[SettingsRepository, RawWrite]) ->
     assert repo.partitioning_enabled()
     with pytest.raises(ValidationFailed):
         repo.save(smtp("Nowhere", partition="Unknown"))
+
+
+def test_a_save_compares_with_the_servers_that_can_clash_and_the_rules_decide_the_same(
+    backend: tuple[SettingsRepository, RawWrite],
+) -> None:
+    """A save asks the store only for the rows that can clash with its record (indexed lookups), not
+    every record: the same name's key, the default, the active servers of its partition."""
+    repo, _ = backend
+    repo.add_partition("HR")
+    repo.add_partition("Sales")
+    repo.save(smtp("Default", is_default=True))
+    repo.save(smtp("HR relay", partition="HR"))
+    repo.save(smtp("HR spare", partition="HR", active=False))
+    repo.save(smtp("Sales relay", partition="Sales"))
+    repo.save(smtp("Other"))
+    probes = [
+        smtp("HR new", partition="HR", is_default=True),
+        smtp("  OTHER "),
+        smtp("Sales new", partition="Sales"),
+        smtp("Default"),
+    ]
+    for record in probes:
+        narrow = repo.rule_context(about=record)  # a save asks after spelling the partition as stored
+        full = repo.rule_context()
+        assert len(narrow.others) < len(full.others) == 5
+        assert rules.validate(record, narrow) == rules.validate(record, full)
+    hr = repo.rule_context(about=smtp("HR new", partition="HR"))
+    assert sorted(o.name for o in hr.others) == ["Default", "HR relay"]
+    with pytest.raises(DuplicateNameError):
+        repo.save(smtp("other"))
 
 
 def test_a_transaction_is_all_or_nothing_and_secrets_follow_its_commit(

@@ -25,6 +25,7 @@ from outmail_gui.store.errors import (
 from outmail_gui.store.migrations import schema_version
 from outmail_gui.store.partitions import PartitionAdmin
 from outmail_gui.store.repository import ServerRepository
+from outmail_gui.store.rows import ServerListRow
 from tests.unit.store.records import mapi, smtp
 
 
@@ -248,7 +249,7 @@ def test_rule_context(repo: ServerRepository) -> None:
     PartitionAdmin.of(repo).save_analyst(Analyst("ann", "Ann Lee", "ann@example.com", frozenset({"sales"})))
     saved = repo.save(smtp())
     ctx = repo.rule_context()
-    assert ctx.others == (saved,) and ctx.partitions == frozenset({"Sales", "Support"})
+    assert ctx.others == (ServerListRow.of(saved),) and ctx.partitions == frozenset({"Sales", "Support"})
     assert ctx.partitions_enabled is False and ctx.mapi_mail_server_configured is False
     assert repo.rule_context("ann").partitions == frozenset({"Sales"})
     assert repo.rule_context("nobody").partitions == frozenset()
