@@ -105,6 +105,7 @@ class ServerFormWidget(QWidget):
         self._highlights: dict[str, str] = {}
         self._discovered: set[str] = set()  # fields Discover Settings filled in since the load or save
         self._loading = False  # the form writes its editors: their change signals are not edits
+        self._forwarding = False  # the model takes the editors' values: nothing to write back to them
         self._announce = False  # the next state shown is a new record's: say validity and dirtiness
         self._shown_saved: ServerSettings | None = None  # the model's saved record the form last showed
         self._valid = False
@@ -310,7 +311,7 @@ class ServerFormWidget(QWidget):
         if self.discover_button is not None:
             self.discover_button.setEnabled(not read_only_reason)
         self._announce = True
-        self.model.load(self._shown_values(record), context, converted=converted)
+        self._forward(lambda: self.model.load(self._shown_values(record), context, converted=converted))
         if record.is_smtp and record.revision == 0 and not read_only_reason:
             self.discover_banner.show_text(DISCOVER_OFFER)
         else:
@@ -431,7 +432,14 @@ class ServerFormWidget(QWidget):
                 self._sync_oauth_method()
             finally:
                 self._loading = False
-        self.model.edit(self._shown_values(self.model.record), name)
+        self._forward(lambda: self.model.edit(self._shown_values(self.model.record), name))
+
+    def _forward(self, change: Callable[[], None]) -> None:
+        self._forwarding = True
+        try:
+            change()
+        finally:
+            self._forwarding = False
 
     def _shown_values(self, base: ServerSettings) -> Values:
         """What the editors show, on ``base`` (its id and revision): the values forwarded to the model."""
@@ -468,7 +476,7 @@ class ServerFormWidget(QWidget):
             self._shown_saved = model.saved_record
             self._mark_discovered(set())
             self.discover_banner.hide_banner()
-        if self._shown_values(current)[0] != current:
+        if not self._forwarding and self._shown_values(current)[0] != current:
             self._loading = True
             try:
                 for name, editor in self._editors.items():

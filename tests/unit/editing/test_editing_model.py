@@ -6,11 +6,6 @@ keeps passwords, one that is locked).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
 from outmail_gui.domain.oauth import OAuthSettings
 from outmail_gui.domain.rules import RuleContext
 from outmail_gui.domain.settings import Protocol, ServerSettings, convert_to_smtp, new_server
@@ -24,20 +19,6 @@ from tests.support.keyrings import LockedKeyring, MemoryKeyring
 def smtp(name: str, **changes: object) -> ServerSettings:
     values: dict[str, object] = {"server": "smtp.example.com", "outgoing_email_id": "desk@example.com"}
     return new_server(Protocol.SMTP, name=name, **{**values, **changes})
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Iterator[ServerRepository]:
-    (tmp_path / "data").mkdir()
-    with ServerRepository.open(tmp_path / "data") as repository:
-        yield repository
-
-
-@pytest.fixture
-def secrets() -> Iterator[SecretStore]:
-    MemoryKeyring.reset()
-    yield SecretStore(MemoryKeyring())
-    MemoryKeyring.reset()
 
 
 def loaded(record: ServerSettings, context: RuleContext | None = None) -> EditingModel:

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
 from outmail_gui.domain.oauth import GrantType, OAuthSettings
 from outmail_gui.domain.settings import Protocol, ServerSettings, new_server
 from outmail_gui.editing.save import save_server
@@ -14,7 +9,7 @@ from outmail_gui.paths import database_path
 from outmail_gui.store.oauth_settings import OAuthSettingsStore
 from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.secrets import SecretStore
-from tests.support.keyrings import LockedKeyring, MemoryKeyring
+from tests.support.keyrings import LockedKeyring
 
 OAUTH = OAuthSettings(
     enabled=True,
@@ -27,20 +22,6 @@ OAUTH = OAuthSettings(
 
 def smtp(name: str, server: str) -> ServerSettings:
     return new_server(Protocol.SMTP, name=name, server=server, outgoing_email_id="desk@example.com")
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Iterator[ServerRepository]:
-    (tmp_path / "data").mkdir()
-    with ServerRepository.open(tmp_path / "data") as repository:
-        yield repository
-
-
-@pytest.fixture
-def secrets() -> Iterator[SecretStore]:
-    MemoryKeyring.reset()
-    yield SecretStore(MemoryKeyring())
-    MemoryKeyring.reset()
 
 
 def test_the_server_its_oauth_settings_and_password_are_saved_together(
