@@ -30,4 +30,4 @@ os.environ["XDG_STATE_HOME"] = str(_profile / "state")  # the window's log file
 os.environ.pop("OUTMAIL_DATA_DIR", None)
 os.environ.pop("OUTMAIL_STORE", None)
 
-pytest_plugins = ("tests.support.oauth_fixtures", "tests.support.discovery_fixtures")
+pytest_plugins = ("tests.support.oauth_fixtures", "tests.support.discovery_fixtures", "tests.support.postgres_fixtures")

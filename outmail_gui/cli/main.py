@@ -91,8 +91,8 @@ def command_word(argv: Sequence[str]) -> str | None:
 
 
 def window_options(argv: Sequence[str]) -> argparse.Namespace:
-    """The window's options (``data_dir``, ``analyst``, ``exit_when_shown``); exits with status 2
-    and one line on bad usage."""
+    """The window's options (``data_dir``, ``shared_store``, ``analyst``, ``exit_when_shown``); exits
+    with status 2 and one line on bad usage."""
     parser = _top_level()
     parser.add_argument(
         "--exit-when-shown",
@@ -100,12 +100,8 @@ def window_options(argv: Sequence[str]) -> argparse.Namespace:
         help="start normally and exit with status 0 once the main window has been painted (benchmarks, smoke tests)",
     )
     options = parser.parse_args(list(argv))
+    options.shared_store = None
     _read_store_option(parser, options)
-    if getattr(options, "shared_store", None) is not None:
-        parser.error(
-            "the window opens only the local store so far; use the command line (servers, store, audit) "
-            f"for the shared store {options.shared_store.shown}"
-        )
     return options
 
 

@@ -27,7 +27,7 @@ from outmail_gui.domain.settings import Protocol, ServerSettings, fields_for
 
 if TYPE_CHECKING:  # the store loads when something is saved, not when a form is built
     from outmail_gui.editing.save import SaveResult
-    from outmail_gui.store.repository import ServerRepository
+    from outmail_gui.store.interface import SettingsRepository
     from outmail_gui.store.secrets import SecretStore
 
 Values = tuple[ServerSettings, str | None, OAuthSettings]  # the record, the typed password, OAuth settings
@@ -207,7 +207,7 @@ class EditingModel:
         self._clean = (record, password if password_kept else None, oauth)
         self._evaluate((record, password, oauth), reveal_new=False)
 
-    def revert(self, repository: ServerRepository) -> ServerSettings | None:
+    def revert(self, repository: SettingsRepository) -> ServerSettings | None:
         """Drop the edits: the saved version to show again, as the store has it now (another instance
         may have changed it). None when there is none (a new record, or deleted elsewhere): then
         nothing is under edit any more."""
@@ -218,7 +218,7 @@ class EditingModel:
         return fresh
 
     def save(
-        self, repository: ServerRepository, secrets: SecretStore, context_of: Callable[[], RuleContext]
+        self, repository: SettingsRepository, secrets: SecretStore, context_of: Callable[[], RuleContext]
     ) -> SaveResult:
         """The save workflow: the rules, the store (which checks them again, and the revision), then
         the keyring. ``context_of()`` gives the other servers as the store holds them now, read again

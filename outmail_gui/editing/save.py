@@ -13,8 +13,8 @@ import dataclasses
 from outmail_gui.domain.oauth import OAuthSettings
 from outmail_gui.domain.settings import ServerSettings
 from outmail_gui.store.errors import RevisionConflictError, StoreError, ValidationFailed
+from outmail_gui.store.interface import SettingsRepository
 from outmail_gui.store.oauth_settings import OAuthSettingsStore
-from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.secret_writes import SecretWrites
 from outmail_gui.store.secrets import SecretStore
 
@@ -34,7 +34,7 @@ class SaveResult:
 
 
 def save_server(
-    repository: ServerRepository,
+    repository: SettingsRepository,
     secrets: SecretStore,
     record: ServerSettings,
     oauth: OAuthSettings,

@@ -27,9 +27,14 @@ class StoreLocationError(ValueError):
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class SharedStore:
-    """A PostgreSQL store: ``target`` is the URL or conninfo as given (it may hold a password)."""
+    """A PostgreSQL store: ``target`` is the URL or conninfo as given (it may hold a password).
+
+    ``password``: one typed for this connection only (a connection test); otherwise libpq's
+    own sources or the keyring's entry (:mod:`outmail_gui.store.postgres.database_passwords`).
+    """
 
     target: str
+    password: str | None = dataclasses.field(default=None, repr=False, compare=False)
 
     @property
     def shown(self) -> str:

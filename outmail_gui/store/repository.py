@@ -290,6 +290,9 @@ class ServerRepository(SettingsAccess):
         """Changes whenever another connection commits: lets the window notice other instances."""
         return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
 
+    def headline(self) -> str:
+        return "Local"
+
     def capabilities(self) -> Capabilities:
         """The local store is one person's file: everything is allowed."""
         return Capabilities.everything()

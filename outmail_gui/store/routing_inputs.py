@@ -19,7 +19,7 @@ from outmail_gui.store.oauth_settings import OAuthSettingsStore
 
 if TYPE_CHECKING:
     from outmail_gui.domain.analysts import Analyst
-    from outmail_gui.store.repository import ServerRepository
+    from outmail_gui.store.interface import SettingsRepository
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -32,7 +32,7 @@ class RoutingInputs:
     expiring: Mapping[str, str] = dataclasses.field(default_factory=dict)  # server id -> what to renew, when
 
 
-def read_routing_inputs(repo: ServerRepository) -> RoutingInputs:
+def read_routing_inputs(repo: SettingsRepository) -> RoutingInputs:
     """Servers, partitions, analysts (with their partitions), the switch and last test outcomes.
 
     A server's last test counts as failed only when its newest finished test failed; a
@@ -55,7 +55,7 @@ def read_routing_inputs(repo: ServerRepository) -> RoutingInputs:
     )
 
 
-def read_expiry_flags(repo: ServerRepository, latest: Mapping[str, HistoryEntry] | None = None) -> dict[str, str]:
+def read_expiry_flags(repo: SettingsRepository, latest: Mapping[str, HistoryEntry] | None = None) -> dict[str, str]:
     """Server id -> what expires within the warning days: the certificate its last test saw, the
     OAuth 2.0 client secret (:func:`~outmail_gui.domain.oauth.expiry_flags`). ``latest``: the
     newest history entries, when already read."""

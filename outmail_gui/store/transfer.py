@@ -27,7 +27,7 @@ from outmail_gui.domain.settings import ServerSettings, settings_from_dict
 from outmail_gui.store import transfer_oauth, transfer_partitions
 from outmail_gui.store.errors import StoreError, ValidationFailed
 from outmail_gui.store.file_writing import write_text
-from outmail_gui.store.repository import ServerRepository
+from outmail_gui.store.interface import SettingsRepository
 from outmail_gui.store.secret_writes import SecretWrites
 from outmail_gui.store.secrets import SecretStore
 
@@ -79,7 +79,7 @@ class ImportResult:
 # --- export --------------------------------------------------------------------------------
 
 
-def export_servers(repo: ServerRepository) -> dict[str, Any]:
+def export_servers(repo: SettingsRepository) -> dict[str, Any]:
     """The export document; a damaged server stops it (an export that silently lacks one is a loss)."""
     records, damaged = repo.list_servers_checked()
     if damaged:
@@ -104,11 +104,11 @@ def export_servers(repo: ServerRepository) -> dict[str, Any]:
     }
 
 
-def dumps_export(repo: ServerRepository) -> str:
+def dumps_export(repo: SettingsRepository) -> str:
     return json.dumps(export_servers(repo), indent=2, ensure_ascii=False) + "\n"
 
 
-def write_export(repo: ServerRepository, path: Path) -> None:
+def write_export(repo: SettingsRepository, path: Path) -> None:
     """Write the export to ``path``: atomically for a regular file, directly to a FIFO or device (see file_writing)."""
     write_text(Path(path), dumps_export(repo))
 
@@ -268,7 +268,7 @@ def _check_records(items: Sequence[ImportItem], source: str) -> None:
 
 
 def apply_import(
-    repo: ServerRepository,
+    repo: SettingsRepository,
     plan: ImportPlan,
     on_duplicate: OnDuplicate,
     secrets: SecretStore | None,
@@ -293,7 +293,7 @@ def apply_import(
 
 
 def _write_records(
-    repo: ServerRepository, plan: ImportPlan, on_duplicate: OnDuplicate
+    repo: SettingsRepository, plan: ImportPlan, on_duplicate: OnDuplicate
 ) -> tuple[ImportResult, list[tuple[str, str]]]:
     existing_partitions = repo.list_partitions()
     for partition in plan.partitions:

@@ -11,8 +11,8 @@ from typing import Any
 
 from outmail_gui.domain.oauth import OAuthSettings, oauth_from_dict, validate_oauth
 from outmail_gui.domain.rules import errors
+from outmail_gui.store.interface import SettingsRepository
 from outmail_gui.store.oauth_settings import OAuthSettingsStore
-from outmail_gui.store.repository import ServerRepository
 
 KEY = "oauth"
 _FORBIDDEN = ("client_secret", "secret", "access_token", "refresh_token", "token")
@@ -41,10 +41,10 @@ def read_entry(value: Any) -> OAuthSettings | None:
     return settings
 
 
-def all_settings(repo: ServerRepository) -> dict[str, OAuthSettings]:
+def all_settings(repo: SettingsRepository) -> dict[str, OAuthSettings]:
     return OAuthSettingsStore.of(repo).all()
 
 
-def save(repo: ServerRepository, server_id: str, settings: OAuthSettings) -> None:
+def save(repo: SettingsRepository, server_id: str, settings: OAuthSettings) -> None:
     """Inside the import's transaction (a savepoint), like the server it belongs to."""
     OAuthSettingsStore.of(repo).save(server_id, settings)

@@ -21,7 +21,7 @@ from outmail_gui.domain.rules import errors
 from outmail_gui.store.partitions import PartitionAdmin
 
 if TYPE_CHECKING:
-    from outmail_gui.store.repository import ServerRepository
+    from outmail_gui.store.interface import SettingsRepository
 
 FORMAT_VERSION = 2
 MAX_ANALYSTS = 10_000
@@ -42,7 +42,7 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def export_analysts(repo: ServerRepository) -> list[dict[str, Any]]:
+def export_analysts(repo: SettingsRepository) -> list[dict[str, Any]]:
     """The ``analysts`` list of an export: login, display name, address, partitions."""
     return [
         {
@@ -104,7 +104,7 @@ def _read_analyst(number: int, entry: Any, partitions: Sequence[str]) -> Analyst
     return Analyst(clean_name(texts["login"]), texts["display_name"].strip(), texts["email"].strip(), frozenset(names))
 
 
-def apply(repo: ServerRepository, analysts: Iterable[Analyst], partitioning: bool | None, *, replace: bool) -> None:
+def apply(repo: SettingsRepository, analysts: Iterable[Analyst], partitioning: bool | None, *, replace: bool) -> None:
     """Write the file's analysts and switch inside the import's transaction.
 
     New logins are added; existing ones are updated only when replacing (a login is an

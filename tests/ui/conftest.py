@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from outmail_gui.domain.settings import ServerSettings, new_server
+from outmail_gui.store.location import SharedStore
 from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.secrets import SecretStore
 from outmail_gui.ui.connection_test import insecure_auth_dialog, send_dialog, trust_dialog
@@ -31,7 +32,7 @@ from outmail_gui.ui.discovery import dialog as discovery_dialog
 from outmail_gui.ui.oauth import token_dialog
 from outmail_gui.ui.partitions import questions as partition_questions
 from outmail_gui.ui.shared import about, dialogs
-from outmail_gui.ui.window import mapi_mail_server_dialog
+from outmail_gui.ui.window import mapi_mail_server_dialog, shared_settings_dialog
 from outmail_gui.ui.window.main_window import MainWindow
 from outmail_gui.ui.window.window_state import WindowStateStore
 from tests.support.smtp_servers import RecordingHandler, RunningSmtpServer, TlsMaterial, aiosmtpd_server, make_tls
@@ -58,6 +59,8 @@ MODAL_DIALOGS: tuple[type, ...] = (
     discovery_dialog.DiscoveryDialog,
     mapi_mail_server_dialog.MapiMailServerDialog,
     about.AboutDialog,
+    dialogs.SharedStoreUnavailableDialog,
+    shared_settings_dialog.SharedSettingsDialog,
 )
 
 
@@ -196,12 +199,20 @@ WindowFactory = Callable[..., MainWindow]
 
 @pytest.fixture
 def make_window(qtbot: QtBot, data_dir: Path, secrets: SecretStore, state_store: WindowStateStore) -> WindowFactory:
-    """Build, register and show the real window (via build_main_window) for ``data_dir``."""
+    """Build, register and show the real window (via build_main_window) for ``data_dir`` (or a ``shared`` store)."""
 
-    def make(*, analyst: str | None = None, secret_store: SecretStore | None = None, show: bool = True) -> MainWindow:
+    def make(
+        *,
+        analyst: str | None = None,
+        secret_store: SecretStore | None = None,
+        show: bool = True,
+        shared: SharedStore | None = None,
+    ) -> MainWindow:
         from outmail_gui.app import build_main_window
 
-        window = build_main_window(data_dir, analyst=analyst, secrets=secret_store or secrets, state_store=state_store)
+        window = build_main_window(
+            data_dir, shared=shared, analyst=analyst, secrets=secret_store or secrets, state_store=state_store
+        )
         qtbot.addWidget(window, before_close_func=_discard_edits)
         if show:
             with qtbot.waitExposed(window):

@@ -21,6 +21,7 @@ from outmail_gui.store.errors import StoreError
 from outmail_gui.store.location import SharedStore
 from outmail_gui.store.postgres.connection import connect
 from outmail_gui.store.postgres.schema import CHANGES_CHANNEL
+from outmail_gui.store.secrets import SecretStore
 
 POLL_S = 0.2
 """The longest wait between two looks at the stop flag (so the longest :meth:`~NotifyListener.stop` waits)."""
@@ -33,8 +34,9 @@ KEEPALIVES = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5, 
 class NotifyListener:
     """Calls ``on_change`` (on its own thread) with each change notice of ``store``, until :meth:`stop`."""
 
-    def __init__(self, store: SharedStore, on_change: OnChange) -> None:
+    def __init__(self, store: SharedStore, on_change: OnChange, secrets: SecretStore | None = None) -> None:
         self._store = store
+        self._secrets = secrets  # the keyring that may hold the database password
         self._on_change = on_change
         self._stopping = threading.Event()
         self._listening = threading.Event()
@@ -66,7 +68,7 @@ class NotifyListener:
         missed = False
         while not self._stopping.is_set():
             try:
-                conn = connect(self._store, **KEEPALIVES)
+                conn = connect(self._store, self._secrets, KEEPALIVES)
             except StoreError:
                 self._stopping.wait(RETRY_S[min(failures, len(RETRY_S) - 1)])
                 failures += 1

@@ -48,6 +48,7 @@ from outmail_gui.store.postgres.schema import schema_version
 from outmail_gui.store.postgres.status import StoreStatus, store_status
 from outmail_gui.store.save_checks import check_delete, check_save, conflict, duplicate_name
 from outmail_gui.store.secret_writes import SecretWrites, with_secrets
+from outmail_gui.store.secrets import SecretStore
 from outmail_gui.store.settings_access import SettingsAccess
 
 if TYPE_CHECKING:
@@ -89,23 +90,30 @@ def _translated(method: Callable[Concatenate[SharedRepository, P], R]) -> Callab
 class SharedRepository(SettingsAccess):
     """Servers, app settings, partitions and analysts in a shared PostgreSQL database."""
 
-    def __init__(self, conn: psycopg.Connection[tuple[Any, ...]], store: SharedStore) -> None:
+    def __init__(
+        self, conn: psycopg.Connection[tuple[Any, ...]], store: SharedStore, secrets: SecretStore | None = None
+    ) -> None:
         self._conn = conn
         self.store = store
+        self._secrets = secrets  # the keyring the database password is read from on reconnecting
         self.damaged_in_list: list[DamagedRecordError] = []
         self.backup_warning: str | None = None
         self._closed = False
+        self._headline: str | None = None
 
     @classmethod
-    def open(cls, store: SharedStore) -> SharedRepository:
-        """Connect and check the schema's version (never migrating it); raises StoreError subclasses."""
-        conn = connect(store)
+    def open(cls, store: SharedStore, secrets: SecretStore | None = None) -> SharedRepository:
+        """Connect and check the schema's version (never migrating it); raises StoreError subclasses.
+
+        ``secrets``: the keyring that may hold the database password (default: the system's).
+        """
+        conn = connect(store, secrets)
         try:
             check_version(conn, store)
         except BaseException:
             conn.close()
             raise
-        return cls(conn, store)
+        return cls(conn, store, secrets)
 
     def notices(self) -> list[str]:
         return []
@@ -129,7 +137,7 @@ class SharedRepository(SettingsAccess):
         """Listens for the changes the database announces (its audit trigger's ``NOTIFY``); see :mod:`listening`."""
         from outmail_gui.store.postgres.listening import NotifyListener
 
-        return NotifyListener(self.store, on_change)
+        return NotifyListener(self.store, on_change, self._secrets)
 
     def is_own(self, notice: ChangeNotice) -> bool:
         """Whether ``notice`` is of a change this repository's own database session made."""
@@ -139,6 +147,12 @@ class SharedRepository(SettingsAccess):
     def status(self) -> StoreStatus:
         """Which store, as whom, and what this login may do (read from the database's roles)."""
         return store_status(self._conn, schema_version())
+
+    def headline(self) -> str:
+        """ "Shared: DATABASE on HOST as LOGIN", read once (they stay the same across reconnections)."""
+        if self._headline is None:
+            self._headline = self.status().headline
+        return self._headline
 
     @_translated
     def capabilities(self) -> Capabilities:
@@ -201,7 +215,7 @@ class SharedRepository(SettingsAccess):
         was never committed) and said so; nothing it reported as saved is lost.
         """
         if (self._conn.broken or self._conn.closed) and not self._closed:
-            self._conn = connect(self.store)
+            self._conn = connect(self.store, self._secrets)
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[None]:

@@ -177,8 +177,8 @@ def schema_version() -> int:
 
 GROUP_ROLES = ("outmail_admin", "outmail_helpdesk", "outmail_analyst")
 """``outmail_admin``: everything; ``outmail_helpdesk``: read the settings, write test history;
-``outmail_analyst``: like helpdesk, and change the servers of the partitions granted to the
-analyst of the same name (row-level security)."""
+``outmail_analyst``: like helpdesk, and change the servers (with their OAuth settings) of the
+partitions granted to the analyst of the same name (row-level security)."""
 
 _SETTINGS_TABLES = "servers, partitions, analysts, analyst_partitions, app_settings, server_oauth"
 
@@ -187,7 +187,7 @@ GRANTS: tuple[str, ...] = (
     f"GRANT SELECT ON ALL TABLES IN SCHEMA {SCHEMA} TO outmail_admin, outmail_helpdesk, outmail_analyst",
     f"GRANT INSERT, UPDATE, DELETE ON {_SETTINGS_TABLES}, test_history TO outmail_admin",
     "GRANT INSERT ON test_history TO outmail_helpdesk, outmail_analyst",
-    "GRANT INSERT, UPDATE, DELETE ON servers TO outmail_analyst",
+    "GRANT INSERT, UPDATE, DELETE ON servers, server_oauth TO outmail_analyst",
     "ALTER TABLE servers ENABLE ROW LEVEL SECURITY",
     "DROP POLICY IF EXISTS servers_read ON servers",
     "CREATE POLICY servers_read ON servers FOR SELECT USING (true)",
@@ -197,6 +197,18 @@ GRANTS: tuple[str, ...] = (
     """
     CREATE POLICY servers_analyst ON servers TO outmail_analyst
     USING (may_change_partition(partition)) WITH CHECK (may_change_partition(partition))
+    """,
+    # A server's OAuth settings follow its server's rights (the window saves them with it).
+    "ALTER TABLE server_oauth ENABLE ROW LEVEL SECURITY",
+    "DROP POLICY IF EXISTS server_oauth_read ON server_oauth",
+    "CREATE POLICY server_oauth_read ON server_oauth FOR SELECT USING (true)",
+    "DROP POLICY IF EXISTS server_oauth_admin ON server_oauth",
+    "CREATE POLICY server_oauth_admin ON server_oauth TO outmail_admin USING (true) WITH CHECK (true)",
+    "DROP POLICY IF EXISTS server_oauth_analyst ON server_oauth",
+    """
+    CREATE POLICY server_oauth_analyst ON server_oauth TO outmail_analyst
+    USING (may_change_partition((SELECT s.partition FROM servers s WHERE s.id = server_id)))
+    WITH CHECK (may_change_partition((SELECT s.partition FROM servers s WHERE s.id = server_id)))
     """,
 )
 """Applied by ``store init`` after the schema (again on each run: they are idempotent)."""

@@ -93,7 +93,7 @@ class WindowTesting(QObject):
         if self._token_managers is None:
             from outmail_gui.ui.connection_test.oauth_step import TokenManagers
 
-            self._token_managers = TokenManagers(self._host.repository.data_dir, self._host.secrets)
+            self._token_managers = TokenManagers(self._host.data_dir, self._host.secrets)
         return self._token_managers
 
     @property

@@ -16,8 +16,8 @@ from outmail_gui.store.workstation import os_login
 
 if TYPE_CHECKING:
     from outmail_gui.domain.settings import ServerSettings
+    from outmail_gui.store.interface import SettingsRepository
     from outmail_gui.store.partitions import PartitionAdmin
-    from outmail_gui.store.repository import ServerRepository
     from outmail_gui.store.routing_inputs import RoutingInputs
     from outmail_gui.ui.partitions.routing_view import RoutingView
 
@@ -29,14 +29,14 @@ class PartitionHost(Protocol):
     requested_analyst: str | None  # --analyst as given
 
     @property
-    def repository(self) -> ServerRepository: ...
+    def repository(self) -> SettingsRepository: ...
     def allowed_partitions(self) -> list[str]: ...
     def is_shut_down(self) -> bool: ...
     def open_server(self, server_id: str) -> None: ...
     def store_written(self) -> None: ...
 
 
-def resolve_analyst(repository: ServerRepository, analyst: str | None) -> str | None:
+def resolve_analyst(repository: SettingsRepository, analyst: str | None) -> str | None:
     """The login whose partitions the window offers; ``None`` offers every partition.
 
     ``--analyst`` is always honoured. Without it the operating-system login is used when it

@@ -35,8 +35,8 @@ from outmail_gui.store.partitions import PartitionInfo
 from outmail_gui.ui.partitions.questions import ConfirmDialog, PartitionNameDialog, ReassignServersDialog
 
 if TYPE_CHECKING:
+    from outmail_gui.store.interface import SettingsRepository
     from outmail_gui.store.partitions import PartitionAdmin
-    from outmail_gui.store.repository import ServerRepository
 
 _DATA = Qt.ItemDataRole.UserRole
 
@@ -48,7 +48,7 @@ def _count(n: int, word: str) -> str:
 class PartitionSettingsDialog(QDialog):
     changed = Signal()
 
-    def __init__(self, repository: ServerRepository, admin: PartitionAdmin, parent: QWidget | None = None) -> None:
+    def __init__(self, repository: SettingsRepository, admin: PartitionAdmin, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("partition_settings_dialog")
         self.setWindowTitle("Partition Settings")

@@ -26,6 +26,12 @@ class ConflictChoice(enum.Enum):
     KEEP_EDITING = "keep_editing"
 
 
+class UnreachableChoice(enum.Enum):
+    RETRY = "retry"
+    OPEN_LOCAL = "open_local"
+    QUIT = "quit"
+
+
 class DuplicatePolicy(enum.Enum):
     """What an import does with a server whose name already exists (values match the store's)."""
 
@@ -156,6 +162,30 @@ class RestoreBackupDialog:
         clicked = box.clickedButton()
         box.deleteLater()
         return clicked is restore
+
+
+class SharedStoreUnavailableDialog:
+    @classmethod
+    def ask(cls, parent: QWidget | None, message: str) -> UnreachableChoice:
+        """The shared settings could not be opened (``message`` names them without a password):
+        try again, open this workstation's local settings instead, or quit."""
+        box = _box(
+            parent, "shared_store_unavailable_dialog", QMessageBox.Icon.Warning, "Shared settings unavailable", message
+        )
+        box.setInformativeText("Try again, or work on this workstation's local settings for now.")
+        retry = box.addButton("Retry", QMessageBox.ButtonRole.AcceptRole)
+        retry.setObjectName("retry")
+        local = box.addButton("Open Local Settings", QMessageBox.ButtonRole.ActionRole)
+        local.setObjectName("open_local")
+        quit_button = box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(retry)
+        box.setEscapeButton(quit_button)
+        box.exec()
+        clicked = box.clickedButton()
+        box.deleteLater()
+        if clicked is retry:
+            return UnreachableChoice.RETRY
+        return UnreachableChoice.OPEN_LOCAL if clicked is local else UnreachableChoice.QUIT
 
 
 class ErrorDialog:

@@ -9,14 +9,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from outmail_gui.store.repository import ServerRepository
+    from pathlib import Path
+
+    from outmail_gui.store.interface import SettingsRepository
     from outmail_gui.store.secrets import SecretStore
 
 
 class WindowHost(Protocol):
     @property
-    def repository(self) -> ServerRepository: ...
+    def repository(self) -> SettingsRepository: ...
     @property
     def secrets(self) -> SecretStore: ...
+    @property
+    def data_dir(self) -> Path:
+        """This workstation's data folder (OAuth token caches), whichever store holds the settings."""
+        ...
+
     def show_status(self, message: str, timeout_ms: int = 0) -> None: ...
     def reload_from_store(self) -> None: ...

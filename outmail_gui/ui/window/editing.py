@@ -45,6 +45,7 @@ class EditingHost(WindowHost, Interface):
     def partition_features(self) -> PartitionFeatures: ...
     def allowed_partitions(self) -> list[str]: ...
     def rule_analyst(self) -> str | None: ...
+    def read_only_reason(self, record: ServerSettings) -> str: ...
     def mapi_mail_server(self) -> str: ...
     def select_server(self, server_id: str, *, scroll: bool = True) -> bool: ...
     def clear_selection(self) -> None: ...
@@ -273,7 +274,7 @@ class EditSession:
             return
         from outmail_gui.oauth.server_secrets import remove_server_secrets
 
-        problem = remove_server_secrets(w.repository.data_dir, w.secrets, record)
+        problem = remove_server_secrets(w.data_dir, w.secrets, record)
         message = f"Deleted {record.name}, but {problem}" if problem else f"Deleted {record.name}."
         self.model.close()
         w.details.show_placeholder()
@@ -369,7 +370,7 @@ class EditSession:
         form = self._form()
         stored, label, keyring_error = self._password_state(record)
         self._presented = w.partition_features.presentation(record)
-        self._read_only = w.partition_features.read_only_reason(record)
+        self._read_only = w.read_only_reason(record)
         form.load(
             record,
             self._context(),
@@ -391,7 +392,7 @@ class EditSession:
         from outmail_gui.oauth import TokenManager  # MSAL loads on first use, not at window start
 
         w = self._window
-        return TokenManager.for_data_dir(w.repository.data_dir, w.secrets)
+        return TokenManager.for_data_dir(w.data_dir, w.secrets)
 
     def _password_state(self, record: ServerSettings) -> tuple[bool, str, str]:
         secrets = self._window.secrets

@@ -22,6 +22,8 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from outmail_gui.store.errors import DatabaseCorruptError, SchemaTooNewError, StoreError
+from outmail_gui.store.interface import SettingsRepository
+from outmail_gui.store.location import SharedStore
 from outmail_gui.store.opening import IntegrityCheck
 from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.secrets import SecretStore
@@ -31,6 +33,7 @@ from outmail_gui.ui.window.window_state import WindowStateStore
 
 if TYPE_CHECKING:
     from outmail_gui.ui.shared.crash_reporting import CrashReporter
+    from outmail_gui.ui.shared.dialogs import UnreachableChoice
 
 APPLICATION_NAME = "Outmail"
 EXIT_OK = 0
@@ -53,26 +56,32 @@ def application() -> QApplication:
 def build_main_window(
     data_dir: Path,
     *,
+    shared: SharedStore | None = None,
     analyst: str | None = None,
     secrets: SecretStore | None = None,
     state_store: WindowStateStore | None = None,
     daily_backup: bool = True,
     integrity: IntegrityCheck | None = None,
 ) -> MainWindow:
-    """The fully wired main window for ``data_dir``, not shown; raises the store's StoreError subclasses.
+    """The fully wired main window, not shown; raises the store's StoreError subclasses.
 
+    The settings are in ``shared`` (a PostgreSQL store) when given, else in the local store in
+    ``data_dir``, which stays this workstation's folder either way (its OAuth token caches).
     ``secrets`` defaults to the system keyring (imported on first use); ``state_store`` to the
-    window settings under the user's config directory. ``daily_backup=False`` leaves the daily
-    backup copy to the caller (:func:`run_gui` makes it just after the first paint);
-    ``integrity`` is the database's integrity check if one was started earlier.
+    window settings under the user's config directory. ``daily_backup=False`` leaves the local
+    store's daily backup copy to the caller (:func:`run_gui` makes it just after the first paint);
+    ``integrity`` is the local database's integrity check if one was started earlier.
     """
     application()
-    repository = ServerRepository.open(Path(data_dir), daily_backup=daily_backup, integrity=integrity)
+    keyring = secrets if secrets is not None else SecretStore()
+    repository = _open_store(Path(data_dir), shared, keyring, daily_backup=daily_backup, integrity=integrity)
     try:
         window = MainWindow(
             repository,
-            secrets if secrets is not None else SecretStore(),
-            analyst=resolve_analyst(repository, analyst),
+            keyring,
+            data_dir=Path(data_dir),
+            shared=shared,
+            analyst=window_analyst(repository, analyst),
             state_store=state_store,
         )
         window.requested_analyst = analyst
@@ -84,6 +93,30 @@ def build_main_window(
     if notices:
         window.show_status(" ".join([*notices, window.statusBar().currentMessage()]).strip())
     return window
+
+
+def _open_store(
+    data_dir: Path,
+    shared: SharedStore | None,
+    secrets: SecretStore,
+    *,
+    daily_backup: bool,
+    integrity: IntegrityCheck | None,
+) -> SettingsRepository:
+    if shared is None:
+        return ServerRepository.open(data_dir, daily_backup=daily_backup, integrity=integrity)
+    from outmail_gui.store.postgres.repository import SharedRepository  # psycopg loads for a shared store only
+
+    return SharedRepository.open(shared, secrets)
+
+
+def window_analyst(repository: SettingsRepository, analyst: str | None) -> str | None:
+    """Whose partitions the window offers. On the shared store the database login decides (its
+    row-level security does): an analyst login its own partitions, any other login every one."""
+    allowed = repository.capabilities()
+    if allowed.role == "local":
+        return resolve_analyst(repository, analyst)
+    return allowed.login if allowed.role == "analyst" else None
 
 
 class _DailyBackupAfterPaint(QObject):
@@ -105,7 +138,8 @@ class _DailyBackupAfterPaint(QObject):
         if self._done or self._window.is_shut_down():
             return
         self._done = True
-        warning = self._window.repository.daily_backup_if_due()
+        repository = self._window.repository
+        warning = repository.daily_backup_if_due() if isinstance(repository, ServerRepository) else None
         if warning:
             self._window.show_status(warning)
 
@@ -156,7 +190,7 @@ def _run(app: QApplication, start: Prestart) -> int:
     # out of later collections, the one at exit too.
     gc.disable()
     try:
-        window = _open_window(directory, args.analyst, start.integrity)
+        window = _open_window(directory, args.shared_store, args.analyst, start.integrity)
         if window is not None:
             backup = _DailyBackupAfterPaint(window)  # integrity is checked before; the copy can wait
             if args.exit_when_shown:
@@ -169,21 +203,45 @@ def _run(app: QApplication, start: Prestart) -> int:
         return EXIT_FAILED
     status = app.exec()
     backup.run()  # when the window closed before it was painted
-    window.shut_down()
-    window.deleteLater()
+    from outmail_gui.ui.window.store_switch import open_windows
+
+    for open_window in open_windows(window):  # File › Open … Settings may have replaced it
+        open_window.shut_down()
+        open_window.deleteLater()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     return int(status)
 
 
-def _open_window(directory: Path, analyst: str | None, integrity: IntegrityCheck | None) -> MainWindow | None:
-    """Build the window, telling the user about a newer or damaged database; None to quit."""
+def _open_window(
+    directory: Path, shared: SharedStore | None, analyst: str | None, integrity: IntegrityCheck | None
+) -> MainWindow | None:
+    """Build the window, telling the user about an unavailable shared store or a newer or damaged
+    local database; None to quit."""
     while True:
         try:
-            return build_main_window(directory, analyst=analyst, daily_backup=False, integrity=integrity)
+            return build_main_window(directory, shared=shared, analyst=analyst, daily_backup=False, integrity=integrity)
         except StoreError as exc:
+            if shared is not None:
+                from outmail_gui.ui.shared.dialogs import UnreachableChoice
+
+                choice = _ask_about_shared_store(exc)
+                if choice is UnreachableChoice.QUIT:
+                    return None
+                if choice is UnreachableChoice.OPEN_LOCAL:
+                    shared = None
+                continue
             if not _handle_start_error(exc, directory):
                 return None
             integrity = None  # a backup was restored: the check was of the file it replaced
+
+
+def _ask_about_shared_store(exc: StoreError) -> UnreachableChoice:
+    """The shared store could not be opened (unreachable, login refused, no schema): one message
+    that names it without its password; Retry, Open Local Settings or Quit."""
+    gc.enable()  # the dialog may stay open a while
+    from outmail_gui.ui.shared.dialogs import SharedStoreUnavailableDialog
+
+    return SharedStoreUnavailableDialog.ask(None, exc.message)
 
 
 def _handle_start_error(exc: StoreError, directory: Path) -> bool:

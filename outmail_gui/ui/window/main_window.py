@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from outmail_gui.domain.rules import mapi_addition_problem
 from outmail_gui.domain.settings import Protocol, ServerSettings
-from outmail_gui.store.errors import DamagedRecordError
+from outmail_gui.store.errors import DamagedRecordError, StoreError
 from outmail_gui.ui.shared.icons import app_icon
 from outmail_gui.ui.window.actions import build_help_menu, build_menus, build_toolbar, create_actions
 from outmail_gui.ui.window.details_panel import DetailsPanel
@@ -33,13 +33,17 @@ from outmail_gui.ui.window.placement import fit_into_screen, place_on_screen
 from outmail_gui.ui.window.server_filter_proxy import ServerFilterProxy
 from outmail_gui.ui.window.server_list_view import ServerListView
 from outmail_gui.ui.window.server_table_model import ID_ROLE, Column, ServerTableModel
+from outmail_gui.ui.window.store_connection import StoreReconnector
 from outmail_gui.ui.window.window_state import WindowState, WindowStateStore
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from PySide6.QtCore import QItemSelection
     from PySide6.QtGui import QAction, QCloseEvent, QResizeEvent
 
-    from outmail_gui.store.repository import ServerRepository
+    from outmail_gui.store.interface import SettingsRepository
+    from outmail_gui.store.location import SharedStore
     from outmail_gui.store.secrets import SecretStore
 
 WINDOW_TITLE = "Outmail — Outgoing email servers"
@@ -52,9 +56,11 @@ EXPORT_TIP = "Export the servers to an Outmail JSON file"
 class MainWindow(QMainWindow):
     def __init__(
         self,
-        repository: ServerRepository,
+        repository: SettingsRepository,
         secrets: SecretStore,
         *,
+        data_dir: Path,
+        shared: SharedStore | None = None,
         analyst: str | None = None,
         state_store: WindowStateStore | None = None,
         parent: QWidget | None = None,
@@ -65,6 +71,11 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(app_icon())
         self.repository = repository
         self.secrets = secrets
+        self.data_dir = data_dir  # this workstation's folder (token caches), whichever store holds the settings
+        self.shared = shared  # the shared store the settings are in; None: the local store
+        self.capabilities = repository.capabilities()
+        self._reconnector: StoreReconnector | None = None
+        self._plain_tips: dict[QAction, str] = {}  # actions' own tips, shown again when no reason turns them off
         self.analyst = analyst
         self.requested_analyst: str | None = None  # --analyst as given; see partition_features.resolve_analyst
         self._state_store = state_store or WindowStateStore()
@@ -95,6 +106,11 @@ class MainWindow(QMainWindow):
         self._count_label.setContentsMargins(16, 0, 4, 0)  # apart from a long message beside it
         self.statusBar().setObjectName("status_bar")
         self.statusBar().addPermanentWidget(self._count_label)
+        self.store_label = QLabel(repository.headline())
+        self.store_label.setObjectName("store_label")
+        self.store_label.setContentsMargins(16, 0, 4, 0)
+        self.statusBar().addPermanentWidget(self.store_label)
+        self._describe_store()
 
         self.session = EditSession(self, self)
         self._connect()
@@ -119,6 +135,9 @@ class MainWindow(QMainWindow):
         model = self.model
         for signal in (model.modelReset, model.dataChanged, model.rowsInserted, model.rowsRemoved):
             signal.connect(self.partition_features.schedule_refresh)
+        from outmail_gui.ui.window.store_switch import StoreMenu
+
+        self.store_menu = StoreMenu(self)  # File › Open Shared Settings… / Open Local Settings
         build_help_menu(self.menuBar(), self.window_actions)
         self.update_actions()
 
@@ -183,6 +202,13 @@ class MainWindow(QMainWindow):
 
     def reload_from_store(self) -> None:
         """Read everything again (start-up, after import, after another instance wrote)."""
+        try:
+            self._reload()
+        except StoreError as exc:
+            if not self.store_unavailable(exc):
+                raise
+
+    def _reload(self) -> None:
         self._data_version = self.repository.data_version()
         records = self.repository.list_server_rows()
         if self.repository.damaged_in_list:
@@ -205,12 +231,21 @@ class MainWindow(QMainWindow):
         except DamagedRecordError as exc:
             self.show_status(exc.message)
             return None
+        except StoreError as exc:
+            if not self.store_unavailable(exc):
+                raise
+            return None
 
     def sync_with_store(self) -> bool:
         """Pick up other instances' writes; True when something had changed."""
         if self._shut_down:
             return False
-        version = self.repository.data_version()
+        try:
+            version = self.repository.data_version()
+        except StoreError as exc:
+            if not self.store_unavailable(exc):
+                raise
+            return False
         if version == self._data_version:
             return False
         self.store_written()
@@ -221,6 +256,62 @@ class MainWindow(QMainWindow):
         self.reload_from_store()
         self.session.store_changed()
         self.update_actions()
+
+    # ----- the shared store: its connection and what this login may do
+
+    def store_unavailable(self, exc: StoreError) -> bool:
+        """An action found the shared database unreachable (True: told, and reconnecting) or refusing
+        this login (True: told, and the window shows what the login may do now); False for any other error."""
+        if self.shared is None:
+            return False
+        from outmail_gui.store.postgres.connection import StorePermissionError, StoreUnreachableError
+
+        if isinstance(exc, StoreUnreachableError):
+            if self._reconnector is None:
+                self._reconnector = StoreReconnector(self.shared, self.secrets, self, self)
+            self._reconnector.connection_lost(exc.message)
+            return True
+        if isinstance(exc, StorePermissionError):
+            self.show_status(exc.message)
+            self.refresh_capabilities()
+            return True
+        return False
+
+    def store_reconnected(self) -> None:
+        """The shared database answers again: read everything again, keeping the form's edits."""
+        if self._shut_down:
+            return
+        self.refresh_capabilities()
+        self.store_written()
+        self.show_status(f"Connected again to {self.repository.headline().removeprefix('Shared: ')}.", 10_000)
+
+    def refresh_capabilities(self) -> None:
+        """Ask the store again what this login may do (its roles may have changed)."""
+        try:
+            self.capabilities = self.repository.capabilities()
+        except StoreError:
+            return  # told by the caller; the last known rights stay
+        self._describe_store()
+        self.update_actions()
+
+    def _describe_store(self) -> None:
+        allowed = self.capabilities
+        if self.shared is None:
+            tip = f"Local settings in {self.data_dir}, on this workstation only."
+        else:
+            rights = allowed.servers_reason() or allowed.settings_reason() or "It may change every setting."
+            tip = f"Shared settings in {self.shared.shown}. {rights}"
+        self.store_label.setToolTip(tip)
+        self.store_label.setStatusTip(tip)
+
+    def read_only_reason(self, record: ServerSettings) -> str:
+        """Why ``record`` opens read-only: the database login's rights, then the analyst's partitions
+        ("" when it can be edited)."""
+        if record.revision > 0:
+            reason = self.capabilities.server_reason(record.partition)
+            if reason:
+                return reason
+        return self.partition_features.read_only_reason(record)
 
     def open_server(self, server_id: str) -> None:
         """Select ``server_id`` and show it in the details (asking about unsaved edits)."""
@@ -295,7 +386,11 @@ class MainWindow(QMainWindow):
             return  # filtered away or cleared: the details stay as they are
         record = self.model.find(server_id)
         if record is not None:
-            self.session.show_server(record)
+            try:
+                self.session.show_server(record)
+            except StoreError as exc:
+                if not self.store_unavailable(exc):
+                    raise
 
     # ----- actions' state
 
@@ -309,11 +404,15 @@ class MainWindow(QMainWindow):
         has_servers = self.model.rowCount() > 0
         a.export_servers.setEnabled(has_servers)
         _set_tip(a.export_servers, EXPORT_TIP if has_servers else "Export is off: there is no server to export yet.")
-        a.new_smtp_server.setEnabled(not displayed)
-        _set_tip(a.new_smtp_server, reason or "Add an SMTP outgoing email server (Ctrl+N)")
+        allowed = self.capabilities
+        servers_closed, settings_closed = allowed.servers_reason(), allowed.settings_reason()
+        a.new_smtp_server.setEnabled(not displayed and not servers_closed)
+        _set_tip(a.new_smtp_server, servers_closed or reason or "Add an SMTP outgoing email server (Ctrl+N)")
         mapi_problem = mapi_addition_problem(bool(self._mapi_mail_server))
-        mapi_reason = reason or (
-            f"{mapi_problem} (Server › MAPI Mail Server…) {MAPI_LEGACY_NOTE}" if mapi_problem else ""
+        mapi_reason = (
+            servers_closed
+            or reason
+            or (f"{mapi_problem} (Server › MAPI Mail Server…) {MAPI_LEGACY_NOTE}" if mapi_problem else "")
         )
         a.new_mapi_server.setEnabled(not mapi_reason)
         _set_tip(a.new_mapi_server, mapi_reason or f"Add a MAPI outgoing email server. {MAPI_LEGACY_NOTE}")
@@ -332,11 +431,26 @@ class MainWindow(QMainWindow):
         a.duplicate.setEnabled(saved and not read_only)
         _set_tip(a.duplicate, f"Duplicate is off. {read_only}" if saved and read_only else DUPLICATE_TIP)
         saved_and_editable = saved and not read_only
-        a.set_default.setEnabled(saved_and_editable and not self.session.is_current_default())
+        a.set_default.setEnabled(saved_and_editable and not settings_closed and not self.session.is_current_default())
+        self._explain(a.set_default, (read_only if saved else "") or settings_closed)
+        self._explain(a.delete, read_only if saved else "")
+        self._explain(a.import_servers, settings_closed, enable=True)
+        self._explain(a.mapi_mail_server, settings_closed, enable=True)
+        features = getattr(self, "partition_features", None)
+        if features is not None:
+            self._explain(features.settings_action, settings_closed, enable=True)
         a.copy_address.setEnabled(saved)
         self._fallback_new.setEnabled(displayed)
         self._fallback_save.setEnabled(displayed and not can_save)
         self.testing.update_actions()
+
+    def _explain(self, action: QAction, reason: str, *, enable: bool = False) -> None:
+        """``action``'s tooltip and status tip: why it is off (``reason``), else its own words; ``enable``:
+        on exactly when there is no reason."""
+        plain = self._plain_tips.setdefault(action, action.toolTip())
+        _set_tip(action, reason or plain)
+        if enable:
+            action.setEnabled(not reason)
 
     def _explain_new_disabled(self) -> None:
         self.statusBar().showMessage(close_first_message(self.session.display_name()))
@@ -488,6 +602,11 @@ class MainWindow(QMainWindow):
         self.shut_down()
         event.accept()
 
+    @property
+    def state_store(self) -> WindowStateStore:
+        """Where the window's size, layout and recent shared stores are kept (never in the settings)."""
+        return self._state_store
+
     def is_shut_down(self) -> bool:
         return self._shut_down
 
@@ -496,6 +615,8 @@ class MainWindow(QMainWindow):
         if not self._shut_down:
             self._shut_down = True
             self.testing.shut_down()  # cancels tests and waits for their threads
+            if self._reconnector is not None:
+                self._reconnector.shut_down()
             self.repository.close()
 
 

@@ -17,7 +17,8 @@ from outmail_gui.store.opening import IntegrityCheck
 
 @dataclass(frozen=True, slots=True)
 class Prestart:
-    """The options, and the data directory (with its integrity check running) or why it is unusable."""
+    """The options, and the data directory (with its integrity check running when it holds the
+    settings) or why it is unusable."""
 
     options: argparse.Namespace
     directory: Path | None
@@ -36,4 +37,6 @@ def prestart(argv: Sequence[str]) -> Prestart:
         directory = resolve_data_dir(options.data_dir)
     except OSError as exc:
         return Prestart(options, None, problem=exc)
+    if options.shared_store is not None:  # the settings are in PostgreSQL; the folder keeps token caches
+        return Prestart(options, directory)
     return Prestart(options, directory, IntegrityCheck.start(directory))

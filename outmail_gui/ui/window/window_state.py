@@ -17,6 +17,21 @@ STATE_FILE = "window.ini"
 _VERSION = 2  # 2: the tabbed details and fitted list columns (older layouts are not restored)
 
 
+RECENT_STORES = 8
+
+
+@dataclass(frozen=True, slots=True)
+class RecentStore:
+    """A shared store opened before: its URL (never with a password) and the login given apart."""
+
+    url: str
+    user: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.url} (as {self.user})" if self.user else self.url
+
+
 @dataclass(slots=True)
 class WindowState:
     geometry: QByteArray | None = None
@@ -59,6 +74,36 @@ class WindowStateStore:
             if value is not None:
                 settings.setValue(key, value)
         settings.setValue("list/selected_id", state.selected_id)
+        settings.sync()
+
+    def recent_stores(self) -> list[RecentStore]:
+        """The shared stores opened here, most recent first."""
+        if not self.path.exists():
+            return []
+        settings = self._settings()
+        found: list[RecentStore] = []
+        for index in range(settings.beginReadArray("recent_stores")):
+            settings.setArrayIndex(index)
+            url = str(settings.value("url", "") or "")
+            if url:
+                found.append(RecentStore(url, str(settings.value("user", "") or "")))
+        settings.endArray()
+        return found
+
+    def remember_store(self, store: RecentStore) -> None:
+        """Put ``store`` first in the recent stores (its URL without any password)."""
+        from outmail_gui.store.location import without_password
+
+        kept = RecentStore(without_password(store.url), store.user.strip())
+        stores = [kept, *(s for s in self.recent_stores() if s != kept)][:RECENT_STORES]
+        settings = self._settings()
+        settings.remove("recent_stores")
+        settings.beginWriteArray("recent_stores", len(stores))
+        for index, item in enumerate(stores):
+            settings.setArrayIndex(index)
+            settings.setValue("url", item.url)
+            settings.setValue("user", item.user)
+        settings.endArray()
         settings.sync()
 
 

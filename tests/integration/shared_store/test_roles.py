@@ -158,3 +158,19 @@ def test_each_login_is_told_what_it_may_change_as_the_database_enforces_it(
             ann.save(world["sales"].with_changes(port=2525))
         assert ann.save(world["hr"].with_changes(port=2525)).port == 2525
     assert analyst.settings_reason() != ""
+
+
+def test_an_analyst_changes_the_oauth_settings_of_its_partitions_servers_only(
+    world: dict[str, ServerSettings], login: dict[str, SharedStore]
+) -> None:
+    from outmail_gui.domain.oauth import OAuthSettings
+    from outmail_gui.store.oauth_settings import OAuthSettingsStore
+
+    settings = OAuthSettings(enabled=True, tenant="corp.example", client_id="app-1", mailbox="hr@corp.example")
+    with SharedRepository.open(login["ann"]) as ann:
+        oauth = OAuthSettingsStore.of(ann)
+        oauth.save(world["hr"].id, settings)
+        assert oauth.get(world["hr"].id) == settings
+        with pytest.raises(StorePermissionError):
+            oauth.save(world["sales"].id, settings)
+        assert oauth.get(world["sales"].id) == OAuthSettings()

@@ -42,7 +42,15 @@ def test_a_global_option_without_its_value_is_bad_usage_in_one_line(capsys: pyte
 def test_the_window_reads_the_global_options_and_its_own(capsys: pytest.CaptureFixture[str]) -> None:
     options = window_options(["--data-dir", "d", "--analyst=ann", "--exit-when-shown"])
     assert (options.data_dir, options.analyst, options.exit_when_shown) == ("d", "ann", True)
-    assert vars(window_options([])) == {"data_dir": None, "store": None, "analyst": None, "exit_when_shown": False}
+    assert vars(window_options([])) == {
+        "data_dir": None,
+        "store": None,
+        "shared_store": None,
+        "analyst": None,
+        "exit_when_shown": False,
+    }
+    shared = window_options(["--store", "postgresql://db.corp.example/outmail"]).shared_store
+    assert shared is not None and shared.target == "postgresql://db.corp.example/outmail"
     with pytest.raises(SystemExit) as exited:
         window_options(["--bogus"])
     assert exited.value.code == 2

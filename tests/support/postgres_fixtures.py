@@ -1,4 +1,5 @@
-"""One real PostgreSQL server per test session; a fresh database, with the Outmail schema, per test module."""
+"""PostgreSQL fixtures (a plugin of tests/conftest.py, for the shared-store and window tests): one real server
+per test session; a fresh database, with the Outmail schema, per test module."""
 
 from __future__ import annotations
 
