@@ -23,6 +23,7 @@ from outmail_gui.store.postgres.repository import SharedRepository
 from outmail_gui.store.secrets import SecretStore
 from outmail_gui.ui.shared import dialogs
 from outmail_gui.ui.shared.dialogs import UnreachableChoice
+from outmail_gui.ui.window.launch import build_main_window
 from outmail_gui.ui.window.main_window import MainWindow
 from outmail_gui.ui.window.shared_settings_dialog import SharedSettingsDialog
 from outmail_gui.ui.window.store_switch import switch_store
@@ -320,7 +321,8 @@ def test_a_store_that_cannot_be_opened_leaves_the_window_as_it_was(
     window = make_window()
     errors: list[tuple[Any, ...]] = []
     monkeypatch.setattr(dialogs.ErrorDialog, "show", classmethod(lambda _c, *args, **_k: errors.append(args)))
-    assert switch_store(window, SharedStore("postgresql://nobody@127.0.0.1:9/outmail")) is None
+    unreachable = SharedStore("postgresql://nobody@127.0.0.1:9/outmail")
+    assert switch_store(window, window, unreachable, build_main_window) is None
     assert [(title, message.split(":")[0]) for _p, title, message in errors] == [
         ("Settings not opened", "Cannot reach the shared settings database postgresql")
     ]

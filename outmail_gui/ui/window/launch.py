@@ -29,6 +29,7 @@ from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.secrets import SecretStore
 from outmail_gui.ui.partitions.features import resolve_analyst
 from outmail_gui.ui.window.main_window import MainWindow
+from outmail_gui.ui.window.store_switch import StoreMenu, open_windows
 from outmail_gui.ui.window.window_state import WindowStateStore
 
 if TYPE_CHECKING:
@@ -85,6 +86,7 @@ def build_main_window(
             state_store=state_store,
         )
         window.requested_analyst = analyst
+        window.store_menu = StoreMenu(window, window, build_main_window)
         window.restore_state()
     except BaseException:
         repository.close()
@@ -203,10 +205,9 @@ def _run(app: QApplication, start: Prestart) -> int:
         return EXIT_FAILED
     status = app.exec()
     backup.run()  # when the window closed before it was painted
-    from outmail_gui.ui.window.store_switch import open_windows
-
     for open_window in open_windows(window):  # File › Open … Settings may have replaced it
-        open_window.shut_down()
+        if isinstance(open_window, MainWindow):
+            open_window.shut_down()
         open_window.deleteLater()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     return int(status)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, Qt
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -135,9 +135,7 @@ class MainWindow(QMainWindow):
         model = self.model
         for signal in (model.modelReset, model.dataChanged, model.rowsInserted, model.rowsRemoved):
             signal.connect(self.partition_features.schedule_refresh)
-        from outmail_gui.ui.window.store_switch import StoreMenu
-
-        self.store_menu = StoreMenu(self)  # File › Open Shared Settings… / Open Local Settings
+        self.store_menu: QObject | None = None  # File › Open Shared Settings… (installed by build_main_window)
         build_help_menu(self.menuBar(), self.window_actions)
         self.update_actions()
 
