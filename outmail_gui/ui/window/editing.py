@@ -199,7 +199,7 @@ class EditSession:
             form.show_keyring_message(result.keyring_note, error=False)
         w.reload_from_store()
         w.select_server(saved.id)
-        w.details.set_title(_title(saved))
+        w.details.set_title(_title(saved, dirty=self.is_dirty()))  # a refused password is still unsaved
         if keyring_error:  # the server is saved; the password waits in the field for Save again
             form.show_keyring_message(f"{keyring_error} {RETRY_PASSWORD}", error=True)
             w.show_status(f"Saved {saved.name}, but the password was not stored: {keyring_error} {RETRY_PASSWORD}")
