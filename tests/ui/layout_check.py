@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect
 from PySide6.QtWidgets import (
@@ -28,6 +29,10 @@ from PySide6.QtWidgets import (
     QTreeWidget,
     QWidget,
 )
+
+if TYPE_CHECKING:
+    from outmail_gui.store.secrets import SecretStore
+    from outmail_gui.ui.window.window_state import WindowStateStore
 
 ROOT = Path(__file__).resolve().parents[2]
 TOLERANCE = 1  # px of overlap that rounding at fractional scales may cause
@@ -198,9 +203,37 @@ def check_window(width: int, height: int, tmp: Path) -> list[str]:
         lines = panel.details.height() // max(panel.details.fontMetrics().lineSpacing(), 1)
         if height >= 768 and lines < 12:
             problems.append(f"{where}: the full report shows only {lines} lines")
+        problems += check_shared_settings_dialog(window, secrets, WindowStateStore(tmp / "window.ini"), where)
         window.shut_down()
         window.close()
     del app
+    return problems
+
+
+def check_shared_settings_dialog(
+    window: QWidget, secrets: SecretStore, state: WindowStateStore, where: str, png: Path | None = None
+) -> list[str]:
+    """File › Open Shared Settings… with recent stores and a long one-line answer: nothing cut or overlapping."""
+    from outmail_gui.ui.window.shared_settings_dialog import SharedSettingsDialog
+    from outmail_gui.ui.window.window_state import RecentStore
+
+    for url in ("service=outmail", "postgresql://db.corp.example:5432/outmail?sslmode=verify-full"):
+        state.remember_store(RecentStore(url, "jdoe"))
+    dialog = SharedSettingsDialog(window, secrets, state)
+    dialog.test_result.setText(
+        "The shared settings database dbname=outmail host=db.corp.example port=5432 user=jdoe refused the "
+        'connection: password authentication failed for user "jdoe".'
+    )
+    dialog.show()
+    _settle()
+    problems = [f"{where}, Open Shared Settings: {p}" for p in overlaps(dialog) + clipped_texts(dialog)]
+    available = dialog.screen().availableGeometry()
+    if not available.contains(dialog.frameGeometry()):
+        problems.append(f"{where}: Open Shared Settings ({dialog.frameGeometry()}) is not within the screen")
+    if png is not None:
+        dialog.grab().save(str(png))
+    dialog.close()
+    dialog.deleteLater()
     return problems
 
 

@@ -327,3 +327,31 @@ def test_a_store_that_cannot_be_opened_leaves_the_window_as_it_was(
         ("Settings not opened", "Cannot reach the shared settings database postgresql")
     ]
     assert not window.is_shut_down() and _main_windows() == [window]
+
+
+def test_a_login_whose_role_was_taken_away_is_told_at_save_and_the_window_follows(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    world: dict[str, ServerSettings],
+    postgres_server: PostgresServer,
+    shared_database: str,
+    shared_store: SharedStore,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    postgres_server.create_login("outmail_w_old", "old-pass", "outmail_admin")
+    window = make_window(shared=as_login(postgres_server, shared_database, "old"))
+    click_row(qtbot, window, "HR mail")
+    replace_spin(qtbot, spin(window, "port"), 2526)
+    with postgres_server.admin() as dba:  # the database administrator demotes the login meanwhile
+        dba.execute("REVOKE outmail_admin FROM outmail_w_old; GRANT outmail_helpdesk TO outmail_w_old")
+    errors: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(dialogs.ErrorDialog, "show", classmethod(lambda _c, *args, **_k: errors.append(args)))
+    action(window, "save").trigger()
+    assert [(title, "refused this to your login: permission denied for table servers" in text)
+            for _p, title, text in errors] == [("Not saved", True)]  # fmt: skip
+    assert window.session.is_dirty() and spin(window, "port").value() == 2526  # the edit stays, unsaved
+    with SharedRepository.open(shared_store) as owner:
+        assert owner.get(world["hr"].id).port == world["hr"].port
+    assert not action(window, "import").isEnabled()
+    assert HELPDESK_REASON in store_label(window).toolTip()
+    assert action(window, "new_smtp_server").toolTip() == HELPDESK_REASON

@@ -75,6 +75,8 @@ class SharedSettingsDialog(QDialog):
         for store in recent:
             item = QListWidgetItem(store.label, self.recent)
             item.setData(_STORE, store)
+        rows = max(3, min(len(recent), 8))  # the list as tall as the stores remembered (at most 8)
+        self.recent.setFixedHeight(rows * self.recent.fontMetrics().lineSpacing() + 2 * self.recent.frameWidth() + 6)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.open_button = self.buttons.addButton("&Open", QDialogButtonBox.ButtonRole.AcceptRole)
         self.open_button.setObjectName("open_shared_settings")
@@ -94,7 +96,8 @@ class SharedSettingsDialog(QDialog):
         layout.addLayout(form)
         layout.addLayout(test_row)
         layout.addWidget(recent_label)
-        layout.addWidget(self.recent, 1)
+        layout.addWidget(self.recent)
+        layout.addStretch(1)
         layout.addWidget(self.buttons)
 
         self.test_button.clicked.connect(self.test_connection)
