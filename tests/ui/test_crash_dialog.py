@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from outmail_gui.crash_log import LOG_FILE
+from outmail_gui.store.errors import StoreEnvironmentError
 from outmail_gui.store.secrets import SecretStore
 from outmail_gui.ui.shared.crash_dialog import CrashDialog
 from outmail_gui.ui.shared.crash_reporting import CrashReporter, install_crash_reporting
@@ -99,3 +100,26 @@ def test_errors_in_threads_reach_the_same_dialog_on_the_gui_thread(
     qtbot.waitUntil(lambda: "IndexError" in first.details.toPlainText())
     assert reporter.dialog is first  # a repeated fault adds to the open dialog, not a new one
     first.close()
+
+
+@pytest.mark.qt_no_exception_capture
+def test_a_store_environment_error_nobody_caught_is_said_in_the_status_bar_not_as_a_crash(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    reporter: CrashReporter,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    window = make_window()
+
+    def unreachable(*_args: object) -> None:
+        raise StoreEnvironmentError("Cannot reach the shared settings database service=outmail: timeout expired.")
+
+    monkeypatch.setattr(window.session, "new_server", unreachable)
+    window.window_actions.new_smtp_server.trigger()
+    qtbot.waitUntil(lambda: "Cannot reach" in window.statusBar().currentMessage())
+    assert window.statusBar().currentMessage() == (
+        "Cannot reach the shared settings database service=outmail: timeout expired."
+    )
+    assert reporter.dialog is None
+    assert not (tmp_path / "logs" / LOG_FILE).exists() or "Traceback" not in _log_text(tmp_path)

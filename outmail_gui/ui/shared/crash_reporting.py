@@ -6,7 +6,9 @@ written to the log file (:mod:`outmail_gui.crash_log`) and shown in a
 :class:`~outmail_gui.ui.shared.crash_dialog.CrashDialog` whose "Copy details" button puts the
 details (redacted like the file) on the clipboard for a ticket. Errors that come while it is
 open are added to it, so a fault that repeats (in a paint event, say) opens one dialog, not
-many. The dialog's module is imported with the first error, not at start-up.
+many. The dialog's module is imported with the first error, not at start-up. A store's
+environment error (a shared database gone, a full disk) that no caller caught is no crash: the
+window says it in its status bar (and reconnects to a shared store).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMainWindow
 
 from outmail_gui.crash_log import close_log, log_exception, open_log
 
@@ -30,12 +32,14 @@ class CrashReporter(QObject):
     """Receives unexpected errors from any thread and shows them on the GUI thread."""
 
     reported = Signal(str)
+    environment_fault = Signal(object)  # a StoreEnvironmentError: told where the user works, not a crash
 
     def __init__(self, log_path: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.log_path = log_path
         self.dialog: CrashDialog | None = None
         self.reported.connect(self._show)  # queued when reported from another thread
+        self.environment_fault.connect(self._tell)
         self._previous = (sys.excepthook, threading.excepthook)
 
     def install(self) -> None:
@@ -50,6 +54,11 @@ class CrashReporter(QObject):
     def excepthook(self, kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         if issubclass(kind, KeyboardInterrupt):  # Ctrl+C in the terminal that started the window
             sys.__excepthook__(kind, value, tb)
+            return
+        from outmail_gui.store.errors import StoreEnvironmentError
+
+        if isinstance(value, StoreEnvironmentError):  # the database unreachable, a full disk: not a bug of ours
+            self.environment_fault.emit(value)
             return
         self.reported.emit(log_exception("Unexpected error in the window", (kind, value, tb)))
 
@@ -70,6 +79,18 @@ class CrashReporter(QObject):
         dialog.destroyed.connect(self._forget)
         self.dialog = dialog
         dialog.show()
+
+    def _tell(self, error: object) -> None:
+        """The store's environment failed where no caller expected it: the window says so in one line
+        (and, for a shared store, reconnects) instead of a crash report."""
+        windows = [QApplication.activeWindow(), *QApplication.topLevelWidgets()]
+        window = next((w for w in windows if isinstance(w, QMainWindow) and w.isVisible()), None)
+        if window is None:
+            return
+        handled = getattr(window, "store_unavailable", None)
+        if callable(handled) and handled(error):
+            return
+        window.statusBar().showMessage(str(getattr(error, "message", error)))
 
     def _forget(self) -> None:
         self.dialog = None
