@@ -17,7 +17,7 @@ from outmail_gui.cli.common import ArgumentParser, add_json_option
 from outmail_gui.cli.errors import EXIT_OK, UsageError
 from outmail_gui.cli.output import print_json, print_table
 from outmail_gui.cli.partitions import not_found
-from outmail_gui.cli.store_access import one_line, open_repository, store_errors
+from outmail_gui.cli.store_access import one_line, open_settings, store_errors
 from outmail_gui.domain.analysts import Analyst, analyst_issues
 from outmail_gui.domain.partitions import find_partition
 from outmail_gui.domain.rules import Severity
@@ -55,7 +55,13 @@ def register(subparsers: Any) -> None:
     for action, text in (("grant", "let the analyst use partitions"), ("revoke", "take partitions away")):
         cmd = sub.add_parser(action, help=text)
         cmd.add_argument("login", metavar="LOGIN")
-        cmd.add_argument("partitions", nargs="+", metavar="PARTITION")
+        cmd.add_argument("partitions", nargs="*", metavar="PARTITION")
+        cmd.add_argument(
+            "--unpartitioned",
+            action="store_true",
+            help="the servers without a partition (on a shared store the analyst's database login may "
+            "change them only when granted)",
+        )
         add_json_option(cmd)
         cmd.set_defaults(func=cmd_grant if action == "grant" else cmd_revoke)
 
@@ -66,11 +72,12 @@ def analyst_json(analyst: Analyst) -> dict[str, Any]:
         "display_name": analyst.display_name,
         "email": analyst.email,
         "partitions": sorted(analyst.partitions, key=str.casefold),
+        "unpartitioned": analyst.unpartitioned,
     }
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    with open_repository(args) as repo, store_errors():
+    with open_settings(args) as repo, store_errors():
         analysts = PartitionAdmin.of(repo).analysts()
     if args.json:
         print_json([analyst_json(a) for a in analysts])
@@ -80,17 +87,14 @@ def cmd_list(args: argparse.Namespace) -> int:
         return EXIT_OK
     print_table(
         ("LOGIN", "NAME", "EMAIL", "PARTITIONS"),
-        [
-            (a.login, a.display_name or "-", a.email or "-", ", ".join(sorted(a.partitions, key=str.casefold)) or "-")
-            for a in analysts
-        ],
+        [(a.login, a.display_name or "-", a.email or "-", _partitions(a, none="-")) for a in analysts],
     )
     return EXIT_OK
 
 
 def cmd_add(args: argparse.Namespace) -> int:
     analyst = Analyst(args.login, args.name, args.email, frozenset(args.partition))
-    with open_repository(args) as repo, store_errors():
+    with open_settings(args) as repo, store_errors():
         saved = PartitionAdmin.of(repo).save_analyst(analyst)
     return _report(args, f"Added analyst {saved.login!r}.", saved)
 
@@ -101,7 +105,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
         for key, value in (("login", args.login), ("display_name", args.name), ("email", args.email))
         if value is not None
     }
-    with open_repository(args) as repo, store_errors():
+    with open_settings(args) as repo, store_errors():
         admin = PartitionAdmin.of(repo)
         current = _require(admin, args.target)
         if not changes:
@@ -111,7 +115,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    with open_repository(args) as repo, store_errors():
+    with open_settings(args) as repo, store_errors():
         admin = PartitionAdmin.of(repo)
         current = _require(admin, args.login)
         admin.delete_analyst(current.login, current.revision)
@@ -120,16 +124,22 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_grant(args: argparse.Namespace) -> int:
-    with open_repository(args) as repo, store_errors():
+    _some_grant(args)
+    with open_settings(args) as repo, store_errors():
         admin = PartitionAdmin.of(repo)
         current = _require(admin, args.login)
-        wanted = current.partitions | frozenset(args.partitions)
-        saved = admin.save_analyst(dataclasses.replace(current, partitions=wanted), original_login=current.login)
+        wanted = dataclasses.replace(
+            current,
+            partitions=current.partitions | frozenset(args.partitions),
+            unpartitioned=current.unpartitioned or args.unpartitioned,
+        )
+        saved = current if wanted == current else admin.save_analyst(wanted, original_login=current.login)
     return _report(args, f"{saved.login!r} may use: {_partitions(saved)}.", saved)
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
-    with open_repository(args) as repo, store_errors():
+    _some_grant(args)
+    with open_settings(args) as repo, store_errors():
         admin = PartitionAdmin.of(repo)
         current = _require(admin, args.login)
         known = repo.list_partitions()
@@ -140,10 +150,12 @@ def cmd_revoke(args: argparse.Namespace) -> int:
             granted = find_partition(name, remaining)
             if granted is not None:
                 remaining.discard(granted)
-        if remaining == set(current.partitions):
+        unpartitioned = current.unpartitioned and not args.unpartitioned
+        if remaining == set(current.partitions) and unpartitioned == current.unpartitioned:
             return _report(args, f"Nothing changed: {current.login!r} could not use those partitions.", current)
         saved = admin.save_analyst(
-            dataclasses.replace(current, partitions=frozenset(remaining)), original_login=current.login
+            dataclasses.replace(current, partitions=frozenset(remaining), unpartitioned=unpartitioned),
+            original_login=current.login,
         )
     return _report(args, f"{saved.login!r} may use: {_partitions(saved)}.", saved)
 
@@ -155,8 +167,16 @@ def _require(admin: PartitionAdmin, login: str) -> Analyst:
     return found
 
 
-def _partitions(analyst: Analyst) -> str:
-    return ", ".join(sorted(analyst.partitions, key=str.casefold)) or "no partition (only servers without one)"
+def _some_grant(args: argparse.Namespace) -> None:
+    if not args.partitions and not args.unpartitioned:
+        raise UsageError(f"{args.analysts_command}: name at least one PARTITION, or --unpartitioned")
+
+
+def _partitions(analyst: Analyst, none: str = "no partition (only servers without one)") -> str:
+    names = sorted(analyst.partitions, key=str.casefold)
+    if analyst.unpartitioned:
+        names.append("(servers without a partition)")
+    return ", ".join(names) or none
 
 
 def _report(args: argparse.Namespace, text: str, analyst: Analyst) -> int:

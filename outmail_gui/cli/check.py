@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from outmail_gui.cli.common import ArgumentParser
 from outmail_gui.cli.errors import EXIT_FAILED, EXIT_OK, CommandError, UsageError, server_not_found
-from outmail_gui.cli.store_access import data_dir_of, open_repository, secret_store, store_errors
+from outmail_gui.cli.store_access import damage_hint_dir, open_settings, secret_store, store_errors, workstation_dir
 from outmail_gui.domain.expiry import DEFAULT_CRITICAL_DAYS, DEFAULT_WARN_DAYS
 from outmail_gui.domain.oauth import OAuthSettings
 from outmail_gui.domain.settings import ServerSettings
@@ -99,7 +99,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.critical_days > args.warn_days:
         raise UsageError(f"--critical-days ({args.critical_days}) must not exceed --warn-days ({args.warn_days})")
     thresholds = Thresholds(args.warn_days, args.critical_days)
-    with open_repository(args) as repo, store_errors(repo.data_dir):
+    with open_settings(args) as repo, store_errors(damage_hint_dir(args)):
         inputs = read_routing_inputs(repo)
         targets = _targets(repo.find_by_name, inputs.servers, args.names, args.all_active)
         oauth_of = {
@@ -110,7 +110,7 @@ def _run(args: argparse.Namespace) -> int:
     if not targets:
         raise CommandError("there is no active server to check (see: outmail-gui servers list)")
     entries = run_tests(args, targets, oauth_of)
-    with open_repository(args) as repo, store_errors(repo.data_dir):
+    with open_settings(args) as repo, store_errors(damage_hint_dir(args)):
         HistoryStore.of(repo).add_many(entries[t.id] for t in targets)
     failed = dict(inputs.last_test_failed)
     failed.update(
@@ -185,7 +185,7 @@ def run_tests(
                     from outmail_gui.oauth.manager import TokenManager
                     from outmail_gui.oauth.probe_support import prepared_request
 
-                    manager = manager or TokenManager.for_data_dir(data_dir_of(args), secrets)
+                    manager = manager or TokenManager.for_data_dir(workstation_dir(args), secrets)
                     request, _detail = prepared_request(request, server.id, oauth, manager)
                 elif server.login_id.strip() and request.wants_auth:
                     request = dataclasses.replace(request, password=secrets.get_password(server.id) or "")

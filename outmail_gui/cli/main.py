@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "servers": "outmail_gui.cli.servers:register",
     "probe": "outmail_gui.cli.probe:register_probe",
     "test": "outmail_gui.cli.probe:register_test",
+    "history": "outmail_gui.cli.history:register",
     "discover": "outmail_gui.cli.discover:register",
     "routing": "outmail_gui.cli.routing:register",
     "oauth": "outmail_gui.cli.oauth:register",

@@ -57,11 +57,11 @@ def register(subparsers: Any) -> None:
 
 
 def _load(args: argparse.Namespace) -> tuple[ServerSettings, OAuthSettings, TokenManager]:
-    from outmail_gui.cli.store_access import data_dir_of, open_repository, secret_store, store_errors
+    from outmail_gui.cli.store_access import open_settings, secret_store, store_errors, workstation_dir
     from outmail_gui.oauth import TokenManager
     from outmail_gui.store.oauth_settings import OAuthSettingsStore
 
-    repo = open_repository(args)
+    repo = open_settings(args)
     try:
         with store_errors():
             server = repo.find_by_name(args.name)
@@ -76,7 +76,7 @@ def _load(args: argparse.Namespace) -> tuple[ServerSettings, OAuthSettings, Toke
             "(or Manage Token in the window)",
             EXIT_USAGE,
         )
-    return server, oauth, TokenManager.for_data_dir(data_dir_of(args), secret_store())
+    return server, oauth, TokenManager.for_data_dir(workstation_dir(args), secret_store())
 
 
 @contextlib.contextmanager
@@ -177,13 +177,13 @@ def oauth_for_test(
 ) -> tuple[OAuthSettings | None, str]:
     """For ``test NAME``: the server's OAuth settings (None when it uses a password) and the
     token to send - ``explicit_token`` if given, else the cached one, refreshed when needed."""
-    from outmail_gui.cli.store_access import data_dir_of, open_repository, secret_store, store_errors
+    from outmail_gui.cli.store_access import open_settings, secret_store, store_errors, workstation_dir
     from outmail_gui.oauth import TokenManager
     from outmail_gui.store.oauth_settings import OAuthSettingsStore
 
     if not server.is_smtp:
         return None, explicit_token
-    repo = open_repository(args)
+    repo = open_settings(args)
     try:
         with store_errors():
             oauth = OAuthSettingsStore.of(repo).get(server.id)
@@ -193,6 +193,6 @@ def oauth_for_test(
         return None, explicit_token
     if explicit_token:
         return oauth, explicit_token
-    manager = TokenManager.for_data_dir(data_dir_of(args), secret_store())
+    manager = TokenManager.for_data_dir(workstation_dir(args), secret_store())
     with _oauth_errors():
         return oauth, manager.token_for_test(server.id, oauth).token

@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING, Any
 from outmail_gui.cli.common import add_json_option
 from outmail_gui.cli.errors import EXIT_FAILED, EXIT_OK, CommandError, UsageError, server_not_found
 from outmail_gui.cli.output import print_json
-from outmail_gui.cli.store_access import data_dir_of, one_line, open_repository, secret_store, store_errors
+from outmail_gui.cli.store_access import one_line, open_settings, secret_store, store_errors, workstation_dir
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from outmail_gui.domain.oauth import GrantType, OAuthSettings
     from outmail_gui.oauth import TokenManager
-    from outmail_gui.store.repository import ServerRepository
+    from outmail_gui.store.interface import SettingsRepository
     from outmail_gui.store.secret_writes import SecretWrites
 
 # Command-line spelling -> stored grant (the window's three choices).
@@ -87,7 +87,7 @@ def cmd_configure(args: argparse.Namespace) -> int:
     from outmail_gui.store.oauth_settings import OAuthSettingsStore
     from outmail_gui.store.secret_writes import SecretWrites
 
-    with open_repository(args) as repo:
+    with open_settings(args) as repo:
         with store_errors():
             server = repo.find_by_name(args.name)
             if server is None:
@@ -132,7 +132,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     from outmail_gui.domain.oauth import secret_expiry_message
     from outmail_gui.store.oauth_settings import OAuthSettingsStore
 
-    with open_repository(args) as repo, store_errors():
+    with open_settings(args) as repo, store_errors():
         server = repo.find_by_name(args.name)
         if server is None:
             raise server_not_found(args.name)
@@ -187,7 +187,7 @@ def _read_secret() -> str:
 def _manager(args: argparse.Namespace) -> TokenManager:
     from outmail_gui.oauth import TokenManager
 
-    return TokenManager.for_data_dir(data_dir_of(args), secret_store())
+    return TokenManager.for_data_dir(workstation_dir(args), secret_store())
 
 
 def _keyring(action: Any) -> Any:
@@ -199,7 +199,7 @@ def _keyring(action: Any) -> Any:
         raise CommandError(one_line(f"nothing was saved: {exc.message}"), EXIT_FAILED) from None
 
 
-def _save_with_secret(repo: ServerRepository, writes: SecretWrites | None, save: Callable[[], None]) -> None:
+def _save_with_secret(repo: SettingsRepository, writes: SecretWrites | None, save: Callable[[], None]) -> None:
     """Save the settings; ``writes`` (their client secret) go to the keyring just before the commit."""
     with store_errors(), repo.transaction(writes):
         save()

@@ -13,7 +13,7 @@ from typing import Any
 from outmail_gui.cli.common import ArgumentParser, add_json_option
 from outmail_gui.cli.errors import EXIT_FAILED, EXIT_OK, CommandError
 from outmail_gui.cli.output import print_json, print_table
-from outmail_gui.cli.store_access import one_line, open_repository, store_errors
+from outmail_gui.cli.store_access import one_line, open_settings, store_errors
 from outmail_gui.probe.report import plural
 from outmail_gui.store.errors import NotFoundError
 from outmail_gui.store.partitions import REFUSE, PartitionAdmin, PartitionInfo, PartitionInUseError, Refuse
@@ -71,7 +71,7 @@ def not_found(what: str, name: str, listing: str) -> CommandError:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    with open_repository(args) as repo, store_errors():
+    with open_settings(args) as repo, store_errors():
         enabled = repo.partitioning_enabled()
         partitions = PartitionAdmin.of(repo).partitions()
     if args.json:
@@ -97,13 +97,13 @@ def _report(args: argparse.Namespace, text: str, info: PartitionInfo) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    with open_repository(args) as repo, store_errors():
+    with open_settings(args) as repo, store_errors():
         info = PartitionAdmin.of(repo).add(args.name)
     return _report(args, f"Added partition {info.name!r}.", info)
 
 
 def cmd_rename(args: argparse.Namespace) -> int:
-    with open_repository(args) as repo, store_errors():
+    with open_settings(args) as repo, store_errors():
         admin = PartitionAdmin.of(repo)
         current = _require(admin, args.old)
         info = admin.rename(current.name, args.new, current.revision)
@@ -119,7 +119,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
         target = args.move_servers_to
     elif args.move_servers_to_none:
         target = None
-    with open_repository(args) as repo, store_errors():
+    with open_settings(args) as repo, store_errors():
         admin = PartitionAdmin.of(repo)
         current = _require(admin, args.name)
         try:
@@ -138,7 +138,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 
 def cmd_switch(args: argparse.Namespace) -> int:
-    with open_repository(args) as repo, store_errors():
+    with open_settings(args) as repo, store_errors():
         was = repo.partitioning_enabled()
         if was != args.enabled:
             repo.set_partitioning_enabled(args.enabled)

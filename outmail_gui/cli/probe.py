@@ -74,10 +74,14 @@ def register_test(subparsers: Any) -> None:
     test = subparsers.add_parser(
         "test",
         help="test a saved server with its stored settings and password",
-        description="Test a saved server exactly as configured, with the password from the keyring.",
+        description="Test a saved server exactly as configured, with the password from this workstation's keyring "
+        "(on a shared store without one here, it is asked for once). The result is kept in the test history.",
     )
     test.add_argument("name", metavar="NAME", help="the saved server's name")
     test.add_argument("--timeout", type=_float_arg, metavar="SECONDS", help="default: Connection Timeout")
+    from outmail_gui.cli.workstation_password import add_password_options
+
+    add_password_options(test)
     _add_oauth_token_env(test)
     test.add_argument("--analyst-email", default="", metavar="ADDR", help="the analyst's address (Sent From Analyst)")
     _add_test_options(test)
@@ -232,11 +236,12 @@ def run_test_command(args: argparse.Namespace) -> int:
     if (args.dry_run or args.pager) and not to_address:
         raise UsageError("--dry-run and --pager need --to")
     ca_file = _check_ca_file(args.ca_file)
-    from outmail_gui.cli.store_access import open_repository, secret_store, store_errors
+    from outmail_gui.cli.store_access import open_settings, store_errors
 
-    repo = open_repository(args)
+    repo = open_settings(args)
     try:
-        settings = repo.find_by_name(args.name)
+        with store_errors():
+            settings = repo.find_by_name(args.name)
     finally:
         repo.close()
     if settings is None:
@@ -249,8 +254,9 @@ def run_test_command(args: argparse.Namespace) -> int:
     oauth, oauth_token = oauth_for_test(args, settings, _env_secret("--oauth-token-env", args.oauth_token_env))
     password = ""
     if oauth is None and settings.login_id and not settings.uses_no_authentication:
-        with store_errors():
-            password = secret_store().get_password(settings.id) or ""
+        from outmail_gui.cli.workstation_password import password_for_test
+
+        password = password_for_test(args, settings)
     from outmail_gui.probe.request import ProbeRequest
 
     request = ProbeRequest.from_settings(
@@ -269,7 +275,24 @@ def run_test_command(args: argparse.Namespace) -> int:
         from outmail_gui.oauth.probe_support import with_oauth
 
         request = with_oauth(request, oauth, oauth_token)
-    return _run_and_print(request, args, oauth)
+    return _run_and_print(request, args, oauth, history_of=settings.id)
+
+
+def _keep_result(args: argparse.Namespace, server_id: str, report: ProbeReport, started_at: Any) -> None:
+    """The result in the test history (on a shared store, with who ran it where); a failure to keep it is
+    a warning: the test itself was run and is reported."""
+    from outmail_gui.cli.errors import CommandError
+    from outmail_gui.cli.store_access import one_line, open_settings, store_errors
+    from outmail_gui.store.history import HistoryStore
+    from outmail_gui.store.results import entry_for
+
+    try:
+        with open_settings(args) as repo, store_errors():
+            HistoryStore.of(repo).add(entry_for(server_id, report, started_at))
+    except CommandError as exc:
+        sys.stderr.write(
+            f"outmail-gui: warning: the result was not kept in the test history: {one_line(exc.message)}\n"
+        )
 
 
 def _require_analyst_email(settings: Any) -> None:
@@ -284,14 +307,20 @@ def _require_analyst_email(settings: Any) -> None:
         )
 
 
-def _run_and_print(request: Any, args: argparse.Namespace, oauth: Any = None) -> int:
+def _run_and_print(request: Any, args: argparse.Namespace, oauth: Any = None, history_of: str | None = None) -> int:
+    """Run the test and print its report; with ``history_of`` (a saved server's id), keep its result too."""
+    import datetime as dt
+
     from outmail_gui.probe.runner import run_probe
 
+    started_at = dt.datetime.now(dt.UTC)
     report: ProbeReport = run_probe(request)
     if oauth is not None:
         from outmail_gui.oauth.probe_support import explain_oauth_result
 
         explain_oauth_result(report, oauth)
+    if history_of is not None:
+        _keep_result(args, history_of, report, started_at)
     if args.json:
         sys.stdout.write(report.to_json() + "\n")
     else:

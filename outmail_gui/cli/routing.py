@@ -116,12 +116,12 @@ def render_text(report: RoutingReport) -> str:
 
 
 def _load(args: argparse.Namespace) -> RoutingReport:
-    from outmail_gui.cli.store_access import open_repository, store_errors
+    from outmail_gui.cli.store_access import damage_hint_dir, open_settings, store_errors
     from outmail_gui.store.routing_inputs import read_routing_inputs
 
     login = current_login(getattr(args, "routing_analyst", None) or getattr(args, "analyst", None))
-    repo = open_repository(args)
-    with repo, store_errors(repo.data_dir):
+    repo = open_settings(args)
+    with repo, store_errors(damage_hint_dir(args)):
         inputs = read_routing_inputs(repo)
     return build_report(
         login,

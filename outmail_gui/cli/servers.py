@@ -19,7 +19,6 @@ from outmail_gui.cli.store_access import (
     damage_hint_dir,
     data_dir_of,
     one_line,
-    open_repository,
     open_settings,
     report_damaged,
     secret_store,
@@ -263,7 +262,7 @@ def cmd_mapi_mail_server(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    with open_repository(args) as repo, store_errors():
+    with open_settings(args) as repo, store_errors():
         if args.file == "-":
             sys.stdout.write(dumps_export(repo))
             return EXIT_OK
@@ -287,7 +286,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     except ImportRefused as exc:
         raise UsageError(one_line(exc.message)) from None
     secrets = secret_store() if plan.password_count else None
-    with open_repository(args) as repo, store_errors():
+    with open_settings(args) as repo, store_errors():
         try:
             result = apply_import(repo, plan, args.on_duplicate, secrets)
         except ImportRefused as exc:

@@ -11,7 +11,8 @@ from typing import Any
 from outmail_gui.cli.common import ArgumentParser, add_json_option
 from outmail_gui.cli.errors import EXIT_OK
 from outmail_gui.cli.output import print_json
-from outmail_gui.cli.store_access import open_repository, store_errors
+from outmail_gui.cli.store_access import open_settings, store_errors, workstation_dir
+from outmail_gui.paths import database_path
 
 
 def register(subparsers: Any) -> None:
@@ -27,10 +28,11 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    with open_repository(args) as repo, store_errors():
+    with open_settings(args) as repo, store_errors():
         partitioned = repo.partitioning_enabled()
         mapi = repo.mapi_mail_server()
-        database = str(repo.path)
+    shared = getattr(args, "shared_store", None)
+    database = shared.shown if shared is not None else str(database_path(workstation_dir(args)))
     if args.json:
         print_json({"partitioning_enabled": partitioned, "mapi_mail_server": mapi or None, "database": database})
         return EXIT_OK

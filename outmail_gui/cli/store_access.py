@@ -21,37 +21,32 @@ from outmail_gui.store.secrets import SecretStore, SecretStoreError
 
 
 def data_dir_of(args: argparse.Namespace) -> Path:
-    """The local store's folder; a command run on a shared store that it cannot use yet is refused (exit 2)."""
+    """The local store's folder, for what only a local store has (its backups); refused on a shared store (exit 2)."""
     shared: SharedStore | None = getattr(args, "shared_store", None)
     if shared is not None:
         raise CommandError(
-            f"{getattr(args, 'command', 'this command')} works on the local store only so far; "
-            f"on the shared store {shared.shown} use: servers list|show|add|edit|delete|set-default|convert|"
-            "mapi-mail-server, store init|migrate|status|copy, audit",
+            f"the shared store {shared.shown} keeps no backup files: its database administrator backs it up "
+            "(pg_dump) and restores it",
             EXIT_USAGE,
         )
     return workstation_dir(args)
 
 
-def open_repository(args: argparse.Namespace) -> ServerRepository:
-    """The repository for ``--data-dir``/OUTMAIL_DATA_DIR; store errors become CommandError."""
-    directory = data_dir_of(args)
+def open_settings(args: argparse.Namespace) -> SettingsRepository:
+    """The store ``--store`` / ``OUTMAIL_STORE`` names, shared or local (default: the local store of
+    ``--data-dir``/OUTMAIL_DATA_DIR); store errors become CommandError."""
+    shared: SharedStore | None = getattr(args, "shared_store", None)
+    if shared is not None:
+        from outmail_gui.store.postgres.repository import SharedRepository
+
+        with store_errors():
+            return SharedRepository.open(shared)
+    directory = workstation_dir(args)
     with store_errors(directory):
         repository = ServerRepository.open(directory)
     for notice in repository.notices():  # a failed daily backup, a folder made private: never unnoticed
         sys.stderr.write(f"outmail-gui: warning: {one_line(notice)}\n")
     return repository
-
-
-def open_settings(args: argparse.Namespace) -> SettingsRepository:
-    """The store ``--store`` / ``OUTMAIL_STORE`` names, shared or local, for the commands both back ends serve."""
-    shared: SharedStore | None = getattr(args, "shared_store", None)
-    if shared is None:
-        return open_repository(args)
-    from outmail_gui.store.postgres.repository import SharedRepository
-
-    with store_errors():
-        return SharedRepository.open(shared)
 
 
 def workstation_dir(args: argparse.Namespace) -> Path:

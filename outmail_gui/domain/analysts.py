@@ -23,6 +23,9 @@ class Analyst:
     email: str = ""
     partitions: frozenset[str] = frozenset()
     revision: int = 0
+    unpartitioned: bool = False
+    """Granted the servers without a partition: on a shared store the analyst's database login
+    may change those too (row-level security); without it, only servers of ``partitions``."""
 
     @property
     def label(self) -> str:

@@ -52,7 +52,12 @@ class Table:
 
 
 PARTITIONS = Table("partitions", ("name", "name_key", "revision"), ("name_key",))
-ANALYSTS = Table("analysts", ("login", "login_key", "display_name", "email", "revision"), ("login_key",))
+ANALYSTS = Table(
+    "analysts",
+    ("login", "login_key", "display_name", "email", "revision", "unpartitioned"),
+    ("login_key",),
+    frozenset({"unpartitioned"}),
+)
 GRANTS = Table("analyst_partitions", ("login", "partition"), ("login", "partition"))
 APP_SETTINGS = Table("app_settings", ("key", "value"), ("key",))
 SERVERS = Table("servers", rows.COLUMNS, ("id",), rows.BOOL_FIELDS)

@@ -29,6 +29,8 @@ class ExtensionAccess:
     conn: StatementRunner
     errors: Callable[[], contextlib.AbstractContextManager[object]]
     transaction: Callable[[], contextlib.AbstractContextManager[object]]
+    shared: bool = False
+    """A shared (PostgreSQL) store: its test history records who and where, and the database prunes it."""
 
 
 class ExtensionHost(Protocol):
@@ -41,6 +43,7 @@ class RepositoryExtension:
     def __init__(self, access: ExtensionAccess) -> None:
         self._conn = access.conn
         self._access = access
+        self._shared = access.shared
 
     @classmethod
     def of(cls, repository: ExtensionHost) -> Self:

@@ -3,6 +3,11 @@
 Written on the GUI thread (never by a test's worker thread), one transaction per user
 action: a single test writes one row, "Test all" writes its whole batch at once. Only the
 newest :data:`KEEP_PER_SERVER` results of a server are kept, so the file cannot grow forever.
+
+On a shared store every workstation's results are in one table, each with who ran it (the
+database login, set by the database itself so nobody can write another's name) and where
+(the workstation's host name); the database prunes there too, since a helpdesk login may
+add results but delete nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ KEEP_PER_SERVER = 200
 MAX_SUMMARY = 500
 
 _COLUMNS = "id, server_id, started_at, outcome, failed_step, summary, duration_ms, certificate_not_after"
+_SHARED_COLUMNS = _COLUMNS + ", tested_by, workstation"
 T = TypeVar("T")
 
 
@@ -40,6 +46,8 @@ class HistoryEntry:
     failed_step: str | None = None
     id: int = 0
     certificate_expires: dt.datetime | None = None  # from the TLS step: when the server's certificate expires
+    tested_by: str | None = None  # shared store: the database login that ran the test
+    workstation: str | None = None  # shared store: the host name of the workstation it ran on
 
 
 def _utc_text(moment: dt.datetime | None) -> str | None:
@@ -61,7 +69,8 @@ def _to_row(entry: HistoryEntry) -> tuple[Any, ...]:
 
 
 def _from_row(row: tuple[Any, ...]) -> HistoryEntry:
-    ident, server_id, started, outcome, failed_step, summary, duration, certificate = row
+    ident, server_id, started, outcome, failed_step, summary, duration, certificate, *origin = row
+    tested_by, workstation = origin or (None, None)
     return HistoryEntry(
         server_id=server_id,
         started_at=dt.datetime.fromisoformat(started),
@@ -71,6 +80,8 @@ def _from_row(row: tuple[Any, ...]) -> HistoryEntry:
         failed_step=failed_step,
         id=ident,
         certificate_expires=dt.datetime.fromisoformat(certificate) if certificate else None,
+        tested_by=tested_by,
+        workstation=workstation,
     )
 
 
@@ -87,26 +98,33 @@ class HistoryStore(RepositoryExtension):
         if not batch:
             return 0
 
+        columns, values = "certificate_not_after", "?"
+        where: tuple[str, ...] = ()
+        if self._shared:  # who ran it is the database's own session_user (a trigger); where is this workstation
+            import socket
+
+            columns, values, where = columns + ", workstation", values + ", ?", (socket.gethostname(),)
         stored = 0
         with self._tx():
             for entry in batch:
                 cur = self._conn.execute(
                     "INSERT INTO test_history (server_id, started_at, outcome, failed_step, summary, duration_ms, "
-                    "certificate_not_after) SELECT ?, ?, ?, ?, ?, ?, ? "
-                    "WHERE EXISTS (SELECT 1 FROM servers WHERE id = ?)",
-                    (*_to_row(entry), entry.server_id),
+                    f"{columns}) SELECT ?, ?, ?, ?, ?, ?, {values} WHERE EXISTS (SELECT 1 FROM servers WHERE id = ?)",
+                    (*_to_row(entry), *where, entry.server_id),
                 )
                 stored += cur.rowcount
-            for server_id in {e.server_id for e in batch}:
-                self._prune(server_id)
+            if not self._shared:  # the shared store's trigger prunes (see postgres.schema)
+                for server_id in {e.server_id for e in batch}:
+                    self._prune(server_id)
         return stored
 
     def latest(self) -> dict[str, HistoryEntry]:
         """The newest result of every server that has one."""
+        columns = self._columns()
         with self._errors():
             cur = self._conn.execute(
-                f"SELECT {_COLUMNS} FROM ("
-                f"  SELECT {_COLUMNS}, row_number() OVER "
+                f"SELECT {columns} FROM ("
+                f"  SELECT {columns}, row_number() OVER "
                 "    (PARTITION BY server_id ORDER BY started_at DESC, id DESC) AS rank FROM test_history"
                 ") AS ranked WHERE rank = 1"
             )
@@ -116,10 +134,14 @@ class HistoryStore(RepositoryExtension):
         """A server's results, newest first."""
         with self._errors():
             cur = self._conn.execute(
-                f"SELECT {_COLUMNS} FROM test_history WHERE server_id = ? ORDER BY started_at DESC, id DESC LIMIT ?",
+                f"SELECT {self._columns()} FROM test_history WHERE server_id = ? "
+                "ORDER BY started_at DESC, id DESC LIMIT ?",
                 (server_id, limit),
             )
             return [_from_row(r) for r in cur]
+
+    def _columns(self) -> str:
+        return _SHARED_COLUMNS if self._shared else _COLUMNS
 
     def _prune(self, server_id: str) -> None:
         self._conn.execute(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 from outmail_gui.domain import analysts as analyst_rules
 from outmail_gui.domain.analysts import Analyst, find_analyst
@@ -28,9 +28,6 @@ from outmail_gui.store.errors import (
 )
 from outmail_gui.store.extension import RepositoryExtension
 
-if TYPE_CHECKING:
-    pass
-
 
 class Refuse(enum.Enum):
     """Marker for :meth:`PartitionAdmin.delete`: refuse when servers still use the partition."""
@@ -39,6 +36,7 @@ class Refuse(enum.Enum):
 
 
 REFUSE: Final = Refuse.REFUSE
+_ANALYST = "login, display_name, email, revision, unpartitioned"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -150,9 +148,7 @@ class PartitionAdmin(RepositoryExtension):
 
     def analysts(self) -> list[Analyst]:
         with self._errors():
-            rows = self._conn.execute(
-                "SELECT login, display_name, email, revision FROM analysts ORDER BY login_key"
-            ).fetchall()
+            rows = self._conn.execute(f"SELECT {_ANALYST} FROM analysts ORDER BY login_key").fetchall()
             return [self._analyst(*row) for row in rows]
 
     def find_analyst(self, login: str) -> Analyst | None:
@@ -183,15 +179,17 @@ class PartitionAdmin(RepositoryExtension):
                 raise (DuplicateNameError if taken else ValidationFailed)(blocking)
             grants = self._existing_partitions(analyst.partitions)
             login = clean_name(analyst.login)
-            values = (login, normalized_name(login), analyst.display_name.strip(), analyst.email.strip())
+            texts = (login, normalized_name(login), analyst.display_name.strip(), analyst.email.strip())
+            values = (*texts, analyst.unpartitioned)
             if stored is None:
                 self._conn.execute(
-                    "INSERT INTO analysts (login, login_key, display_name, email, revision) VALUES (?, ?, ?, ?, 1)",
+                    "INSERT INTO analysts (login, login_key, display_name, email, unpartitioned, revision) "
+                    "VALUES (?, ?, ?, ?, ?, 1)",
                     values,
                 )
             else:
                 self._conn.execute(
-                    "UPDATE analysts SET login = ?, login_key = ?, display_name = ?, email = ?, "
+                    "UPDATE analysts SET login = ?, login_key = ?, display_name = ?, email = ?, unpartitioned = ?, "
                     "revision = revision + 1 WHERE login = ?",
                     (*values, stored.login),
                 )
@@ -284,18 +282,18 @@ class PartitionAdmin(RepositoryExtension):
                 found.append(stored)
         return found
 
-    def _analyst(self, login: str, display_name: str, email: str, revision: int) -> Analyst:
+    def _analyst(self, login: str, display_name: str, email: str, revision: int, unpartitioned: object) -> Analyst:
         grants = self._conn.execute("SELECT partition FROM analyst_partitions WHERE login = ?", (login,)).fetchall()
-        return Analyst(login, display_name, email, frozenset(r[0] for r in grants), int(revision))
+        return Analyst(login, display_name, email, frozenset(r[0] for r in grants), int(revision), bool(unpartitioned))
 
     def _find_analyst(self, login: str) -> Analyst | None:
         row = self._conn.execute(
-            "SELECT login, display_name, email, revision FROM analysts WHERE login_key = ?", (normalized_name(login),)
+            f"SELECT {_ANALYST} FROM analysts WHERE login_key = ?", (normalized_name(login),)
         ).fetchone()
         return self._analyst(*row) if row else None
 
     def _all_analysts(self) -> list[Analyst]:
-        rows = self._conn.execute("SELECT login, display_name, email, revision FROM analysts").fetchall()
+        rows = self._conn.execute(f"SELECT {_ANALYST} FROM analysts").fetchall()
         return [self._analyst(*row) for row in rows]
 
 

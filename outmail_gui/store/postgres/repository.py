@@ -24,8 +24,6 @@ import psycopg
 from psycopg import errors as pg
 
 from outmail_gui.domain.names import normalized_name
-from outmail_gui.domain.partitions import clean_partition_name, find_partition, partition_name_problem
-from outmail_gui.domain.rules import Issue, Severity
 from outmail_gui.domain.settings import ServerSettings
 from outmail_gui.store import rows
 from outmail_gui.store.audit import AuditEntry
@@ -33,10 +31,8 @@ from outmail_gui.store.capabilities import Capabilities
 from outmail_gui.store.change_feed import ChangeNotice, OnChange
 from outmail_gui.store.errors import (
     DamagedRecordError,
-    DuplicateNameError,
     NotFoundError,
     StoreError,
-    ValidationFailed,
 )
 from outmail_gui.store.extension import ExtensionAccess, QmarkConnection
 from outmail_gui.store.location import SharedStore
@@ -187,7 +183,7 @@ class SharedRepository(SettingsAccess):
     def extension_access(self) -> ExtensionAccess:
         """For the stores kept beside the servers (history, OAuth settings, partitions and analysts):
         the same connection and write lock, so their writes join this repository's transactions."""
-        return ExtensionAccess(QmarkConnection(lambda: self._conn), self._errors, self._transaction)
+        return ExtensionAccess(QmarkConnection(lambda: self._conn), self._errors, self._transaction, shared=True)
 
     @contextlib.contextmanager
     def _errors(self) -> Iterator[None]:
@@ -203,10 +199,8 @@ class SharedRepository(SettingsAccess):
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[SharedRepository]:
-        with shared_errors(self.store):
-            self._reconnect_if_lost()
-            with self._write():
-                yield self
+        with self._errors(), self._write():
+            yield self
 
     def _reconnect_if_lost(self) -> None:
         """After the connection was lost (the server restarted, the network came back), connect again.
@@ -308,19 +302,11 @@ class SharedRepository(SettingsAccess):
     def list_partitions(self) -> list[str]:
         return [str(r[0]) for r in self._conn.execute("SELECT name FROM partitions ORDER BY name_key")]
 
-    @_translated
     def add_partition(self, name: str) -> None:
-        """Add a partition, checked by the domain's partition rules (as the local store's PartitionAdmin does)."""
-        with self._write():
-            text = clean_partition_name(name)
-            names = self.list_partitions()
-            problem = partition_name_problem(name, names)
-            if problem:
-                taken = find_partition(text, names) is not None
-                raise (DuplicateNameError if taken else ValidationFailed)([Issue("partition", Severity.ERROR, problem)])
-            self._conn.execute(
-                "INSERT INTO partitions (name, name_key, revision) VALUES (%s, %s, 1)", (text, normalized_name(text))
-            )
+        """Add a partition; the name is checked by the domain's partition rules (via PartitionAdmin)."""
+        from outmail_gui.store.partitions import PartitionAdmin
+
+        PartitionAdmin.of(self).add(name)
 
     @_translated
     def has_analysts(self) -> bool:
@@ -375,7 +361,9 @@ class SharedRepository(SettingsAccess):
     def _stored_partition_spelling(self, record: ServerSettings) -> ServerSettings:
         if record.partition is None:
             return record
-        stored = find_partition(record.partition, self.list_partitions())
+        from outmail_gui.store.partitions import PartitionAdmin
+
+        stored = PartitionAdmin.of(self).stored_name(record.partition)
         return record.with_changes(partition=stored) if stored and stored != record.partition else record
 
     def _clear_default(self, except_id: str) -> None:

@@ -15,6 +15,8 @@ No secret is ever in the database, so none can be in the log. The trigger also s
 
 from __future__ import annotations
 
+from outmail_gui.store.history import KEEP_PER_SERVER
+
 SCHEMA = "outmail"
 CHANGES_CHANNEL = "outmail_changes"
 """The channel the audit trigger notifies (payload: JSON ``action``, ``server_id``, ``by``)."""
@@ -166,7 +168,53 @@ _V1: tuple[str, ...] = (
     """,
 )
 
-STEPS: tuple[tuple[str, ...], ...] = (_V1,)
+# Version 2: shared test history with who (set here, so nobody can write another login's name)
+# and where, pruned by the database (a helpdesk login may add results, never delete them);
+# an analyst may be granted the servers without a partition.
+_V2: tuple[str, ...] = (
+    "ALTER TABLE analysts ADD COLUMN unpartitioned boolean NOT NULL DEFAULT false",
+    f"""
+    CREATE OR REPLACE FUNCTION may_change_partition(wanted text) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {SCHEMA}, pg_catalog AS $$
+        SELECT CASE WHEN wanted IS NULL THEN EXISTS (
+            SELECT 1 FROM analysts a WHERE a.login_key = lower(session_user) AND a.unpartitioned)
+        ELSE EXISTS (
+            SELECT 1 FROM analyst_partitions ap JOIN analysts a ON a.login = ap.login
+            WHERE a.login_key = lower(session_user) AND ap.partition = wanted) END
+    $$
+    """,
+    f"""
+    CREATE FUNCTION test_history_tested_by() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = {SCHEMA}, pg_catalog AS $$
+    BEGIN
+        NEW.tested_by := session_user;
+        RETURN NEW;
+    END
+    $$
+    """,
+    """
+    CREATE TRIGGER test_history_tested_by BEFORE INSERT ON test_history
+    FOR EACH ROW EXECUTE FUNCTION test_history_tested_by()
+    """,
+    # SECURITY DEFINER: the logins that may only add results still keep the newest ones only.
+    f"""
+    CREATE FUNCTION test_history_prune() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = {SCHEMA}, pg_catalog AS $$
+    BEGIN
+        DELETE FROM test_history WHERE server_id = NEW.server_id AND id NOT IN (
+            SELECT id FROM test_history WHERE server_id = NEW.server_id
+            ORDER BY started_at DESC, id DESC LIMIT {KEEP_PER_SERVER});
+        RETURN NULL;
+    END
+    $$
+    """,
+    """
+    CREATE TRIGGER test_history_prune AFTER INSERT ON test_history
+    FOR EACH ROW EXECUTE FUNCTION test_history_prune()
+    """,
+)
+
+STEPS: tuple[tuple[str, ...], ...] = (_V1, _V2)
 """``STEPS[n]`` takes the shared schema from version n to n+1."""
 
 
@@ -178,7 +226,8 @@ def schema_version() -> int:
 GROUP_ROLES = ("outmail_admin", "outmail_helpdesk", "outmail_analyst")
 """``outmail_admin``: everything; ``outmail_helpdesk``: read the settings, write test history;
 ``outmail_analyst``: like helpdesk, and change the servers (with their OAuth settings) of the
-partitions granted to the analyst of the same name (row-level security)."""
+partitions granted to the analyst of the same name, and those without a partition if granted
+(row-level security)."""
 
 _SETTINGS_TABLES = "servers, partitions, analysts, analyst_partitions, app_settings, server_oauth"
 

@@ -24,6 +24,8 @@ class StoreStatus:
     """The Outmail group roles this login has (all of them for a superuser)."""
     partitions: tuple[str, ...]
     """As ``outmail_analyst``: the partitions whose servers it may change."""
+    unpartitioned: bool = False
+    """As ``outmail_analyst``: whether it may also change the servers without a partition."""
 
     @property
     def headline(self) -> str:
@@ -35,6 +37,8 @@ class StoreStatus:
             return "may change every setting"
         if "outmail_analyst" in self.roles:
             where = ", ".join(self.partitions) if self.partitions else "no partition yet"
+            if self.unpartitioned:
+                where = f"{where} and those without a partition" if self.partitions else "those without a partition"
             return f"may read the settings, record tests and change the servers of: {where}"
         if "outmail_helpdesk" in self.roles:
             return "may read the settings and record tests"
@@ -62,5 +66,8 @@ def store_status(conn: psycopg.Connection[tuple[Any, ...]], schema_version: int)
             "WHERE a.login_key = lower(session_user) ORDER BY ap.partition"
         )
     ]
+    granted = conn.execute("SELECT unpartitioned FROM analysts WHERE login_key = lower(session_user)").fetchone()
     host = conn.info.host if not conn.info.host.startswith("/") else "this computer"
-    return StoreStatus(database, host, login, schema_version, tuple(roles), tuple(partitions))
+    return StoreStatus(
+        database, host, login, schema_version, tuple(roles), tuple(partitions), bool(granted and granted[0])
+    )

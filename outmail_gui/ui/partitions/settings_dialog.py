@@ -323,7 +323,8 @@ class PartitionSettingsDialog(QDialog):
             if self.access.item(i).checkState() == Qt.CheckState.Checked
         )
         revision = self._editing.revision if self._editing else 0
-        return Analyst(self.login.text(), self.display_name.text(), self.email.text(), granted, revision)
+        unpartitioned = self._editing.unpartitioned if self._editing else False  # granted by the command line
+        return Analyst(self.login.text(), self.display_name.text(), self.email.text(), granted, revision, unpartitioned)
 
     def _check_analyst(self) -> None:
         others = [a for a in self._analysts if self._editing is None or a.login != self._editing.login]

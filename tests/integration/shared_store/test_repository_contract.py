@@ -14,7 +14,7 @@ import pytest
 
 from outmail_gui.domain import rules
 from outmail_gui.domain.analysts import Analyst
-from outmail_gui.domain.oauth import OAuthSettings
+from outmail_gui.domain.oauth import GrantType, OAuthSettings
 from outmail_gui.domain.settings import AuthMethod
 from outmail_gui.store.capabilities import Capabilities
 from outmail_gui.store.errors import DuplicateNameError, NotFoundError, RevisionConflictError, ValidationFailed
@@ -22,7 +22,7 @@ from outmail_gui.store.history import HistoryEntry, HistoryStore, Outcome
 from outmail_gui.store.interface import SettingsRepository
 from outmail_gui.store.location import SharedStore
 from outmail_gui.store.oauth_settings import OAuthSettingsStore
-from outmail_gui.store.partitions import PartitionAdmin
+from outmail_gui.store.partitions import PartitionAdmin, PartitionInUseError
 from outmail_gui.store.postgres.connection import application_name
 from outmail_gui.store.postgres.repository import SharedRepository
 from outmail_gui.store.repository import ServerRepository
@@ -301,3 +301,47 @@ def test_the_local_store_allows_everything(tmp_path: Path) -> None:
         allowed = local.capabilities()
     assert allowed == Capabilities.everything()
     assert allowed.server_reason("Any") == allowed.servers_reason() == allowed.settings_reason() == ""
+
+
+def test_partitions_and_analysts_keep_the_same_rules(backend: tuple[SettingsRepository, RawWrite]) -> None:
+    repo, _ = backend
+    admin = PartitionAdmin.of(repo)
+    admin.add("HR")
+    with pytest.raises(DuplicateNameError):
+        admin.add(" hr ")
+    saved = repo.save(smtp("Payroll", partition="HR"))
+    ann = admin.save_analyst(Analyst("ann", "Ann", "ann@corp.example", frozenset({"hr"}), unpartitioned=True))
+    assert (ann.partitions, ann.unpartitioned, ann.revision) == (frozenset({"HR"}), True, 1)
+    renamed = admin.rename("HR", "People", expected_revision=1)
+    assert (renamed.servers, renamed.analysts) == (("Payroll",), ("ann",))
+    assert repo.get(saved.id).revision == saved.revision + 1  # a window holding the old one is told at Save
+    with pytest.raises(RevisionConflictError):
+        admin.save_analyst(ann, original_login="ann")  # revision 1 is stale after the rename
+    with pytest.raises(PartitionInUseError):
+        admin.delete("People")
+    assert admin.delete("People", move_servers_to=None) == ("Payroll",)
+    assert repo.get(saved.id).partition is None
+    assert admin.analysts() == [Analyst("ann", "Ann", "ann@corp.example", frozenset(), 3, unpartitioned=True)]
+
+
+def test_oauth_settings_and_test_history_are_kept_alike(backend: tuple[SettingsRepository, RawWrite]) -> None:
+    repo, _ = backend
+    server = repo.save(smtp("Relay"))
+    settings = OAuthSettings(
+        enabled=True, tenant="contoso.onmicrosoft.com", client_id="c1", grant_type=GrantType.CLIENT_CREDENTIALS,
+        mailbox="desk@corp.example", client_secret_expires=dt.date(2027, 6, 30),
+    )  # fmt: skip
+    OAuthSettingsStore.of(repo).save(server.id, settings)
+    assert OAuthSettingsStore.of(repo).get(server.id) == settings
+    assert OAuthSettingsStore.of(repo).all() == {server.id: settings}
+    start = dt.datetime(2026, 12, 3, 9, tzinfo=dt.UTC)
+    history = HistoryStore.of(repo)
+    entries = [
+        HistoryEntry(server.id, start + dt.timedelta(seconds=n), Outcome.PASSED, f"run {n}", n) for n in range(3)
+    ]
+    assert history.add_many([*entries, HistoryEntry("f" * 32, start, Outcome.FAILED, "gone", 1)]) == 3
+    newest = history.latest()[server.id]
+    assert (newest.summary, newest.started_at, newest.outcome) == ("run 2", entries[2].started_at, Outcome.PASSED)
+    assert [e.summary for e in history.for_server(server.id, limit=2)] == ["run 2", "run 1"]
+    repo.delete(server.id)
+    assert history.latest() == {} and OAuthSettingsStore.of(repo).all() == {}

@@ -16,6 +16,7 @@ from outmail_gui.domain.settings import ServerSettings
 from outmail_gui.store.location import SharedStore
 from outmail_gui.store.postgres.connection import StorePermissionError, application_name
 from outmail_gui.store.postgres.repository import SharedRepository
+from outmail_gui.store.postgres.schema import schema_version
 from tests.support.postgres import PostgresServer
 from tests.unit.cli.cli_run import run_cli
 from tests.unit.store.records import smtp
@@ -123,7 +124,7 @@ def test_store_status_says_which_store_as_whom_and_what_the_login_may_do(
     assert all(result.code == 0 for result in shown.values())
     assert shown["desk"].out.splitlines() == [
         f"Shared: {shared_database} on 127.0.0.1 as outmail_t_desk",
-        "Schema version 1; roles: outmail_helpdesk",
+        f"Schema version {schema_version()}; roles: outmail_helpdesk",
         "outmail_t_desk may read the settings and record tests.",
     ]
     assert shown["ann"].out.splitlines()[-1] == (
@@ -174,3 +175,41 @@ def test_an_analyst_changes_the_oauth_settings_of_its_partitions_servers_only(
         with pytest.raises(StorePermissionError):
             oauth.save(world["sales"].id, settings)
         assert oauth.get(world["sales"].id) == OAuthSettings()
+
+
+def test_an_analyst_changes_servers_without_a_partition_only_when_granted(
+    world: dict[str, ServerSettings], login: dict[str, SharedStore], shared_store: SharedStore, tmp_path: Path
+) -> None:
+    with SharedRepository.open(shared_store) as owner:
+        free = owner.save(smtp("Free relay"))
+
+    def raw_update() -> int:
+        with psycopg.connect(login["ann"].target, autocommit=True) as raw:  # as with psql
+            raw.execute("SET search_path = outmail")
+            return raw.execute("UPDATE servers SET port = port + 1 WHERE partition IS NULL").rowcount
+
+    def grant(action: str) -> None:
+        result = run_cli(
+            tmp_path, "--store", login["boss"].target, "analysts", action, "OUTMAIL_T_ANN", "--unpartitioned"
+        )
+        assert result.code == 0, result.err
+
+    assert raw_update() == 0
+    with SharedRepository.open(login["ann"]) as ann, pytest.raises(StorePermissionError) as refused:
+        ann.save(ann.get(free.id).with_changes(port=2525))
+    assert "this one has no partition" in refused.value.message
+
+    grant("grant")
+    assert raw_update() == 1
+    with SharedRepository.open(login["ann"]) as ann:
+        assert ann.save(ann.get(free.id).with_changes(port=2525)).port == 2525
+        assert ann.save(smtp("Also free")).revision == 1
+        with pytest.raises(StorePermissionError):
+            ann.save(ann.get(world["sales"].id).with_changes(port=2525))  # other partitions stay closed
+    status = run_cli(tmp_path, "--store", login["ann"].target, "store", "status").out.splitlines()[-1]
+    assert status.endswith(
+        "may read the settings, record tests and change the servers of: HR and those without a partition."
+    )
+
+    grant("revoke")
+    assert raw_update() == 0

@@ -9,6 +9,7 @@ import pytest
 
 from outmail_gui.cli.main import window_options
 from outmail_gui.paths import database_path
+from outmail_gui.store.postgres.schema import SCHEMA, STEPS, schema_version
 from tests.support.postgres import PostgresServer
 from tests.unit.cli.cli_run import Result, run_cli
 
@@ -18,6 +19,9 @@ def empty_database(postgres_server: PostgresServer) -> Iterator[str]:
     name = postgres_server.create_database()
     yield name
     postgres_server.drop_database(name)
+
+
+VERSION = schema_version()
 
 
 def cli(tmp_path: Path, store: str, *argv: str) -> Result:
@@ -34,14 +38,14 @@ def test_init_creates_the_schema_and_roles_once_and_migrate_has_nothing_to_do(
 
     first = cli(tmp_path, store, "store", "init")
     assert first.code == 0, first.err
-    assert "created the Outmail schema (version 1)" in first.out
+    assert f"created the Outmail schema (version {VERSION})" in first.out
     assert "granted the group roles outmail_admin, outmail_helpdesk, outmail_analyst their rights" in first.out
     again = cli(tmp_path, store, "store", "init")
     assert again.code == 0
-    assert "already at version 1" in again.out
+    assert f"already at version {VERSION}" in again.out
     migrated = cli(tmp_path, store, "store", "migrate")
     assert (migrated.code, migrated.err) == (0, "")
-    assert "already at version 1; nothing to do" in migrated.out
+    assert f"already at version {VERSION}; nothing to do" in migrated.out
     with postgres_server.admin(empty_database) as conn:
         roles = conn.execute(
             "SELECT rolname FROM pg_roles WHERE rolname LIKE 'outmail%' AND NOT rolcanlogin ORDER BY 1"
@@ -62,7 +66,7 @@ def test_a_newer_schema_is_refused_and_left_untouched(
     for argv in (("audit",), ("store", "migrate"), ("store", "init")):
         refused = cli(tmp_path, store, *argv)
         assert refused.code == 1, argv
-        assert "has schema version 99, newer than this Outmail knows (1); it was left untouched" in refused.err
+        assert f"has schema version 99, newer than this Outmail knows ({VERSION}); it was left untouched" in refused.err
         assert refused.err.count("\n") == 1 and "Traceback" not in refused.err
     with postgres_server.admin(empty_database) as conn:
         assert conn.execute("SELECT version FROM outmail.schema_version").fetchone() == (99,)
@@ -94,14 +98,14 @@ def test_a_refused_login_is_one_line_without_the_password(
     assert (allowed.code, allowed.out, allowed.err) == (0, "No changes recorded.\n", "")
 
 
-def test_commands_that_need_the_local_store_say_so_on_a_shared_one(tmp_path: Path) -> None:
-    refused = cli(tmp_path, "service=outmail", "partitions", "list")
-    assert refused.code == 2
-    assert refused.err == (
-        "outmail-gui: partitions works on the local store only so far; on the shared store service=outmail "
-        "use: servers list|show|add|edit|delete|set-default|convert|mapi-mail-server, store init|migrate|status|copy, "
-        "audit\n"
-    )
+def test_backups_belong_to_the_local_store_and_say_so_on_a_shared_one(tmp_path: Path) -> None:
+    for argv in (("servers", "backups"), ("servers", "restore-backup")):
+        refused = cli(tmp_path, "service=outmail", *argv)
+        assert refused.code == 2
+        assert refused.err == (
+            "outmail-gui: the shared store service=outmail keeps no backup files: its database administrator "
+            "backs it up (pg_dump) and restores it\n"
+        )
     with pytest.raises(SystemExit) as window:  # the window refuses only what names no store
         window_options(["--store", "mysql://db.corp.example/outmail"])
     assert window.value.code == 2
@@ -123,3 +127,23 @@ def test_a_local_store_can_be_named_as_a_sqlite_url(tmp_path: Path) -> None:
     assert relative.code == 2
     assert "sqlite:///PATH with an absolute PATH" in relative.err
     assert cli(tmp_path, "store", "init").code == 2  # a store URL is missing: "store" is taken as one
+
+
+def test_migrate_upgrades_a_version_1_database_keeping_its_rows(
+    postgres_server: PostgresServer, empty_database: str, tmp_path: Path
+) -> None:
+    store = postgres_server.conninfo(empty_database)
+    with postgres_server.admin(empty_database) as conn:  # as the first release's store init left it
+        conn.execute(STEPS[0][0])
+        conn.execute(f"SET search_path = {SCHEMA}")
+        for statement in STEPS[0][1:]:
+            conn.execute(statement.encode())
+        conn.execute("INSERT INTO schema_version (version) VALUES (1)")
+        conn.execute("INSERT INTO analysts (login, login_key) VALUES ('ann', 'ann')")
+    refused = cli(tmp_path, store, "analysts", "list")
+    assert refused.code == 1 and "has schema version 1; this Outmail needs" in refused.err
+    migrated = cli(tmp_path, store, "store", "migrate")
+    assert (migrated.code, migrated.err) == (0, "")
+    assert f"upgraded the shared schema from version 1 to {VERSION}" in migrated.out
+    listed = cli(tmp_path, store, "analysts", "list", "--json")
+    assert [(a["login"], a["unpartitioned"]) for a in listed.json()] == [("ann", False)]

@@ -120,6 +120,7 @@ def test_analysts_add_edit_grant_revoke_remove(data: Path) -> None:
         "display_name": "Jane Doe",
         "email": "jane@example.com",
         "partitions": ["HR"],
+        "unpartitioned": False,
     }
     assert added.err == ""
     no_mail = run_cli(data, "analysts", "add", "bob")
@@ -132,12 +133,18 @@ def test_analysts_add_edit_grant_revoke_remove(data: Path) -> None:
     assert revoked.json()["partitions"] == ["Sales"]
     unchanged = run_cli(data, "analysts", "revoke", "bob", "HR")
     assert unchanged.out.startswith("Nothing changed")
+    unpartitioned = run_cli(data, "analysts", "grant", "bob", "--unpartitioned")
+    assert unpartitioned.out == "'bob' may use: Sales, (servers without a partition).\n"
+    assert run_cli(data, "analysts", "revoke", "bob", "--unpartitioned", "--json").json()["unpartitioned"] is False
     edited = run_cli(data, "analysts", "edit", "bob", "--login", "robert", "--email", "rob@example.com")
     assert (edited.code, edited.out, edited.err) == (EXIT_OK, "Saved analyst 'robert'.\n", "")
 
     listed = run_cli(data, "analysts", "list", "--json").json()
     assert [a["login"] for a in listed] == ["jdoe", "robert"]
-    assert listed[1] == {"login": "robert", "display_name": "", "email": "rob@example.com", "partitions": ["Sales"]}
+    assert listed[1] == {
+        "login": "robert", "display_name": "", "email": "rob@example.com", "partitions": ["Sales"],
+        "unpartitioned": False,
+    }  # fmt: skip
     table = run_cli(data, "analysts", "list").out.splitlines()
     assert table[0].split() == ["LOGIN", "NAME", "EMAIL", "PARTITIONS"]
     assert table[1].split() == ["jdoe", "Jane", "Doe", "jane@example.com", "HR"]
