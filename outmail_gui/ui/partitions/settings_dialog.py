@@ -33,6 +33,7 @@ from outmail_gui.domain.rules import Severity
 from outmail_gui.store.errors import StoreError
 from outmail_gui.store.partitions import PartitionInfo
 from outmail_gui.ui.partitions.questions import ConfirmDialog, PartitionNameDialog, ReassignServersDialog
+from outmail_gui.ui.shared.contrast import readable_controls
 
 if TYPE_CHECKING:
     from outmail_gui.store.interface import SettingsRepository
@@ -86,6 +87,7 @@ class PartitionSettingsDialog(QDialog):
         self.message.setObjectName("partition_settings_message")
         self.message.setWordWrap(True)
         self._build()
+        readable_controls(self)  # the partitioning switch and the access list's boxes, in any palette
         self._connect()
         self.reload()
 
