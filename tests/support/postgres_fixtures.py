@@ -7,10 +7,13 @@ from collections.abc import Iterator
 
 import pytest
 
+from outmail_gui.domain.settings import ServerSettings
 from outmail_gui.store.location import SharedStore
 from outmail_gui.store.postgres.connection import connect
 from outmail_gui.store.postgres.installing import initialise
+from outmail_gui.store.postgres.repository import SharedRepository
 from tests.support.postgres import PostgresServer, running_server
+from tests.unit.store.records import smtp
 
 
 @pytest.fixture(scope="session")
@@ -45,3 +48,23 @@ def shared_store(postgres_server: PostgresServer, shared_database: str) -> Share
             "outmail.app_settings, outmail.audit_log CASCADE"
         )
     return SharedStore(postgres_server.conninfo(shared_database))
+
+
+def seed_partitions_and_logins(server: PostgresServer, store: SharedStore, prefix: str) -> dict[str, ServerSettings]:
+    """Partitions HR and Sales with a server each ("HR mail", "Sales mail"), and the logins
+    ``{prefix}desk`` (helpdesk), ``{prefix}ann`` (analyst granted HR) and ``{prefix}boss`` (admin),
+    each with the password ``desk-pass``, ``ann-pass``, ``boss-pass``."""
+    server.create_login(f"{prefix}desk", "desk-pass", "outmail_helpdesk")
+    server.create_login(f"{prefix}ann", "ann-pass", "outmail_analyst")
+    server.create_login(f"{prefix}boss", "boss-pass", "outmail_admin")
+    with SharedRepository.open(store) as owner:
+        owner.set_partitioning_enabled(True)
+        owner.add_partition("HR")
+        owner.add_partition("Sales")
+        ann = f"{prefix}ann"
+        owner.connection().execute("INSERT INTO analysts (login, login_key) VALUES (%s, %s)", (ann, ann))
+        owner.connection().execute("INSERT INTO analyst_partitions (login, partition) VALUES (%s, 'HR')", (ann,))
+        return {
+            "hr": owner.save(smtp("HR mail", partition="HR")),
+            "sales": owner.save(smtp("Sales mail", partition="Sales")),
+        }

@@ -20,6 +20,7 @@ from outmail_gui.store.postgres.connection import connect
 from outmail_gui.store.postgres.database_passwords import password_key
 from outmail_gui.store.postgres.installing import initialise
 from outmail_gui.store.postgres.repository import SharedRepository
+from outmail_gui.store.postgres.schema import schema_version
 from outmail_gui.store.secrets import SecretStore
 from outmail_gui.ui.shared import dialogs
 from outmail_gui.ui.shared.dialogs import UnreachableChoice
@@ -29,6 +30,7 @@ from outmail_gui.ui.window.shared_settings_dialog import SharedSettingsDialog
 from outmail_gui.ui.window.store_switch import switch_store
 from outmail_gui.ui.window.window_state import RecentStore, WindowStateStore
 from tests.support.postgres import PostgresServer, running_server
+from tests.support.postgres_fixtures import seed_partitions_and_logins
 from tests.ui.conftest import DialogAnswers, WindowFactory, smtp
 from tests.ui.helpers import action, child, click_row, line, replace_spin, row_of, spin, status_text
 
@@ -38,21 +40,7 @@ HELPDESK_REASON = "Your database login (helpdesk) may test servers but not chang
 @pytest.fixture
 def world(postgres_server: PostgresServer, shared_store: SharedStore) -> dict[str, ServerSettings]:
     """Partitions HR and Sales with a server each; logins: an admin, a helpdesk and analyst ann (HR)."""
-    postgres_server.create_login("outmail_w_boss", "boss-pass", "outmail_admin")
-    postgres_server.create_login("outmail_w_desk", "desk-pass", "outmail_helpdesk")
-    postgres_server.create_login("outmail_w_ann", "ann-pass", "outmail_analyst")
-    with SharedRepository.open(shared_store) as owner:
-        owner.set_partitioning_enabled(True)
-        owner.add_partition("HR")
-        owner.add_partition("Sales")
-        owner.connection().execute(
-            "INSERT INTO analysts (login, login_key) VALUES ('outmail_w_ann', 'outmail_w_ann');"
-            "INSERT INTO analyst_partitions (login, partition) VALUES ('outmail_w_ann', 'HR')"
-        )
-        return {
-            "hr": owner.save(smtp("HR mail", partition="HR")),
-            "sales": owner.save(smtp("Sales mail", partition="Sales", is_default=True)),
-        }
+    return seed_partitions_and_logins(postgres_server, shared_store, "outmail_w_")
 
 
 def as_login(postgres_server: PostgresServer, database: str, who: str) -> SharedStore:
@@ -285,7 +273,9 @@ def test_open_shared_settings_tests_keeps_the_password_in_the_keyring_and_switch
     assert "password authentication failed" in refused and "wrong-pass" not in refused
     child(dialog, QLineEdit, "store_password").clear()
     qtbot.keyClicks(child(dialog, QLineEdit, "store_password"), "boss-pass")
-    assert tested() == (f"Connected as outmail_w_boss to {shared_database} on 127.0.0.1: schema version 1, role admin.")
+    assert tested() == (
+        f"Connected as outmail_w_boss to {shared_database} on 127.0.0.1: schema version {schema_version()}, role admin."
+    )
     qtbot.mouseClick(child(dialog, QPushButton, "open_shared_settings"), Qt.MouseButton.LeftButton)
     chosen = dialog.chosen
     assert chosen is not None and chosen.password is None and "boss-pass" not in chosen.target

@@ -18,6 +18,7 @@ from outmail_gui.store.postgres.connection import StorePermissionError, applicat
 from outmail_gui.store.postgres.repository import SharedRepository
 from outmail_gui.store.postgres.schema import schema_version
 from tests.support.postgres import PostgresServer
+from tests.support.postgres_fixtures import seed_partitions_and_logins
 from tests.unit.cli.cli_run import run_cli
 from tests.unit.store.records import smtp
 
@@ -25,21 +26,7 @@ from tests.unit.store.records import smtp
 @pytest.fixture
 def world(postgres_server: PostgresServer, shared_store: SharedStore) -> dict[str, ServerSettings]:
     """Partitions HR and Sales, a server in each, and analyst ``outmail_t_ann`` granted HR."""
-    postgres_server.create_login("outmail_t_desk", "desk-pass", "outmail_helpdesk")
-    postgres_server.create_login("outmail_t_ann", "ann-pass", "outmail_analyst")
-    postgres_server.create_login("outmail_t_boss", "boss-pass", "outmail_admin")
-    with SharedRepository.open(shared_store) as owner:
-        owner.set_partitioning_enabled(True)
-        owner.add_partition("HR")
-        owner.add_partition("Sales")
-        owner.connection().execute(
-            "INSERT INTO analysts (login, login_key) VALUES ('outmail_t_ann', 'outmail_t_ann');"
-            "INSERT INTO analyst_partitions (login, partition) VALUES ('outmail_t_ann', 'HR')"
-        )
-        return {
-            "hr": owner.save(smtp("HR mail", partition="HR")),
-            "sales": owner.save(smtp("Sales mail", partition="Sales")),
-        }
+    return seed_partitions_and_logins(postgres_server, shared_store, "outmail_t_")
 
 
 @pytest.fixture
