@@ -113,6 +113,9 @@ def test_a_helpdesk_window_is_read_only_with_the_reason_and_may_still_test(
     for name in ("import", "mapi_mail_server", "partition_settings"):
         assert not action(window, name).isEnabled(), name
         assert action(window, name).toolTip().startswith("Your database login (helpdesk) may not change the shared")
+    action(window, "close_details").trigger()
+    qtbot.keyClick(window.list_view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert status_text(window) == HELPDESK_REASON  # Ctrl+N says why there is no New
 
 
 def test_an_analyst_changes_the_servers_of_its_partition_only(

@@ -33,8 +33,8 @@ from outmail_gui.ui.window.placement import fit_into_screen, place_on_screen
 from outmail_gui.ui.window.server_filter_proxy import ServerFilterProxy
 from outmail_gui.ui.window.server_list_view import ServerListView
 from outmail_gui.ui.window.server_table_model import ID_ROLE, Column, ServerTableModel
-from outmail_gui.ui.window.store_connection import StoreReconnector
 from outmail_gui.ui.window.window_state import WindowState, WindowStateStore
+from outmail_gui.ui.window.window_store import WindowStore
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from PySide6.QtCore import QItemSelection
     from PySide6.QtGui import QAction, QCloseEvent, QResizeEvent
 
+    from outmail_gui.store.capabilities import Capabilities
     from outmail_gui.store.interface import SettingsRepository
     from outmail_gui.store.location import SharedStore
     from outmail_gui.store.secrets import SecretStore
@@ -73,8 +74,6 @@ class MainWindow(QMainWindow):
         self.secrets = secrets
         self.data_dir = data_dir  # this workstation's folder (token caches), whichever store holds the settings
         self.shared = shared  # the shared store the settings are in; None: the local store
-        self.capabilities = repository.capabilities()
-        self._reconnector: StoreReconnector | None = None
         self._plain_tips: dict[QAction, str] = {}  # actions' own tips, shown again when no reason turns them off
         self.analyst = analyst
         self.requested_analyst: str | None = None  # --analyst as given; see partition_features.resolve_analyst
@@ -106,11 +105,7 @@ class MainWindow(QMainWindow):
         self._count_label.setContentsMargins(16, 0, 4, 0)  # apart from a long message beside it
         self.statusBar().setObjectName("status_bar")
         self.statusBar().addPermanentWidget(self._count_label)
-        self.store_label = QLabel(repository.headline())
-        self.store_label.setObjectName("store_label")
-        self.store_label.setContentsMargins(16, 0, 4, 0)
-        self.statusBar().addPermanentWidget(self.store_label)
-        self._describe_store()
+        self.store = WindowStore(self.statusBar(), self, repository, secrets, data_dir, shared)  # label, rights, faults
 
         self.session = EditSession(self, self)
         self._connect()
@@ -255,61 +250,23 @@ class MainWindow(QMainWindow):
         self.session.store_changed()
         self.update_actions()
 
-    # ----- the shared store: its connection and what this login may do
+    # ----- the shared store: its connection and what this login may do (see window_store)
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return self.store.capabilities
 
     def store_unavailable(self, exc: StoreError) -> bool:
-        """An action found the shared database unreachable (True: told, and reconnecting) or refusing
-        this login (True: told, and the window shows what the login may do now); False for any other error."""
-        if self.shared is None:
-            return False
-        from outmail_gui.store.postgres.connection import StorePermissionError, StoreUnreachableError
-
-        if isinstance(exc, StoreUnreachableError):
-            if self._reconnector is None:
-                self._reconnector = StoreReconnector(self.shared, self.secrets, self, self)
-            self._reconnector.connection_lost(exc.message)
-            return True
-        if isinstance(exc, StorePermissionError):
-            self.show_status(exc.message)
-            self.refresh_capabilities()
-            return True
-        return False
-
-    def store_reconnected(self) -> None:
-        """The shared database answers again: read everything again, keeping the form's edits."""
-        if self._shut_down:
-            return
-        self.refresh_capabilities()
-        self.store_written()
-        self.show_status(f"Connected again to {self.repository.headline().removeprefix('Shared: ')}.", 10_000)
+        """True when ``exc`` was the shared database unreachable or refusing this login, and was told."""
+        return self.store.unavailable(exc)
 
     def refresh_capabilities(self) -> None:
-        """Ask the store again what this login may do (its roles may have changed)."""
-        try:
-            self.capabilities = self.repository.capabilities()
-        except StoreError:
-            return  # told by the caller; the last known rights stay
-        self._describe_store()
-        self.update_actions()
-
-    def _describe_store(self) -> None:
-        allowed = self.capabilities
-        if self.shared is None:
-            tip = f"Local settings in {self.data_dir}, on this workstation only."
-        else:
-            rights = allowed.servers_reason() or allowed.settings_reason() or "It may change every setting."
-            tip = f"Shared settings in {self.shared.shown}. {rights}"
-        self.store_label.setToolTip(tip)
-        self.store_label.setStatusTip(tip)
+        self.store.refresh()
 
     def read_only_reason(self, record: ServerSettings) -> str:
         """Why ``record`` opens read-only: the database login's rights, then the analyst's partitions
         ("" when it can be edited)."""
-        if record.revision > 0:
-            reason = self.capabilities.server_reason(record.partition)
-            if reason:
-                return reason
-        return self.partition_features.read_only_reason(record)
+        return self.store.read_only_reason(record) or self.partition_features.read_only_reason(record)
 
     def open_server(self, server_id: str) -> None:
         """Select ``server_id`` and show it in the details (asking about unsaved edits)."""
@@ -438,7 +395,7 @@ class MainWindow(QMainWindow):
         if features is not None:
             self._explain(features.settings_action, settings_closed, enable=True)
         a.copy_address.setEnabled(saved)
-        self._fallback_new.setEnabled(displayed)
+        self._fallback_new.setEnabled(displayed or bool(servers_closed))  # Ctrl+N then says why not
         self._fallback_save.setEnabled(displayed and not can_save)
         self.testing.update_actions()
 
@@ -451,7 +408,8 @@ class MainWindow(QMainWindow):
             action.setEnabled(not reason)
 
     def _explain_new_disabled(self) -> None:
-        self.statusBar().showMessage(close_first_message(self.session.display_name()))
+        reason = self.capabilities.servers_reason() or close_first_message(self.session.display_name())
+        self.statusBar().showMessage(reason)
 
     def show_status(self, message: str, timeout_ms: int = 0) -> None:
         self.statusBar().showMessage(message, timeout_ms)
@@ -613,8 +571,7 @@ class MainWindow(QMainWindow):
         if not self._shut_down:
             self._shut_down = True
             self.testing.shut_down()  # cancels tests and waits for their threads
-            if self._reconnector is not None:
-                self._reconnector.shut_down()
+            self.store.shut_down()
             self.repository.close()
 
 
