@@ -33,6 +33,7 @@ from outmail_gui.ui.window.store_switch import StoreMenu, open_windows
 from outmail_gui.ui.window.window_state import WindowStateStore
 
 if TYPE_CHECKING:
+    from outmail_gui.store.postgres.opening import SharedOpening
     from outmail_gui.ui.shared.crash_reporting import CrashReporter
     from outmail_gui.ui.shared.dialogs import UnreachableChoice
 
@@ -63,6 +64,7 @@ def build_main_window(
     state_store: WindowStateStore | None = None,
     daily_backup: bool = True,
     integrity: IntegrityCheck | None = None,
+    shared_opening: SharedOpening | None = None,
 ) -> MainWindow:
     """The fully wired main window, not shown; raises the store's StoreError subclasses.
 
@@ -71,11 +73,15 @@ def build_main_window(
     ``secrets`` defaults to the system keyring (imported on first use); ``state_store`` to the
     window settings under the user's config directory. ``daily_backup=False`` leaves the local
     store's daily backup copy to the caller (:func:`run_gui` makes it just after the first paint);
-    ``integrity`` is the local database's integrity check if one was started earlier.
+    ``integrity`` is the local database's integrity check if one was started earlier,
+    ``shared_opening`` the shared store's opening (when it is ``shared``'s).
     """
     application()
     keyring = secrets if secrets is not None else SecretStore()
-    repository = _open_store(Path(data_dir), shared, keyring, daily_backup=daily_backup, integrity=integrity)
+    if shared_opening is not None and shared_opening.store == shared:
+        repository: SettingsRepository = shared_opening.repository()
+    else:
+        repository = _open_store(Path(data_dir), shared, keyring, daily_backup=daily_backup, integrity=integrity)
     try:
         window = MainWindow(
             repository,
@@ -192,7 +198,7 @@ def _run(app: QApplication, start: Prestart) -> int:
     # out of later collections, the one at exit too.
     gc.disable()
     try:
-        window = _open_window(directory, args.shared_store, args.analyst, start.integrity)
+        window = _open_window(directory, args.shared_store, args.analyst, start.integrity, start.shared_opening)
         if window is not None:
             backup = _DailyBackupAfterPaint(window)  # integrity is checked before; the copy can wait
             if args.exit_when_shown:
@@ -214,14 +220,26 @@ def _run(app: QApplication, start: Prestart) -> int:
 
 
 def _open_window(
-    directory: Path, shared: SharedStore | None, analyst: str | None, integrity: IntegrityCheck | None
+    directory: Path,
+    shared: SharedStore | None,
+    analyst: str | None,
+    integrity: IntegrityCheck | None,
+    shared_opening: SharedOpening | None = None,
 ) -> MainWindow | None:
     """Build the window, telling the user about an unavailable shared store or a newer or damaged
     local database; None to quit."""
     while True:
         try:
-            return build_main_window(directory, shared=shared, analyst=analyst, daily_backup=False, integrity=integrity)
+            return build_main_window(
+                directory,
+                shared=shared,
+                analyst=analyst,
+                daily_backup=False,
+                integrity=integrity,
+                shared_opening=shared_opening,
+            )
         except StoreError as exc:
+            shared_opening = None  # taken: a retry connects again
             if shared is not None:
                 from outmail_gui.ui.shared.dialogs import UnreachableChoice
 

@@ -2,7 +2,8 @@
 
 Qt-free on purpose: :func:`outmail_gui.app.main` calls :func:`prestart` before it imports
 :mod:`outmail_gui.ui.window.launch` (which loads PySide6, ≈ 70 ms), so the database's integrity check
-(:class:`~outmail_gui.store.opening.IntegrityCheck`) runs on a helper thread meanwhile.
+(:class:`~outmail_gui.store.opening.IntegrityCheck`), or the shared store's connection
+(:class:`~outmail_gui.store.postgres.opening.SharedOpening`), runs on a helper thread meanwhile.
 """
 
 from __future__ import annotations
@@ -11,8 +12,12 @@ import argparse
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from outmail_gui.store.opening import IntegrityCheck
+
+if TYPE_CHECKING:
+    from outmail_gui.store.postgres.opening import SharedOpening
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +29,7 @@ class Prestart:
     directory: Path | None
     integrity: IntegrityCheck | None = None
     problem: OSError | None = None
+    shared_opening: SharedOpening | None = None
 
 
 def prestart(argv: Sequence[str]) -> Prestart:
@@ -38,5 +44,9 @@ def prestart(argv: Sequence[str]) -> Prestart:
     except OSError as exc:
         return Prestart(options, None, problem=exc)
     if options.shared_store is not None:  # the settings are in PostgreSQL; the folder keeps token caches
-        return Prestart(options, directory)
+        # The driver loads here, before Qt: once PySide6 is imported, its import hook reads the source
+        # of every module imported after it (≈ 100 ms more for psycopg's).
+        from outmail_gui.store.postgres.opening import SharedOpening
+
+        return Prestart(options, directory, shared_opening=SharedOpening.start(options.shared_store))
     return Prestart(options, directory, IntegrityCheck.start(directory))
