@@ -45,29 +45,30 @@ class StoreStatus:
         return "has no Outmail role: ask the database administrator for one"
 
 
+_STATUS = """
+SELECT current_database(), session_user,
+    ARRAY(SELECT r.rolname::text FROM pg_roles r WHERE r.rolname = ANY(%s)
+          AND ((SELECT rolsuper FROM pg_roles WHERE rolname = session_user)
+               OR pg_has_role(session_user, r.oid, 'MEMBER'))
+          ORDER BY r.rolname),
+    ARRAY(SELECT ap.partition FROM analyst_partitions ap JOIN analysts a ON a.login = ap.login
+          WHERE a.login_key = lower(session_user) ORDER BY ap.partition),
+    (SELECT unpartitioned FROM analysts WHERE login_key = lower(session_user))
+"""
+
+
 def store_status(conn: psycopg.Connection[tuple[Any, ...]], schema_version: int) -> StoreStatus:
-    row = conn.execute(
-        "SELECT current_database(), session_user, (SELECT rolsuper FROM pg_roles WHERE rolname = session_user)"
-    ).fetchone()
+    """One query (one round trip: the window asks at start and after each reconnection)."""
+    row = conn.execute(_STATUS, (list(GROUP_ROLES),)).fetchone()
     assert row is not None
-    database, login, superuser = str(row[0]), str(row[1]), bool(row[2])
-    roles = [
-        str(r[0])
-        for r in conn.execute(
-            "SELECT rolname FROM pg_roles WHERE rolname = ANY(%s) AND (%s OR pg_has_role(session_user, oid, 'MEMBER'))"
-            " ORDER BY rolname",
-            (list(GROUP_ROLES), superuser),
-        )
-    ]
-    partitions = [
-        str(r[0])
-        for r in conn.execute(
-            "SELECT ap.partition FROM analyst_partitions ap JOIN analysts a ON a.login = ap.login "
-            "WHERE a.login_key = lower(session_user) ORDER BY ap.partition"
-        )
-    ]
-    granted = conn.execute("SELECT unpartitioned FROM analysts WHERE login_key = lower(session_user)").fetchone()
+    database, login, roles, partitions, unpartitioned = str(row[0]), str(row[1]), row[2], row[3], row[4]
     host = conn.info.host if not conn.info.host.startswith("/") else "this computer"
     return StoreStatus(
-        database, host, login, schema_version, tuple(roles), tuple(partitions), bool(granted and granted[0])
+        database,
+        host,
+        login,
+        schema_version,
+        tuple(map(str, roles)),
+        tuple(map(str, partitions)),
+        bool(unpartitioned),
     )
