@@ -177,6 +177,41 @@ def test_filter_follows_model_changes(model: ServerTableModel, proxy: ServerFilt
     assert "Renamed" not in _names(proxy)
 
 
+def test_filter_changes_and_model_changes_keep_the_filtered_rows_consistent(
+    qtmodeltester: ModelTester, model: ServerTableModel, proxy: ServerFilterProxy
+) -> None:
+    """The filtered rows follow every kind of change (filter text narrowed and widened, rows added,
+    removed and renamed, sorting) and always equal the model's matching rows in the model's order;
+    Qt's model checks watch every signal meanwhile."""
+
+    def expected(text: str) -> list[str]:
+        needle = text.strip().casefold()
+        return [
+            r.name
+            for r in (model.row_at(row) for row in range(model.rowCount()))
+            if needle in f"{r.name}\n{r.server}\n{r.outgoing_email_id}".casefold()
+        ]
+
+    proxy.set_filter_text("re")
+    qtmodeltester.check(proxy, force_py=True)
+    for text in ("rel", "relay", "r", "e", "", "x", "office", "o"):
+        proxy.set_filter_text(text)
+        assert _names(proxy) == expected(text)
+    proxy.set_filter_text("relay")
+    model.refresh([*model.records(), smtp("Another relay"), smtp("Zeta")])  # rows added, one matching
+    assert _names(proxy) == expected("relay")
+    model.refresh([r for r in model.records() if r.name not in ("Backup relay", "Zeta")])  # rows removed
+    assert _names(proxy) == expected("relay")
+    renamed = [r.with_changes(name="Office relay") if r.name == "Office 365" else r for r in model.records()]
+    model.refresh(renamed)  # a row now matches
+    assert _names(proxy) == expected("relay")
+    for column, order in ((Column.PORT, Qt.SortOrder.DescendingOrder), (Column.NAME, Qt.SortOrder.AscendingOrder)):
+        proxy.sort(column, order)
+        assert _names(proxy) == expected("relay")
+    proxy.set_filter_text("")
+    assert _names(proxy) == expected("")
+
+
 def test_refresh_updates_rows_in_place(model: ServerTableModel, qtbot: Any) -> None:
     first = model.records()[0]
     with qtbot.assertNotEmitted(model.modelReset):

@@ -97,6 +97,7 @@ class ServerTableModel(QAbstractTableModel):
         self._row_of: dict[str, int] | None = {}
         self._search_keys: list[str] | None = None
         self._shared: frozenset[str] = frozenset()  # partitions with more than one active server
+        self._active_count = 0
         self._conflict_rows: list[ServerListRow] = []  # the rows at the last change, if any are shared
         self._conflicts: dict[str, list[str]] | None = {}  # partition -> names, gathered when first asked
         self._last_test: dict[str, str] = {}
@@ -230,7 +231,7 @@ class ServerTableModel(QAbstractTableModel):
 
     def active_count(self) -> int:
         """How many servers are active (what Test all would test), without loading full records."""
-        return sum(1 for row in self._rows if row.active)
+        return self._active_count
 
     def names(self) -> list[str]:
         return [r.name for r in self._rows]
@@ -319,8 +320,11 @@ class ServerTableModel(QAbstractTableModel):
     def _after_change(self) -> None:
         self._row_of = None
         self._search_keys = None
-        # In C (no Python call per row): the partitions of the active rows, then their counts.
-        counts = Counter(filter(None, compress(map(_PARTITION, self._rows), map(_ACTIVE, self._rows))))
+        # In C (no Python call per row): the active flags, the partitions of the active rows, then
+        # their counts; the window's actions ask for the active count at every update.
+        active = list(map(_ACTIVE, self._rows))
+        self._active_count = sum(map(bool, active))
+        counts = Counter(filter(None, compress(map(_PARTITION, self._rows), active)))
         self._shared = frozenset(partition for partition, n in counts.items() if n > 1)
         # The rivals' names appear only in tooltips: gathered when first asked (a Python loop over
         # every row, ≈ 2 ms of start-up with 10,000 servers), from the rows as they are now.
