@@ -37,6 +37,7 @@ def register(subparsers: Any) -> None:
     cmd.add_argument("--name", default="", help="display name, shown in From/Reply-To")
     cmd.add_argument("--email", default="", metavar="ADDR", help="the analyst's email address")
     cmd.add_argument("--partition", action="append", default=[], metavar="NAME", help="grant a partition (repeatable)")
+    cmd.add_argument("--unpartitioned", action="store_true", help="grant the servers without a partition")
     add_json_option(cmd)
     cmd.set_defaults(func=cmd_add)
 
@@ -93,7 +94,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    analyst = Analyst(args.login, args.name, args.email, frozenset(args.partition))
+    analyst = Analyst(args.login, args.name, args.email, frozenset(args.partition), unpartitioned=args.unpartitioned)
     with open_settings(args) as repo, store_errors():
         saved = PartitionAdmin.of(repo).save_analyst(analyst)
     return _report(args, f"Added analyst {saved.login!r}.", saved)

@@ -26,7 +26,7 @@ from outmail_gui.domain.settings import ServerSettings, new_server
 from outmail_gui.store.location import SharedStore
 from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.secrets import SecretStore
-from outmail_gui.ui.connection_test import insecure_auth_dialog, send_dialog, trust_dialog
+from outmail_gui.ui.connection_test import insecure_auth_dialog, send_dialog, trust_dialog, workstation_password_dialog
 from outmail_gui.ui.connection_test import panel as test_panel
 from outmail_gui.ui.discovery import dialog as discovery_dialog
 from outmail_gui.ui.oauth import token_dialog
@@ -49,6 +49,7 @@ MODAL_DIALOGS: tuple[type, ...] = (
     dialogs.ImportFileDialog,
     dialogs.ExportFileDialog,
     insecure_auth_dialog.InsecureAuthDialog,
+    workstation_password_dialog.WorkstationPasswordDialog,
     trust_dialog.TrustCertificateDialog,
     send_dialog.SendTestDialog,
     test_panel.ReportFileDialog,

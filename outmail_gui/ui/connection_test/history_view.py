@@ -28,6 +28,8 @@ _ICONS = {
     Outcome.CANCELLED: _SP.SP_MessageBoxWarning,
 }
 HEADERS = ("When", "Result", "Failed step", "Duration", "Summary")
+SHARED_HEADERS = ("When", "Result", "Failed step", "Duration", "By", "Workstation", "Summary")
+"""On a shared store: every workstation's results, with the database login and the workstation of each."""
 
 
 class HistoryDialog(QDialog):
@@ -41,15 +43,12 @@ class HistoryDialog(QDialog):
         self.table = QTableWidget(0, len(HEADERS), self)
         self.table.setObjectName("test_history_table")
         self.table.setAccessibleName("Earlier test results")
-        self.table.setHorizontalHeaderLabels(list(HEADERS))
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        for column in range(len(HEADERS) - 1):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self._set_headers(HEADERS)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.close)
         layout = QVBoxLayout(self)
@@ -58,15 +57,27 @@ class HistoryDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(760, 360)
 
-    def show_entries(self, server_id: str, server_name: str, entries: Sequence[HistoryEntry]) -> None:
+    def _set_headers(self, headers: Sequence[str]) -> None:
+        self.table.setColumnCount(len(headers))
+        self.table.setHorizontalHeaderLabels(list(headers))
+        header = self.table.horizontalHeader()
+        for column in range(len(headers) - 1):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+
+    def show_entries(
+        self, server_id: str, server_name: str, entries: Sequence[HistoryEntry], *, shared: bool = False
+    ) -> None:
+        """``shared``: a shared store's history, every workstation's, with who ran each test where."""
         self.server_id = server_id
         self.setWindowTitle(f"Test history — {server_name}")
         count = len(entries)
+        where = "every workstation" if shared else "this workstation"
         self.caption.setText(
-            f"{count} earlier test(s) of {server_name} from this workstation, newest first."
+            f"{count} earlier test(s) of {server_name} from {where}, newest first."
             if count
-            else f"{server_name} has not been tested from this workstation yet."
+            else f"{server_name} has not been tested from {where} yet."
         )
+        self._set_headers(SHARED_HEADERS if shared else HEADERS)
         self.table.setRowCount(count)
         for row, entry in enumerate(entries):
             when = entry.started_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
@@ -76,9 +87,14 @@ class HistoryDialog(QDialog):
                 result,
                 QTableWidgetItem(step_words(entry.failed_step) if entry.failed_step else ""),
                 QTableWidgetItem(duration_text(entry.duration_ms)),
+                *(
+                    (QTableWidgetItem(entry.tested_by or "—"), QTableWidgetItem(entry.workstation or "—"))
+                    if shared
+                    else ()
+                ),
                 QTableWidgetItem(entry.summary),
             ]
             cells[3].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            cells[4].setToolTip(entry.summary)
+            cells[-1].setToolTip(entry.summary)
             for column, cell in enumerate(cells):
                 self.table.setItem(row, column, cell)

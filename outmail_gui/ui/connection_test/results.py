@@ -105,4 +105,4 @@ class ResultHistory:
         except StoreError as exc:
             self._window.show_status(f"The test history could not be read: {exc.message}")
             entries = []
-        dialog.show_entries(server_id, name, entries)
+        dialog.show_entries(server_id, name, entries, shared=self._window.shared is not None)

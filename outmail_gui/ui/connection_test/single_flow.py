@@ -118,18 +118,40 @@ class SingleTestFlow(QObject):
         run.start()
 
     def _password_for(self, record: ServerSettings, typed: str | None) -> str | None:
-        """The typed password, else the stored one; None (and a message) when the keyring failed."""
+        """The typed password, else the stored one, else (a shared store) one asked for once;
+        None (and a message) when the keyring failed or the user cancelled."""
         if typed is not None:
             return typed
         if record.revision == 0 or not record.login_id.strip():
             return ""
         try:
-            return self._window.secrets.get_password(record.id) or ""
+            stored = self._window.secrets.get_password(record.id)
         except SecretStoreError as exc:
             self._testing.panel().show_problem(
                 f"The stored password could not be read; the test did not start. {exc.message}"
             )
             return None
+        if stored is not None or self._window.shared is None or not record.is_smtp or record.uses_no_authentication:
+            return stored or ""
+        return self._ask_password(record)
+
+    def _ask_password(self, record: ServerSettings) -> str | None:
+        """A shared store's server with no password on this workstation: asked once, kept only if wanted."""
+        from outmail_gui.ui.connection_test.workstation_password_dialog import WorkstationPasswordDialog
+
+        w = self._window
+        answer = WorkstationPasswordDialog.ask(self._testing.widget, record.name, record.login_id.strip())
+        if answer is None:
+            w.show_status(f"The test of {_name_of(record)} did not start: no password was typed.")
+            return None
+        if answer.remember:
+            try:
+                w.secrets.set_password(record.id, answer.password)
+            except SecretStoreError as exc:
+                w.show_status(f"The password is used for this test only; it was not remembered: {exc.message}")
+            else:
+                w.details.form().show_password_stored()
+        return answer.password
 
     def cancel(self) -> None:
         if self._running is not None:

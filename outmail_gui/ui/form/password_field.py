@@ -31,6 +31,9 @@ def keyring_name(keyring_label: str) -> str:
     return text
 
 
+NOT_ON_THIS_WORKSTATION = "No password stored on this workstation"
+
+
 class PasswordEditor(FieldEditor):
     """Only what the user typed leaves this field: the stored password is never loaded into it."""
 
@@ -85,19 +88,31 @@ class PasswordEditor(FieldEditor):
     def set_value(self, value: Any) -> None:
         raise TypeError("the password is never loaded into the form; use reset()")
 
-    def reset(self, *, stored: bool, keyring_label: str) -> None:
-        """Empty, masked and untouched, with a placeholder saying whether a password is stored."""
+    def reset(self, *, stored: bool, keyring_label: str, per_workstation: bool = False) -> None:
+        """Empty, masked and untouched, with a placeholder saying whether a password is stored.
+
+        ``per_workstation``: a shared store, which holds no password; each workstation keeps its own.
+        """
         self.line.clear()
         self._touched = False
         self.toggle.setChecked(False)
         self.keyring_message.clear_message()
         store = keyring_name(keyring_label) or "the keyring"
+        here = " on this workstation" if per_workstation else ""
         if stored:
-            self.line.setPlaceholderText(f"Stored in {store} — type to replace")
+            self.line.setPlaceholderText(f"Stored in {store}{here} — type to replace")
+        elif per_workstation:
+            self.line.setPlaceholderText(NOT_ON_THIS_WORKSTATION)
         else:
             self.line.setPlaceholderText("Not stored yet — type a password")
+        shared = " The shared settings never hold a password: each workstation keeps its own." if here else ""
         self.line.setAccessibleDescription(
-            f"A password is stored in {store}; type to replace it." if stored else f"Typed passwords go to {store}."
+            (
+                f"A password is stored in {store}{here}; type to replace it."
+                if stored
+                else f"Typed passwords go to {store}{here}."
+            )
+            + shared
         )
         if keyring_label and keyring_is_insecure(keyring_label):
             self.insecure.show_message(

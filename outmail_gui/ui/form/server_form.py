@@ -259,6 +259,7 @@ class ServerFormWidget(QWidget):
         allowed_partitions: Sequence[str],
         password_stored: bool,
         keyring_label: str,
+        password_per_workstation: bool = False,
         read_only_reason: str = "",
         oauth: OAuthSettings | None = None,
         token_manager: Callable[[], TokenManager] | None = None,
@@ -268,7 +269,8 @@ class ServerFormWidget(QWidget):
 
         ``oauth``: the server's OAuth 2.0 settings; ``token_manager`` makes the manager of its
         tokens (called only when OAuth 2.0 is used); ``converted``: a MAPI record converted to
-        SMTP, an unsaved change.
+        SMTP, an unsaved change; ``password_per_workstation``: a shared store, whose passwords
+        stay in each workstation's keyring.
         """
         if record.protocol is not self._protocol:
             self._build(record.protocol)
@@ -277,6 +279,7 @@ class ServerFormWidget(QWidget):
             "allowed_partitions": tuple(allowed_partitions),
             "password_stored": password_stored,
             "keyring_label": keyring_label,
+            "password_per_workstation": password_per_workstation,
             "read_only_reason": read_only_reason,
             "oauth": oauth,
             "token_manager": token_manager,
@@ -288,7 +291,9 @@ class ServerFormWidget(QWidget):
                 if isinstance(editor, PartitionEditor):
                     editor.set_allowed(allowed_partitions)
                 if isinstance(editor, PasswordEditor):
-                    editor.reset(stored=password_stored, keyring_label=keyring_label)
+                    editor.reset(
+                        stored=password_stored, keyring_label=keyring_label, per_workstation=password_per_workstation
+                    )
                 elif isinstance(editor, OAuthEditor):
                     editor.configure(token_manager, record.id, record.name.strip())
                     editor.set_value(oauth or OAuthSettings())
@@ -386,6 +391,22 @@ class ServerFormWidget(QWidget):
         self._discovered = names
         for name, editor in self._editors.items():
             editor.input.setProperty("discovered", name in names)
+
+    def show_password_stored(self) -> None:
+        """A password was kept in the keyring outside a save (a test asked for it): say so, if none is typed."""
+        editor = self._editors.get("password")
+        if not isinstance(editor, PasswordEditor) or editor.value() is not None:
+            return
+        self._options["password_stored"] = True
+        self._loading = True
+        try:
+            editor.reset(
+                stored=True,
+                keyring_label=self._options["keyring_label"],
+                per_workstation=self._options["password_per_workstation"],
+            )
+        finally:
+            self._loading = False
 
     def show_keyring_message(self, message: str, *, error: bool) -> None:
         """E.g. the keyring failed: the message shows, the typed password stays in the field."""

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from outmail_gui.store.interface import SettingsRepository
+    from outmail_gui.store.location import SharedStore
     from outmail_gui.store.secrets import SecretStore
 
 
@@ -23,6 +24,11 @@ class WindowHost(Protocol):
     @property
     def data_dir(self) -> Path:
         """This workstation's data folder (OAuth token caches), whichever store holds the settings."""
+        ...
+
+    @property
+    def shared(self) -> SharedStore | None:
+        """The shared store the settings are in (it holds no secret: each workstation keeps its own); None: local."""
         ...
 
     def show_status(self, message: str, timeout_ms: int = 0) -> None: ...

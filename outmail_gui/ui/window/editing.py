@@ -380,6 +380,7 @@ class EditSession:
             allowed_partitions=w.allowed_partitions(),
             password_stored=stored,
             keyring_label=label,
+            password_per_workstation=w.shared is not None,
             read_only_reason=self._read_only,
             oauth=OAuthSettingsStore.of(w.repository).get(record.id) if record.is_smtp else None,
             token_manager=self._token_manager,
