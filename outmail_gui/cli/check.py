@@ -174,6 +174,7 @@ def run_tests(
 
     pool = ProbePool(finished)
     secrets = secret_store()
+    shared = getattr(args, "shared_store", None) is not None
     manager: TokenManager | None = None
     try:
         # Token requests last: they talk to the identity provider, and must not hold up the others.
@@ -188,7 +189,11 @@ def run_tests(
                     manager = manager or TokenManager.for_data_dir(workstation_dir(args), secrets)
                     request, _detail = prepared_request(request, server.id, oauth, manager)
                 elif server.login_id.strip() and request.wants_auth:
-                    request = dataclasses.replace(request, password=secrets.get_password(server.id) or "")
+                    password = secrets.get_password(server.id)
+                    if password is None and shared and server.is_smtp:  # the shared database holds none
+                        entries[server.id] = not_started(server.id, "keyring", _no_password_here(server))
+                        continue
+                    request = dataclasses.replace(request, password=password or "")
             except SecretStoreError as exc:
                 entries[server.id] = not_started(
                     server.id, "keyring", f"The stored password could not be read: {exc.message}"
@@ -205,6 +210,15 @@ def run_tests(
     finally:
         pool.shutdown()
     return entries
+
+
+def _no_password_here(server: ServerSettings) -> str:
+    from outmail_gui.store.secrets import NOT_ON_THIS_WORKSTATION
+
+    return (
+        f"{NOT_ON_THIS_WORKSTATION}: store it with outmail-gui servers edit {server.name!r} --password-stdin "
+        "(or test it once on a terminal with outmail-gui test NAME --remember)."
+    )
 
 
 def _render(result: CheckRun, form: str) -> str:

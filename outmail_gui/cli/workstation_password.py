@@ -17,8 +17,7 @@ from outmail_gui.cli.errors import EXIT_USAGE, CommandError, UsageError
 from outmail_gui.cli.passwords import password_from_options
 from outmail_gui.cli.store_access import secret_store, store_errors
 from outmail_gui.domain.settings import ServerSettings
-
-NOT_ON_THIS_WORKSTATION = "No password stored on this workstation"
+from outmail_gui.store.secrets import NOT_ON_THIS_WORKSTATION
 
 
 def add_password_options(parser: argparse.ArgumentParser) -> None:
@@ -41,12 +40,12 @@ def password_for_test(args: argparse.Namespace, server: ServerSettings) -> str:
     if given is None:
         with store_errors():
             stored = secrets.get_password(server.id)
-        if stored is not None:
+        local = getattr(args, "shared_store", None) is None
+        if stored is not None or local or not server.is_smtp:  # a MAPI test only checks that the server answers
             if args.remember:
-                raise UsageError(f"--remember: a password for {server.name!r} is stored on this workstation already")
-            return stored
-        if getattr(args, "shared_store", None) is None:
-            return ""
+                why = "is stored on this workstation already" if stored is not None else "was given to keep"
+                raise UsageError(f"--remember: no new password for {server.name!r} {why}")
+            return stored or ""
         given = _asked(server)
     if args.remember:
         with store_errors():

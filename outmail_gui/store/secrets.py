@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
 
 SERVICE = "outmail"
+NOT_ON_THIS_WORKSTATION = "No password stored on this workstation"
+"""What a shared store's server says when this workstation's keyring has no password for it
+(the shared database never holds one): the form, ``test`` and ``check`` use these words."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,10 +16,9 @@ from pytestqt.qtbot import QtBot
 from outmail_gui.store.location import SharedStore
 from outmail_gui.store.postgres.repository import SharedRepository
 from outmail_gui.store.repository import ServerRepository
-from outmail_gui.store.secrets import SecretStore
+from outmail_gui.store.secrets import NOT_ON_THIS_WORKSTATION, SecretStore
 from outmail_gui.ui.connection_test.insecure_auth_dialog import InsecureAuthDialog
 from outmail_gui.ui.connection_test.workstation_password_dialog import TypedPassword, WorkstationPasswordDialog
-from outmail_gui.ui.form.password_field import NOT_ON_THIS_WORKSTATION
 from outmail_gui.ui.window.main_window import MainWindow
 from tests.support.postgres import PostgresServer
 from tests.support.smtp_servers import RunningSmtpServer

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QToolButton, QVBoxLayout, QWidget
 
 from outmail_gui.domain.rules import Severity
+from outmail_gui.store.secrets import NOT_ON_THIS_WORKSTATION
 from outmail_gui.ui.form.editors import FieldEditor, show_read_only
 from outmail_gui.ui.shared.messages import IssueLabel
 
@@ -29,9 +30,6 @@ def keyring_name(keyring_label: str) -> str:
         if head.strip() and keyring_is_insecure(remark):
             return head.strip()
     return text
-
-
-NOT_ON_THIS_WORKSTATION = "No password stored on this workstation"
 
 
 class PasswordEditor(FieldEditor):

@@ -70,6 +70,11 @@ def test_test_says_in_one_line_that_this_workstation_has_no_password_and_takes_o
         "outmail-gui: No password stored on this workstation for 'Relay' (login 'svc'): run the test on a "
         "terminal to type it, or pass --password-stdin (add --remember to keep it here)\n"
     )
+    checked = cli(tmp_path, chief, "check", "Relay", "--format", "json")  # unattended: never asks
+    assert checked.code == 1
+    assert checked.json()["servers"][0]["test"]["failed_step"] == "keyring"
+    (kept,) = cli(tmp_path, chief, "history", "Relay", "--json").json()
+    assert kept["summary"].startswith("No password stored on this workstation: store it with outmail-gui servers")
     once = cli(tmp_path, chief, "test", "Relay", "--allow-insecure-auth", "--password-stdin", stdin=RELAY_PASSWORD)
     assert once.code == 0, once.out + once.err
     with SharedRepository.open(SharedStore(chief)) as repo:
@@ -77,15 +82,15 @@ def test_test_says_in_one_line_that_this_workstation_has_no_password_and_takes_o
     assert found is not None
     server_id = found.id
     assert SecretStore().get_password(server_id) is None  # not remembered unless asked
-    kept = cli(
+    remembered = cli(
         tmp_path, chief, "test", "Relay", "--allow-insecure-auth", "--password-stdin", "--remember",
         stdin=RELAY_PASSWORD,
     )  # fmt: skip
-    assert kept.code == 0, kept.err
+    assert remembered.code == 0, remembered.err
     assert SecretStore().get_password(server_id) == RELAY_PASSWORD
     assert cli(tmp_path, chief, "test", "Relay", "--allow-insecure-auth").code == 0  # from the keyring now
     again = cli(tmp_path, chief, "test", "Relay", "--remember")
-    assert again.code == 2 and "is stored on this workstation already" in again.err
+    assert again.code == 2 and "no new password for 'Relay' is stored on this workstation already" in again.err
 
 
 @pytest.mark.keyring
