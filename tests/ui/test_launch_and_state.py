@@ -113,6 +113,8 @@ def test_start_up_leaves_the_test_engine_keyring_and_oauth_for_later(tmp_path: P
         "msal",
         "keyring",
         "outmail_gui.store.transfer",
+        "outmail_gui.store.partitions",  # the routing table's: the list needs only the expiry flags
+        "outmail_gui.domain.analysts",
         "outmail_gui.ui.connection_test.single_flow",
         "outmail_gui.ui.connection_test.batch_flow",
         "outmail_gui.ui.connection_test.oauth_step",

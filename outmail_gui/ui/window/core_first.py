@@ -10,12 +10,17 @@ beyond loading them; a module missing here is still imported where it is used.
 
 # ruff: noqa: F401
 
+import outmail_gui.crash_log
 import outmail_gui.domain.oauth
 import outmail_gui.domain.partitions
 import outmail_gui.domain.rules
 import outmail_gui.domain.settings
+import outmail_gui.editing.model
 import outmail_gui.store.history
+import outmail_gui.store.interface
+import outmail_gui.store.location
 import outmail_gui.store.oauth_settings
 import outmail_gui.store.repository
+import outmail_gui.store.routing_inputs
 import outmail_gui.store.secrets
 import outmail_gui.ui.connection_test.summary
