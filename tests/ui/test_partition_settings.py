@@ -281,3 +281,21 @@ def test_it_opens_without_errors_and_has_one_way_to_add_an_analyst(
     assert "login name" in dialog.analyst_message.text()
     qtbot.keyClicks(dialog.login, "zoe")
     assert "Enter the analyst's login name" not in dialog.analyst_message.text()
+
+
+def test_the_servers_without_a_partition_are_granted_with_their_own_box(
+    dialog: PartitionSettingsDialog, admin: PartitionAdmin, tmp_path: Path
+) -> None:
+    dialog.analyst_list.setCurrentRow(0)
+    assert not dialog.unpartitioned.isChecked() and "database enforces it" in dialog.unpartitioned.toolTip()
+    dialog.unpartitioned.setChecked(True)
+    dialog.save_analyst.click()
+    (saved,) = admin.analysts()
+    assert (saved.unpartitioned, saved.partitions, saved.revision) == (True, frozenset({"Sales"}), 2)
+    dialog.analyst_list.setCurrentRow(0)  # shown as stored after the reload
+    assert dialog.unpartitioned.isChecked()
+    dialog.show()
+    dialog.grab().save(str(tmp_path / "partition_settings_unpartitioned.png"))
+    dialog.unpartitioned.setChecked(False)
+    dialog.save_analyst.click()
+    assert admin.analysts()[0].unpartitioned is False

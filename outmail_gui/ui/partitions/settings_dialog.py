@@ -77,6 +77,12 @@ class PartitionSettingsDialog(QDialog):
         self.access = QListWidget(self)
         self.access.setObjectName("analyst_partitions")
         self.access.setAccessibleName("Partitions this analyst may access")
+        self.unpartitioned = QCheckBox("And servers &without a partition", self)
+        self.unpartitioned.setObjectName("analyst_unpartitioned")
+        self.unpartitioned.setToolTip(
+            "On shared settings, the analyst's database login may change the servers without a partition "
+            "only when this is ticked (the database enforces it)."
+        )
         self.analyst_message = QLabel(self)
         self.analyst_message.setObjectName("analyst_message")
         self.analyst_message.setWordWrap(True)
@@ -125,6 +131,7 @@ class PartitionSettingsDialog(QDialog):
             fields.addRow(text, edit)
         fields.addRow("E&mail address", self.email)
         fields.addRow("May &access", self.access)
+        fields.addRow("", self.unpartitioned)
         fields.addRow(self.analyst_message)
         a_buttons = QHBoxLayout()
         a_buttons.addStretch(1)
@@ -306,6 +313,7 @@ class PartitionSettingsDialog(QDialog):
             edit.setText(value)
             edit.blockSignals(False)
         granted = analyst.partitions if analyst else frozenset()
+        self.unpartitioned.setChecked(analyst.unpartitioned if analyst else False)
         self.access.clear()
         for info in self._partitions:
             item = QListWidgetItem(info.name)
@@ -325,7 +333,7 @@ class PartitionSettingsDialog(QDialog):
             if self.access.item(i).checkState() == Qt.CheckState.Checked
         )
         revision = self._editing.revision if self._editing else 0
-        unpartitioned = self._editing.unpartitioned if self._editing else False  # granted by the command line
+        unpartitioned = self.unpartitioned.isChecked()
         return Analyst(self.login.text(), self.display_name.text(), self.email.text(), granted, revision, unpartitioned)
 
     def _check_analyst(self) -> None:
