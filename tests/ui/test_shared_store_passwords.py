@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QDialog, QLabel, QLineEdit, QPushButton, QTableWidget
 from pytestqt.qtbot import QtBot
 
+from outmail_gui.store.history import HistoryStore, Outcome
 from outmail_gui.store.location import SharedStore
 from outmail_gui.store.postgres.repository import SharedRepository
 from outmail_gui.store.repository import ServerRepository
@@ -132,3 +133,30 @@ def test_the_dialog_tests_only_with_a_typed_password_and_remembers_only_when_tic
     assert dialog.answer() == TypedPassword("s3cret", True)
     assert "s3cret" not in repr(dialog.answer())
     dialog.close()
+
+
+def test_test_all_says_which_servers_this_workstation_has_no_password_for(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    boss: SharedStore,
+    shared_store: SharedStore,
+    secrets: SecretStore,
+    smtp_server: Callable[..., RunningSmtpServer],
+) -> None:
+    server = smtp_server(auth_require_tls=False, exclude=NO_NTLM)
+    with SharedRepository.open(shared_store) as owner:
+        here = owner.save(plain_record("Known here", server.port, login_id=USER, auth_auto=True))
+        elsewhere = owner.save(plain_record("Known elsewhere", server.port, login_id=USER, auth_auto=True))
+        open_relay = owner.save(plain_record("Open relay", server.port))
+    secrets.set_password(here.id, PASSWORD)
+    window = make_window(shared=boss)
+    with qtbot.waitSignal(window.testing.batch_finished, timeout=15000):
+        window.testing.test_all()
+    with SharedRepository.open(shared_store) as repo:
+        latest = HistoryStore.of(repo).latest()
+    assert latest[open_relay.id].outcome is Outcome.PASSED
+    missing = latest[elsewhere.id]
+    assert (missing.outcome, missing.failed_step) == (Outcome.FAILED, "keyring")
+    assert missing.summary.startswith("No password stored on this workstation: test this server on its own")
+    # the one with a password here logged in (insecure AUTH is not allowed in Test all: it stops before sending)
+    assert latest[here.id].failed_step != "keyring"

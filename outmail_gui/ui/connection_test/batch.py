@@ -32,6 +32,13 @@ from outmail_gui.ui.connection_test.batch_worker import entry_from_json, request
 from outmail_gui.ui.connection_test.worker import Preparation, PreparationFailed
 
 PasswordLookup = Callable[[], str | None]
+"""A server's stored password (None: none); raises SecretStoreError, or PasswordMissing (not to test)."""
+
+
+class PasswordMissing(Exception):
+    """A shared store's server this workstation keeps no password for: not tested (the message says why)."""
+
+
 SHUTDOWN_WAIT_MS = 3000
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[3])
 
@@ -80,6 +87,9 @@ class _Feeder(QObject):
                     request = dataclasses.replace(request, password=item.password() or "")
                 except SecretStoreError as exc:
                     self.failed.emit(item.server_id, "keyring", f"The stored password could not be read: {exc.message}")
+                    continue
+                except PasswordMissing as exc:
+                    self.failed.emit(item.server_id, "keyring", str(exc))
                     continue
             if item.preparation is not None:
                 step = item.preparation.step

@@ -17,10 +17,12 @@ from outmail_gui.domain.settings import ServerSettings
 from outmail_gui.store.errors import StoreError
 from outmail_gui.store.history import HistoryEntry, Outcome
 from outmail_gui.store.oauth_settings import OAuthSettingsStore
+from outmail_gui.store.secrets import NOT_ON_THIS_WORKSTATION
 from outmail_gui.ui.shared.icons import StatusIcon
 
 if TYPE_CHECKING:
-    from outmail_gui.ui.connection_test.batch import ProbeBatch
+    from outmail_gui.store.secrets import SecretStore
+    from outmail_gui.ui.connection_test.batch import PasswordLookup, ProbeBatch
     from outmail_gui.ui.connection_test.context import TestingContext
 
 
@@ -71,7 +73,9 @@ class TestAllFlow(QObject):
                 request, preparation = with_oauth_step(request, record.id, oauth, self._testing.token_managers)
                 items.append(BatchItem(record.id, request, None, preparation))
             else:
-                lookup = (lambda sid=record.id: secrets.get_password(sid)) if record.login_id.strip() else None
+                lookup = (
+                    _password_lookup(secrets, record, shared=w.shared is not None) if record.login_id.strip() else None
+                )
                 items.append(BatchItem(record.id, request, lookup))
             w.model.set_last_test(record.id, "Queued…", StatusIcon.INFO)
         items.sort(key=lambda item: item.preparation is not None)  # token requests never hold up the others
@@ -142,3 +146,21 @@ class TestAllFlow(QObject):
             text = "Test all was cancelled. " + text + f", {counts[Outcome.CANCELLED]} cancelled"
         self._window.show_status(f"{problem} {text}." if problem else text + ".")
         self._testing.batch_done(cancelled)
+
+
+def _password_lookup(secrets: SecretStore, record: ServerSettings, *, shared: bool) -> PasswordLookup:
+    """The stored password, read on the batch's helper thread; on a shared store a missing one is said,
+    not tested as none (the single test asks for it)."""
+
+    def lookup() -> str | None:
+        from outmail_gui.ui.connection_test.batch import PasswordMissing  # loaded with the batch
+
+        password = secrets.get_password(record.id)
+        if password is None and shared and record.is_smtp:
+            raise PasswordMissing(
+                f"{NOT_ON_THIS_WORKSTATION}: test this server on its own to type it "
+                "(Remember on this workstation keeps it)."
+            )
+        return password
+
+    return lookup
