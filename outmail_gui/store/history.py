@@ -99,18 +99,18 @@ class HistoryStore(RepositoryExtension):
             return 0
 
         columns, values = "certificate_not_after", "?"
-        where: tuple[str, ...] = ()
+        origin: tuple[str, ...] = ()
         if self._shared:  # who ran it is the database's own session_user (a trigger); where is this workstation
-            import socket
+            from outmail_gui.store.workstation import host_name
 
-            columns, values, where = columns + ", workstation", values + ", ?", (socket.gethostname(),)
+            columns, values, origin = columns + ", workstation", values + ", ?", (host_name(),)
         stored = 0
         with self._tx():
             for entry in batch:
                 cur = self._conn.execute(
                     "INSERT INTO test_history (server_id, started_at, outcome, failed_step, summary, duration_ms, "
                     f"{columns}) SELECT ?, ?, ?, ?, ?, ?, {values} WHERE EXISTS (SELECT 1 FROM servers WHERE id = ?)",
-                    (*_to_row(entry), *where, entry.server_id),
+                    (*_to_row(entry), *origin, entry.server_id),
                 )
                 stored += cur.rowcount
             if not self._shared:  # the shared store's trigger prunes (see postgres.schema)

@@ -20,8 +20,14 @@ def os_login() -> str:
 
 
 @functools.cache
-def application_name() -> str:
-    """ "outmail-gui on HOST": the application and workstation the audit trails show (PostgreSQL's limit: 63)."""
+def host_name() -> str:
+    """This workstation's host name: where a test in the shared test history ran."""
     import socket
 
-    return f"outmail-gui on {socket.gethostname()}"[:63]
+    return socket.gethostname()
+
+
+@functools.cache
+def application_name() -> str:
+    """ "outmail-gui on HOST": the application and workstation the audit trails show (PostgreSQL's limit: 63)."""
+    return f"outmail-gui on {host_name()}"[:63]

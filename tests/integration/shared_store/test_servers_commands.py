@@ -4,21 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from outmail_gui.store.location import SharedStore
 from outmail_gui.store.postgres.repository import SharedRepository
 from outmail_gui.store.secrets import SecretStore
 from tests.support.keyrings import MemoryKeyring
 from tests.support.postgres import PostgresServer
 from tests.unit.cli.cli_run import Result, run_cli
-
-
-@pytest.fixture
-def keyring_in_memory(monkeypatch: pytest.MonkeyPatch) -> type[MemoryKeyring]:
-    MemoryKeyring.reset()
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.support.keyrings.MemoryKeyring")
-    return MemoryKeyring
 
 
 def servers(tmp_path: Path, store: str, *argv: str, stdin: str = "") -> Result:

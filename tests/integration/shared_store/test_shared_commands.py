@@ -22,13 +22,6 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def keyring_in_memory(monkeypatch: pytest.MonkeyPatch) -> type[MemoryKeyring]:
-    MemoryKeyring.reset()
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.support.keyrings.MemoryKeyring")
-    return MemoryKeyring
-
-
-@pytest.fixture
 def logins(postgres_server: PostgresServer, shared_store: SharedStore, shared_database: str) -> dict[str, str]:
     """An administrator's and a helpdesk agent's URL for the module's database."""
     postgres_server.create_login("outmail_t_chief", "chief-pass", "outmail_admin")

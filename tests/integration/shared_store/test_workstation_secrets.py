@@ -59,10 +59,8 @@ def add_relay(tmp_path: Path, url: str, port: int, *extra: str, stdin: str = "")
 
 
 def test_test_says_in_one_line_that_this_workstation_has_no_password_and_takes_one_from_stdin(
-    chief: str, tmp_path: Path, relay: RunningSmtpServer, monkeypatch: pytest.MonkeyPatch
+    chief: str, tmp_path: Path, relay: RunningSmtpServer, keyring_in_memory: type[MemoryKeyring]
 ) -> None:
-    MemoryKeyring.reset()
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.support.keyrings.MemoryKeyring")
     add_relay(tmp_path, chief, relay.port)  # added elsewhere: no password on this workstation
     missing = cli(tmp_path, chief, "test", "Relay", "--allow-insecure-auth")
     assert missing.code == 2 and missing.out == ""
