@@ -93,7 +93,7 @@ class PartitionSettingsDialog(QDialog):
         self.message.setObjectName("partition_settings_message")
         self.message.setWordWrap(True)
         self._build()
-        readable_controls(self)  # the partitioning switch and the access list's boxes, in any palette
+        readable_controls(self)  # check boxes, the access list, fields and buttons: seen in any palette
         self._connect()
         self.reload()
 
