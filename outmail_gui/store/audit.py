@@ -41,6 +41,13 @@ class AuditEntry:
         """The workstation (application name) and client address, as far as they are known."""
         return ", ".join(part for part in (self.application, self.client_addr or "") if part)
 
+    def by_whom_when(self) -> str:
+        """``jdoe at 14:02 (outmail-gui on ws7)``: local time, with the date when it was not today."""
+        local = self.at.astimezone()
+        when = local.strftime("%H:%M") if local.date() == dt.date.today() else local.strftime("%H:%M on %Y-%m-%d")
+        where = self.where()
+        return f"{self.user} at {when}" + (f" ({where})" if where else "")
+
     def change_list(self) -> list[str]:
         """Each changed field as ``field old -> new``, in the trail's order."""
         return [f"{field} {shown_value(old)} -> {shown_value(new)}" for field, (old, new) in self.changes.items()]

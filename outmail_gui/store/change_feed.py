@@ -44,6 +44,10 @@ class ChangeListener(Protocol):
     """Listens on a connection of its own, in a thread of its own, until stopped."""
 
     def start(self) -> None: ...
+    def is_own(self, notice: ChangeNotice) -> bool:
+        """Whether ``notice`` is of a change the repository that made this listener made itself."""
+        ...
+
     def stop(self) -> None:
         """Stop listening and wait (briefly, bounded) for the thread to end."""
         ...

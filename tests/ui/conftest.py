@@ -32,7 +32,7 @@ from outmail_gui.ui.discovery import dialog as discovery_dialog
 from outmail_gui.ui.oauth import token_dialog
 from outmail_gui.ui.partitions import questions as partition_questions
 from outmail_gui.ui.shared import about, dialogs
-from outmail_gui.ui.window import mapi_mail_server_dialog, shared_settings_dialog
+from outmail_gui.ui.window import changes_dialog, mapi_mail_server_dialog, shared_settings_dialog
 from outmail_gui.ui.window.main_window import MainWindow
 from outmail_gui.ui.window.window_state import WindowStateStore
 from tests.support.smtp_servers import RecordingHandler, RunningSmtpServer, TlsMaterial, aiosmtpd_server, make_tls
@@ -62,6 +62,7 @@ MODAL_DIALOGS: tuple[type, ...] = (
     about.AboutDialog,
     dialogs.SharedStoreUnavailableDialog,
     shared_settings_dialog.SharedSettingsDialog,
+    changes_dialog.ChangesDialog,
 )
 
 

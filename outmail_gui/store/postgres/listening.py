@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import psycopg
@@ -34,10 +35,17 @@ KEEPALIVES = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5, 
 class NotifyListener:
     """Calls ``on_change`` (on its own thread) with each change notice of ``store``, until :meth:`stop`."""
 
-    def __init__(self, store: SharedStore, on_change: OnChange, secrets: SecretStore | None = None) -> None:
+    def __init__(
+        self,
+        store: SharedStore,
+        on_change: OnChange,
+        secrets: SecretStore | None = None,
+        is_own: Callable[[ChangeNotice], bool] = lambda _: False,
+    ) -> None:
         self._store = store
         self._secrets = secrets  # the keyring that may hold the database password
         self._on_change = on_change
+        self.is_own = is_own
         self._stopping = threading.Event()
         self._listening = threading.Event()
         self._thread: threading.Thread | None = None

@@ -133,7 +133,7 @@ class SharedRepository(SettingsAccess):
         """Listens for the changes the database announces (its audit trigger's ``NOTIFY``); see :mod:`listening`."""
         from outmail_gui.store.postgres.listening import NotifyListener
 
-        return NotifyListener(self.store, on_change, self._secrets)
+        return NotifyListener(self.store, on_change, self._secrets, self.is_own)
 
     def is_own(self, notice: ChangeNotice) -> bool:
         """Whether ``notice`` is of a change this repository's own database session made."""

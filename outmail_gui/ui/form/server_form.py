@@ -49,6 +49,7 @@ if TYPE_CHECKING:  # MSAL loads only when a token is needed, not at window start
 GROUP_ORDER: tuple[str, ...] = ("connection", "authentication", "sending", "routing")
 CONVERT_TEXT = "Convert to SMTP"
 DISCOVER_TEXT = "Discover Settings…"
+LOAD_SAVED_TEXT = "Load Saved Version…"
 DISCOVER_OFFER = (
     "New SMTP server: Discover Settings finds the server, port, security and sign-in methods from an "
     "email address or host, and tests them."
@@ -68,12 +69,17 @@ class ServerFormWidget(QWidget):
     convert_to_smtp_requested = Signal()
     default_replacement_changed = Signal(str)
     discover_requested = Signal()
+    load_saved_requested = Signal()  # the changed-elsewhere banner's button
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("server_form")
         self.setAccessibleName("Server details")
         self.read_only_banner = Banner("read_only_banner", QStyle.StandardPixmap.SP_MessageBoxInformation, self)
+        # Another workstation changed (or deleted) the server while it was being edited here.
+        self.changed_banner = Banner("changed_elsewhere_banner", QStyle.StandardPixmap.SP_MessageBoxWarning, self)
+        self.load_saved_button = self.changed_banner.add_button("load_saved_version", LOAD_SAVED_TEXT)
+        self.load_saved_button.clicked.connect(self.load_saved_requested)
         self.mapi_banner = Banner("mapi_banner", QStyle.StandardPixmap.SP_MessageBoxWarning, self)
         self.convert_button = self.mapi_banner.add_button("convert_to_smtp", CONVERT_TEXT)
         self.convert_button.clicked.connect(self.convert_to_smtp_requested)
@@ -88,6 +94,7 @@ class ServerFormWidget(QWidget):
         self._scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields; they scroll into view
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.changed_banner)
         layout.addWidget(self.read_only_banner)
         layout.addWidget(self.mapi_banner)
         layout.addWidget(self.discover_banner)
@@ -308,6 +315,7 @@ class ServerFormWidget(QWidget):
         if self._partition_row is not None:
             form, cell = self._partition_row
             form.setRowVisible(cell, partitions_visible)
+        self.changed_banner.hide_banner()
         if read_only_reason:
             self.read_only_banner.show_text(read_only_reason)
         else:
@@ -322,6 +330,11 @@ class ServerFormWidget(QWidget):
         else:
             self.discover_banner.hide_banner()
         self._scroll.verticalScrollBar().setValue(0)
+
+    def show_changed_elsewhere(self, text: str, *, deleted: bool) -> None:
+        """The banner over edits that another workstation's change made stale (until the next load)."""
+        self.load_saved_button.setVisible(not deleted)
+        self.changed_banner.show_text(text)
 
     def set_context(self, context: RuleContext) -> None:
         """Other servers changed: re-run the rules (and show the errors that brings, e.g. a taken name)."""

@@ -23,6 +23,7 @@ class WindowActions:
     duplicate: QAction
     set_default: QAction
     mapi_mail_server: QAction
+    changes: QAction
     copy_address: QAction
     revert: QAction
     import_servers: QAction
@@ -100,6 +101,12 @@ def create_actions(window: QMainWindow) -> WindowActions:
             "MAPI Mail Ser&ver…",
             "The host MAPI servers send through (needed before adding one)",
         ),
+        changes=_action(
+            window,
+            "changes",
+            "Chan&ges…",
+            "Who changed the servers, when, from which workstation, and each field old -> new",
+        ),
         copy_address=_action(
             window, "copy_address", "Copy server &address", "Copy the selected server's address", "Ctrl+Shift+C"
         ),
@@ -147,6 +154,8 @@ def build_menus(menu_bar: QMenuBar, actions: WindowActions) -> None:
     server_menu.addSeparator()
     for action in (actions.save, actions.close_details, actions.duplicate, actions.delete, actions.set_default):
         server_menu.addAction(action)
+    server_menu.addSeparator()
+    server_menu.addAction(actions.changes)
     view_menu = menu_bar.addMenu("&View")
     view_menu.setObjectName("view_menu")
     view_menu.addAction(actions.find)

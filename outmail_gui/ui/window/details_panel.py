@@ -49,6 +49,7 @@ class DetailsPanel(QStackedWidget):
         placeholder.setWordWrap(True)
         placeholder.setMargin(24)
         self.addWidget(placeholder)
+        self._placeholder = placeholder
         self._page: QWidget | None = None
         self._form: ServerFormWidget | None = None
         self._title: QLabel | None = None
@@ -108,7 +109,9 @@ class DetailsPanel(QStackedWidget):
     def title(self) -> str:
         return self._title.text() if self._title is not None else ""
 
-    def show_placeholder(self) -> None:
+    def show_placeholder(self, note: str = "") -> None:
+        """The hint instead of the details; ``note`` first says why the details went (a deleted server)."""
+        self._placeholder.setText(f"{note}\n\n{PLACEHOLDER_TEXT}" if note else PLACEHOLDER_TEXT)
         self.setCurrentIndex(0)
         self.details_shown.emit()
 

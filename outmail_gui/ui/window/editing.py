@@ -8,6 +8,7 @@ what happened. Every write is one store call (one transaction) on the GUI thread
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 from typing import TYPE_CHECKING
 from typing import Protocol as Interface
@@ -329,29 +330,52 @@ class EditSession:
 
     # ----- other instances
 
-    def store_changed(self) -> None:
-        """Another instance wrote: re-check the rules; reload the record if it is not being edited."""
+    def store_changed(self, changed: Collection[str] | None = None) -> None:
+        """Another instance or workstation wrote (``changed``: these servers; None: anything).
+
+        The displayed record reloads when it is not being edited; edits are never overwritten:
+        the form says who changed (or deleted) the server and when, and Save meets the conflict.
+        """
         w = self._window
         loaded = self._loaded
         if not self.is_open() or loaded is None:
             return
-        if loaded.revision > 0 and not self.is_dirty():
-            try:
-                fresh = w.repository.get(loaded.id)
-            except NotFoundError:
+        if loaded.revision > 0 and (changed is None or loaded.id in changed):
+            fresh = w.repository.find(loaded.id)
+            if self.is_dirty():
+                if fresh is None or fresh.revision != loaded.revision:
+                    self._form().show_changed_elsewhere(self._changed_elsewhere(loaded, fresh), deleted=fresh is None)
+            elif fresh is None:
                 self.model.close()
-                w.details.show_placeholder()
+                text = f"{loaded.name} was {self._by_whom(loaded.id, 'deleted')}."
+                w.details.show_placeholder(note=text)
                 w.update_actions()
-                w.show_status("The displayed server was deleted in another window.")
+                w.show_status(text)
                 return
-            if fresh != loaded:
+            elif fresh != loaded:
                 self._load(fresh)
-                w.show_status(f"{fresh.name} was changed in another window; showing the current version.")
+                w.show_status(f"{fresh.name} was {self._by_whom(loaded.id, 'changed')}; showing the current version.")
                 return
-            if self._presented != w.partition_features.presentation(fresh):
+            elif self._presented != w.partition_features.presentation(fresh):
                 self._load(fresh)  # partitioning or the analyst's access changed (Partition Settings)
                 return
         self.model.set_context(self._context())
+
+    def _by_whom(self, server_id: str, done: str) -> str:
+        """``changed by jdoe at 14:02 (outmail-gui on ws7)`` from the audit trail, else ``… in another window``."""
+        entry = self._window.repository.last_change(server_id)
+        return f"{done} by {entry.by_whom_when()}" if entry is not None else f"{done} in another window"
+
+    def _changed_elsewhere(self, loaded: ServerSettings, fresh: ServerSettings | None) -> str:
+        if fresh is None:
+            return (
+                f"{self._by_whom(loaded.id, 'Deleted')} while you were editing it. Your edits are still here, "
+                "but they cannot be saved to a deleted server."
+            )
+        return (
+            f"{self._by_whom(loaded.id, 'Changed')} while you were editing it. Your edits are kept: Save asks "
+            "whether to reload the saved version, or Load Saved Version shows it now."
+        )
 
     # ----- internals
 
@@ -364,6 +388,7 @@ class EditSession:
             form.validity_changed.connect(self._on_form_changed)
             form.convert_to_smtp_requested.connect(self.convert_current)
             form.discover_requested.connect(self.discover_settings)
+            form.load_saved_requested.connect(self.revert_changes)
             form.default_replacement_changed.connect(self._on_default_replacement)
         return form
 

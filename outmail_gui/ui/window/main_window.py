@@ -6,6 +6,8 @@ do step by step lives in :mod:`outmail_gui.ui.window.editing` and :mod:`outmail_
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt
@@ -51,6 +53,7 @@ WINDOW_TITLE = "Outmail — Outgoing email servers"
 MAPI_LEGACY_NOTE = "MAPI is no longer supported from version 10.5."
 DUPLICATE_TIP = "Add a copy of the selected server (Ctrl+D)"
 DETAILS_MIN_WIDTH = 560  # px: the form's fields and messages without a horizontal scroll bar
+FEW_CHANGES = 20  # changed servers read one by one; more reload the list (one query)
 EXPORT_TIP = "Export the servers to an Outmail JSON file"
 
 
@@ -133,6 +136,9 @@ class MainWindow(QMainWindow):
         self.store_menu: QObject | None = None  # File › Open Shared Settings… (installed by build_main_window)
         build_help_menu(self.menuBar(), self.window_actions)
         self.update_actions()
+        from outmail_gui.ui.window.live_refresh import LiveRefresh
+
+        self.live_refresh = LiveRefresh(self, self)  # other workstations' changes (shared store)
 
     # ----- building
 
@@ -178,6 +184,7 @@ class MainWindow(QMainWindow):
         a.copy_address.triggered.connect(self._copy_address)
         a.revert.triggered.connect(self.session.revert_changes)
         a.mapi_mail_server.triggered.connect(self._set_mapi_mail_server)
+        a.changes.triggered.connect(self._show_changes)
         a.field_help.triggered.connect(self._field_help)
         a.about.triggered.connect(self._about)
         a.quit.triggered.connect(self.close)
@@ -211,7 +218,8 @@ class MainWindow(QMainWindow):
         if self.model.rowCount() == 0:
             self.model.set_servers(records, in_name_order=True)
         else:
-            self.model.refresh(records)
+            with self._rows_changing():
+                self.model.refresh(records)
         self._mapi_mail_server = self.repository.mapi_mail_server()
         self.testing.refresh_last_tests()  # and the expiry marks, from the same history
         self.list_view.follow_partitioning(self.repository.partitioning_enabled())
@@ -267,6 +275,39 @@ class MainWindow(QMainWindow):
         """Why ``record`` opens read-only: the database login's rights, then the analyst's partitions
         ("" when it can be edited)."""
         return self.store.read_only_reason(record) or self.partition_features.read_only_reason(record)
+
+    def apply_changes(self, server_ids: set[str] | None) -> None:
+        """Other workstations changed ``server_ids`` (None: anything): the list, the routing view, the default
+        marker and the details follow. A few servers are read one by one; more reload the whole list."""
+        if server_ids is None or len(server_ids) > FEW_CHANGES:
+            self.store_written()
+            return
+        try:
+            found = {server_id: self.repository.find(server_id) for server_id in server_ids}
+        except DamagedRecordError:
+            self.store_written()  # the list leaves it out and names it
+            return
+        with self._rows_changing():
+            self.model.update_servers(found)
+        self.session.store_changed(server_ids)
+        self.update_actions()
+
+    @contextlib.contextmanager
+    def _rows_changing(self) -> Iterator[None]:
+        """Rows come and go under the selection: that is not the user picking another server.
+
+        The selection is put back on the displayed server, or cleared when its row went away."""
+        self._selecting = True
+        try:
+            yield
+        finally:
+            self._selecting = False
+        shown = self.session.current_saved_id()
+        if shown and self.model.row_of(shown) >= 0:
+            if self.selected_id() != shown:
+                self.select_server(shown, scroll=False)
+        elif shown:
+            self.clear_selection()  # deleted elsewhere: the form says so; no other server is picked for the user
 
     def open_server(self, server_id: str) -> None:
         """Select ``server_id`` and show it in the details (asking about unsaved edits)."""
@@ -453,6 +494,13 @@ class MainWindow(QMainWindow):
         self.store_written()
         self.show_status(f"MAPI Mail Server set to {host}." if host else "MAPI Mail Server cleared.", 5000)
 
+    def _show_changes(self) -> None:
+        """Server › Changes…: the audit trail, of the displayed server (or all when none is displayed)."""
+        from outmail_gui.ui.window.changes_dialog import ChangesDialog
+
+        shown = self.session.current() if self.session.current_is_saved() else None
+        ChangesDialog.ask(self, self.repository, self.model.names(), shown.name if shown is not None else "")
+
     def _field_help(self) -> None:
         """F1: the What's This? text of the field with the focus (or of what holds it)."""
         widget = QApplication.focusWidget()
@@ -570,6 +618,7 @@ class MainWindow(QMainWindow):
         """Close the database; the window is not usable afterwards."""
         if not self._shut_down:
             self._shut_down = True
+            self.live_refresh.shut_down()  # its thread ends before the store is closed
             self.testing.shut_down()  # cancels tests and waits for their threads
             self.store.shut_down()
             self.repository.close()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import enum
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import compress, repeat
 from operator import attrgetter, itemgetter
 from typing import Any, cast
@@ -186,8 +186,18 @@ class ServerTableModel(QAbstractTableModel):
 
     def refresh(self, records: Iterable[AnyRecord]) -> None:
         """Bring the rows up to date with ``records`` keeping untouched rows (and the selection)."""
-        fresh = {r.id: r for r in self._as_rows(records)}
-        stale = [row for row, r in enumerate(self._rows) if r.id not in fresh]
+        fresh: dict[str, ServerListRow | None] = {r.id: r for r in self._as_rows(records)}
+        gone: dict[str, ServerListRow | None] = {r.id: None for r in self._rows if r.id not in fresh}
+        self._apply_rows(gone | fresh)
+
+    def update_servers(self, changed: Mapping[str, AnyRecord | None]) -> None:
+        """Bring only the rows of ``changed`` up to date: a record replaces or adds its row, None removes it."""
+        rows = iter(self._as_rows([r for r in changed.values() if r is not None]))
+        self._apply_rows({server_id: None if r is None else next(rows) for server_id, r in changed.items()})
+
+    def _apply_rows(self, fresh: dict[str, ServerListRow | None]) -> None:
+        """Remove the rows mapped to None, replace the changed ones, add the new ones; rows not named stay."""
+        stale = [row for row, r in enumerate(self._rows) if r.id in fresh and fresh[r.id] is None]
         for row in reversed(stale):
             self.beginRemoveRows(QModelIndex(), row, row)
             self._full.pop(self._rows[row].id, None)
@@ -196,14 +206,15 @@ class ServerTableModel(QAbstractTableModel):
             self.endRemoveRows()
         changed: list[int] = []
         for row, old in enumerate(self._rows):
-            new = fresh.pop(old.id)
-            if new != old:
+            new = fresh.pop(old.id, old)
+            if new is not None and new != old:
                 self._rows[row] = new
                 changed.append(row)
-        if fresh:
+        added = [r for r in fresh.values() if r is not None]
+        if added:
             first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
-            self._rows.extend(fresh.values())
+            self.beginInsertRows(QModelIndex(), first, first + len(added) - 1)
+            self._rows.extend(added)
             self._after_change()
             self.endInsertRows()
         old_conflicts = self._conflict_names()
@@ -216,7 +227,7 @@ class ServerTableModel(QAbstractTableModel):
                 top, bottom = 0, len(self._rows) - 1
             if bottom >= top:
                 self.dataChanged.emit(self.index(top, 0), self.index(bottom, _COLUMN_COUNT - 1))
-        if changed or fresh:
+        if changed or added:
             self.sort(*self._sort)
 
     def record_at(self, row: int) -> ServerSettings:
