@@ -251,3 +251,28 @@ def test_the_local_store_starts_no_listener_and_loads_no_driver(tmp_path: Path) 
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "False", "1"]
+
+
+def test_a_cut_listener_is_reopened_and_the_window_catches_up(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    postgres_server: PostgresServer,
+    shared_database: str,
+    shared_store: SharedStore,
+    store: SharedRepository,
+) -> None:
+    """What was committed while nobody listened is read all at once when the listener is back."""
+    record = store.save(smtp("Main", port=25))
+    window = shared_window(make_window, shared_store)
+
+    def cut_then_change() -> None:
+        with postgres_server.admin(shared_database) as conn:
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE query = 'LISTEN outmail_changes' AND pid <> pg_backend_pid()"
+            )
+        store.save(record.with_changes(port=2525))
+
+    with qtbot.waitSignal(window.live_refresh.applied, timeout=WAIT_MS, check_params_cb=lambda ids: ids is None):
+        cut_then_change()
+    qtbot.waitUntil(lambda: port_in_list(window, record) == 2525, timeout=WAIT_MS)

@@ -36,6 +36,9 @@ class LiveRefreshHost(Interface):
         ...
 
     def show_status(self, message: str, timeout_ms: int = 0) -> None: ...
+    def store_unavailable(self, exc: StoreError) -> bool:
+        """The shared store became unreachable or refused the login: True once told (and reconnecting)."""
+        ...
 
 
 class LiveRefresh(QObject):
@@ -85,7 +88,8 @@ class LiveRefresh(QObject):
         server_ids = None if any(n.is_everything for n in notices) else {n.server_id for n in notices}
         try:
             self._host.apply_changes(server_ids)
-        except StoreError as exc:  # the store went away meanwhile: said once, the listener reconnects
-            self._host.show_status(f"Other workstations' changes could not be shown: {exc.message}")
+        except StoreError as exc:  # the store went away meanwhile: the window reconnects, the listener too
+            if not self._host.store_unavailable(exc):
+                self._host.show_status(f"Other workstations' changes could not be shown: {exc.message}")
             return
         self.applied.emit(server_ids)
