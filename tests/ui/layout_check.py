@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 if TYPE_CHECKING:
     from outmail_gui.store.secrets import SecretStore
+    from outmail_gui.ui.window.main_window import MainWindow
     from outmail_gui.ui.window.window_state import WindowStateStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -204,6 +205,7 @@ def check_window(width: int, height: int, tmp: Path) -> list[str]:
         if height >= 768 and lines < 12:
             problems.append(f"{where}: the full report shows only {lines} lines")
         problems += check_shared_settings_dialog(window, secrets, WindowStateStore(tmp / "window.ini"), where)
+        problems += check_changed_elsewhere(window, data_dir, where)
         window.shut_down()
         window.close()
     del app
@@ -231,6 +233,44 @@ def check_shared_settings_dialog(
     if not available.contains(dialog.frameGeometry()):
         problems.append(f"{where}: Open Shared Settings ({dialog.frameGeometry()}) is not within the screen")
     if png is not None:
+        dialog.grab().save(str(png))
+    dialog.close()
+    dialog.deleteLater()
+    return problems
+
+
+def check_changed_elsewhere(window: MainWindow, data_dir: Path, where: str, png: Path | None = None) -> list[str]:
+    """The form's "Changed by …" banner over unsaved edits, then Server › Changes… over the trail."""
+    from PySide6.QtWidgets import QSpinBox
+
+    from outmail_gui.store.repository import ServerRepository
+    from outmail_gui.ui.window.changes_dialog import ChangesDialog
+
+    window.details.show_settings()
+    record = window.model.find(window.session.current_saved_id())
+    spin = window.details.form().findChild(QSpinBox, "port")
+    if record is None or spin is None:
+        return [f"{where}: no server shown to edit"]
+    spin.setValue(2525 if record.port != 2525 else 2526)  # an unsaved edit
+    with ServerRepository.open(data_dir, daily_backup=False) as other:  # another instance saves meanwhile
+        other.save(record.with_changes(port=465, server="smtp2.corp.example"))
+    window.sync_with_store()
+    _settle()
+    problems = []
+    if not window.details.form().changed_banner.isVisible():
+        problems.append(f"{where}: no banner over edits changed elsewhere")
+    for problem in overlaps(window) + clipped_texts(window) + form_scroll_bars(window):
+        problems.append(f"{where}, the changed-elsewhere banner: {problem}")
+    dialog = ChangesDialog(window.repository, window.model.names(), "", window)
+    dialog.show()
+    _settle()
+    problems += [f"{where}, Changes: {p}" for p in overlaps(dialog) + clipped_texts(dialog)]
+    if dialog.table.horizontalScrollBar().isVisible():
+        problems.append(f"{where}: Changes has a horizontal scroll bar")
+    if not dialog.screen().availableGeometry().contains(dialog.frameGeometry()):
+        problems.append(f"{where}: Changes ({dialog.frameGeometry()}) is not within the screen")
+    if png is not None:
+        window.grab().save(str(png.with_name(f"banner-{png.name}")))
         dialog.grab().save(str(png))
     dialog.close()
     dialog.deleteLater()

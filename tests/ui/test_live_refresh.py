@@ -25,7 +25,7 @@ from outmail_gui.ui.form.server_form import ServerFormWidget
 from outmail_gui.ui.partitions.routing_view import RouteColumn
 from outmail_gui.ui.shared.dialogs import ConflictChoice, RevisionConflictDialog
 from outmail_gui.ui.window.main_window import MainWindow
-from tests.support.postgres import PostgresServer
+from tests.support.postgres import BIN, PostgresServer
 from tests.ui.conftest import DialogAnswers, WindowFactory, smtp
 from tests.ui.helpers import replace_spin, spin
 
@@ -211,25 +211,35 @@ def test_two_windows_see_each_others_saves_and_never_their_own(
     assert first_form.record().port == 465 and not first.session.is_dirty()
 
 
-def test_a_raw_sql_change_appears_live(
+def test_a_psql_change_appears_live(
     qtbot: QtBot,
     make_window: WindowFactory,
     postgres_server: PostgresServer,
     shared_database: str,
     shared_store: SharedStore,
     store: SharedRepository,
+    cli_url: str,
 ) -> None:
+    """A change made around Outmail (psql, as a database administrator would) is announced by the trigger too."""
     record = store.save(smtp("Main", port=25))
     window = shared_window(make_window, shared_store)
     form = open_in_form(window, record)
 
-    def raw_update() -> None:
-        with postgres_server.admin(shared_database) as conn:
-            conn.execute("UPDATE outmail.servers SET port = 2525, revision = revision + 1 WHERE id = %s", (record.id,))
+    def psql_update() -> None:
+        done = subprocess.run(
+            [str(BIN / "psql"), "-h", "127.0.0.1", "-p", str(postgres_server.port), "-U", CLI_LOGIN,
+             "-d", shared_database, "-v", "ON_ERROR_STOP=1", "-c",
+             f"UPDATE outmail.servers SET port = 2525, revision = revision + 1 WHERE id = '{record.id}'"],
+            env=dict(os.environ, PGPASSWORD=CLI_PASSWORD, PGAPPNAME="psql"),
+            capture_output=True, text=True, timeout=30, check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
 
-    wait_applied(qtbot, window, raw_update)
+    wait_applied(qtbot, window, psql_update)
     assert port_in_list(window, record) == 2525
     assert form.record().port == 2525
+    assert window.statusBar().currentMessage().startswith(f"Main was changed by {CLI_LOGIN} at ")
+    assert "(psql, 127.0.0.1)" in window.statusBar().currentMessage()
 
 
 def test_the_local_store_starts_no_listener_and_loads_no_driver(tmp_path: Path) -> None:
