@@ -121,6 +121,7 @@ def authenticate(
             f"{method.value} authentication failed: {reply.first_line}.{extra}",
             hint.text,
             hint.field,
+            summary=plain.sign_in_refused(reply.code, reply.text, method.value),
         )
 
 

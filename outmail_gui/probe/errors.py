@@ -5,13 +5,15 @@ from __future__ import annotations
 
 class ProbeFailure(Exception):
     """A step failed. ``message`` is what happened, ``hint`` what to change and ``field``
-    the settings field concerned (the GUI highlights it)."""
+    the settings field concerned (the GUI highlights it); ``summary``, when the message speaks
+    the protocol's words, says what happened in plain words (:mod:`outmail_gui.probe.plain`)."""
 
-    def __init__(self, message: str, hint: str = "", field: str | None = None) -> None:
+    def __init__(self, message: str, hint: str = "", field: str | None = None, *, summary: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
         self.field = field
+        self.summary = summary
 
 
 class DeadlineExceeded(ProbeFailure):
@@ -36,8 +38,10 @@ class ProtocolViolation(ProbeFailure):
 class CertificateProblem(ProbeFailure):
     """The server's certificate could not be verified (expired, untrusted, wrong host)."""
 
-    def __init__(self, message: str, hint: str = "", field: str | None = None, verify_code: int = 0) -> None:
-        super().__init__(message, hint, field)
+    def __init__(
+        self, message: str, hint: str = "", field: str | None = None, verify_code: int = 0, *, summary: str = ""
+    ) -> None:
+        super().__init__(message, hint, field, summary=summary)
         self.verify_code = verify_code
 
 

@@ -8,7 +8,7 @@ import socket
 import threading
 from typing import Any
 
-from outmail_gui.probe import hints
+from outmail_gui.probe import hints, plain
 from outmail_gui.probe.connection import Deadline, wire_name
 from outmail_gui.probe.errors import DeadlineExceeded, ProbeFailure
 
@@ -129,7 +129,12 @@ def resolve(host: str, port: int, deadline: Deadline, typed: str = "") -> list[A
         code = getattr(error, "errno", None)
         if code in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", -5)):
             hint = hints.host_not_found(host, typed)
-            raise ProbeFailure(f"Host not found: {shown} has no address in DNS.", hint.text, hint.field)
+            raise ProbeFailure(
+                f"Host not found: {shown} has no address in DNS.",
+                hint.text,
+                hint.field,
+                summary=plain.name_not_found(shown),
+            )
         if code == socket.EAI_AGAIN:
             hint = hints.dns_not_answering(temporary=True)
             raise ProbeFailure(
@@ -181,13 +186,28 @@ def connect(
     detail = "; ".join(text for text, _code in errors)
     if codes == {errno.ECONNREFUSED}:
         hint = hints.connection_refused(host, port, usual_ports)
-        raise ProbeFailure(f"Connection refused by {host} port {port} ({detail}).", hint.text, hint.field)
+        raise ProbeFailure(
+            f"Connection refused by {host} port {port} ({detail}).",
+            hint.text,
+            hint.field,
+            summary=plain.connection_refused(port),
+        )
     if errno.ETIMEDOUT in codes:
         hint = hints.connection_timed_out(host, port)
-        raise ProbeFailure(f"Connection to {host} port {port} timed out ({detail}).", hint.text, hint.field)
+        raise ProbeFailure(
+            f"Connection to {host} port {port} timed out ({detail}).",
+            hint.text,
+            hint.field,
+            summary=plain.no_answer(port),
+        )
     if codes & {errno.ENETUNREACH, errno.EHOSTUNREACH}:
         hint = hints.host_unreachable()
-        raise ProbeFailure(f"{host} cannot be reached from this workstation ({detail}).", hint.text, hint.field)
+        raise ProbeFailure(
+            f"{host} cannot be reached from this workstation ({detail}).",
+            hint.text,
+            hint.field,
+            summary=plain.unreachable(),
+        )
     raise ProbeFailure(f"Could not connect to {host} port {port} ({detail}).", "", "port")
 
 

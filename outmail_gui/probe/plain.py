@@ -1,4 +1,4 @@
-"""A passed step in plain words, for helpdesk staff: what the window's steps table shows.
+"""A step in plain words, for helpdesk staff: what the window's steps table and headline show.
 
 The step's ``detail`` keeps the protocol's words (``5 extensions: SIZE, 8BITMIME, STARTTLS``,
 ``TLSv1.3, TLS_AES_256_GCM_SHA384; certificate …``) for administrators: the full report, the
@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from outmail_gui.probe.auth.select import offered_mechanisms
+from outmail_gui.probe.hints import enhanced_code
 from outmail_gui.probe.report import TlsInfo, days_left_text, plural
 
 if TYPE_CHECKING:
@@ -110,3 +111,60 @@ def mapi_answered() -> str:
 
 def goodbye(answered: bool) -> str:
     return "The server said goodbye." if answered else "Done (the server's goodbye did not matter)."
+
+
+# -- failures: what went wrong, before the hint says what to do --------------------------------------
+_SIGN_IN_REFUSED = {
+    "5.7.139": "Sign-in to send mail (SMTP AUTH) is turned off for this mailbox.",
+    "5.7.30": "The server no longer accepts a password (basic authentication).",
+    "5.7.57": "The server requires a login.",
+    "5.7.4": "The server does not accept this sign-in method.",
+    "5.7.9": "The server considers this sign-in method too weak.",
+    "5.7.8": "The server rejected the Login ID or password.",
+}
+_SIGN_IN_BY_CODE = {535: "5.7.8", 504: "5.7.4", 534: "5.7.9", 530: "5.7.57"}
+
+
+def sign_in_refused(code: int, text: str, mechanism: str) -> str:
+    """A refused AUTH, from its reply: "The server rejected the Login ID or password."."""
+    known = enhanced_code(text)
+    key = known if known in _SIGN_IN_REFUSED else _SIGN_IN_BY_CODE.get(code, "")
+    if key == "5.7.8" and mechanism == "XOAUTH2":
+        return "The server rejected the OAuth 2.0 token for this mailbox."
+    return _SIGN_IN_REFUSED.get(key, f"The server refused the sign-in with {mechanism}.")
+
+
+def connection_refused(port: int) -> str:
+    return f"Nothing accepts connections on port {port}."
+
+
+def no_answer(port: int) -> str:
+    return f"The server did not answer on port {port}."
+
+
+def unreachable() -> str:
+    return "This workstation cannot reach the server."
+
+
+def name_not_found(host: str) -> str:
+    return f"The name {host} does not exist."
+
+
+def certificate_untrusted() -> str:
+    return "The server's certificate is not trusted by this workstation."
+
+
+def certificate_expired() -> str:
+    return "The server's certificate has expired."
+
+
+def certificate_other_name() -> str:
+    return "The server's certificate is made out for another name."
+
+
+def no_encryption_offered() -> str:
+    return "The server offers no encryption (STARTTLS) on this port."
+
+
+def encryption_refused() -> str:
+    return "The server refused to encrypt the connection (STARTTLS)."

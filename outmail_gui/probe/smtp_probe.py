@@ -50,7 +50,7 @@ class _PinRetry(ProbeFailure):
     """Verification failed on a host with a pinned fingerprint: reconnect and compare."""
 
     def __init__(self, problem: CertificateProblem) -> None:
-        super().__init__(problem.message, problem.hint, problem.field)
+        super().__init__(problem.message, problem.hint, problem.field, summary=problem.summary)
         self.problem = problem
 
 
@@ -275,12 +275,17 @@ class SmtpProbe:
         with recorder.step("tls") as step:
             if not any(c.upper().split(" ")[0] == "STARTTLS" for c in caps):
                 hint = hints.starttls_missing()
-                raise ProbeFailure("The server does not offer STARTTLS.", hint.text, hint.field)
+                raise ProbeFailure(
+                    "The server does not offer STARTTLS.", hint.text, hint.field, summary=plain.no_encryption_offered()
+                )
             reply = conn.command("STARTTLS")
             if reply.code != 220:
                 hint = hints.starttls_missing()
                 raise ProbeFailure(
-                    f"The server refused STARTTLS: {reply.first_line}. No password was sent.", hint.text, hint.field
+                    f"The server refused STARTTLS: {reply.first_line}. No password was sent.",
+                    hint.text,
+                    hint.field,
+                    summary=plain.encryption_refused(),
                 )
             if conn.has_pending_bytes():
                 hint = hints.bytes_after_starttls()
@@ -385,7 +390,11 @@ class SmtpProbe:
             if cert.matches_host is False:
                 hint = hints.certificate_untrusted_and_wrong_host(self.shown_host, names, expired_on)
                 also = f" It is also made out for {', '.join(names[:5]) or 'other names'}, not for {self.shown_host}"
-                self._append_to_failed_step("tls", also + (f", and it expired on {expired_on}." if expired_on else "."))
+                self._append_to_failed_step(
+                    "tls",
+                    also + (f", and it expired on {expired_on}." if expired_on else "."),
+                    summary=plain.certificate_untrusted() + " It is also made out for another name.",
+                )
             elif expired_on:
                 self._append_to_failed_step("tls", f" It has also expired (on {expired_on}).")
                 self.report.hint += f" The certificate has also expired (on {expired_on}): it must be renewed."
@@ -393,10 +402,11 @@ class SmtpProbe:
             self.report.hint, self.report.hint_field = hint.text, hint.field
         self.report.hint += f" (certificate SHA-256 {cert.sha256})"
 
-    def _append_to_failed_step(self, name: str, text: str) -> None:
+    def _append_to_failed_step(self, name: str, text: str, summary: str = "") -> None:
         for step in self.report.steps:
             if step.name == name and not step.ok:
                 step.detail += text
+                step.summary = summary or step.summary
                 return
 
     # -- after authentication -------------------------------------------------

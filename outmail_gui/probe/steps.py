@@ -47,7 +47,7 @@ class StepRecorder:
         except ProbeFailure as failure:
             step.status = StepStatus.FAILED
             step.detail = self.redact(failure.message)
-            step.summary = ""
+            step.summary = self.redact(failure.summary)
             if not self.quiet and not self.report.hint:
                 self.report.hint = self.redact(failure.hint)
                 self.report.hint_field = failure.field

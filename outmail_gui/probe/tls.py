@@ -20,7 +20,7 @@ import ssl
 import sys
 from typing import TYPE_CHECKING, Any
 
-from outmail_gui.probe import hints
+from outmail_gui.probe import hints, plain
 from outmail_gui.probe.errors import CertificateProblem, ProbeFailure, ProtocolViolation
 from outmail_gui.probe.report import CertInfo, TlsInfo
 
@@ -287,9 +287,15 @@ def explain_handshake_error(exc: BaseException, host: str, port: int, implicit: 
         code = exc.verify_code
         why = exc.verify_message or str(exc)
         if code == V_ERR_CERT_HAS_EXPIRED:
-            return CertificateProblem("The server's certificate has expired.", verify_code=code)
+            return CertificateProblem(
+                "The server's certificate has expired.", verify_code=code, summary=plain.certificate_expired()
+            )
         if code in (V_ERR_HOSTNAME_MISMATCH, V_ERR_IP_ADDRESS_MISMATCH):
-            return CertificateProblem(f"The server's certificate does not match {host}: {why}.", verify_code=code)
+            return CertificateProblem(
+                f"The server's certificate does not match {host}: {why}.",
+                verify_code=code,
+                summary=plain.certificate_other_name(),
+            )
         if code == V_ERR_CERT_NOT_YET_VALID:
             hint = hints.certificate_not_yet_valid()
             return CertificateProblem(
@@ -297,7 +303,11 @@ def explain_handshake_error(exc: BaseException, host: str, port: int, implicit: 
             )
         hint = hints.certificate_untrusted()
         return CertificateProblem(
-            f"The server's certificate is not trusted: {why}.", hint.text, hint.field, verify_code=code
+            f"The server's certificate is not trusted: {why}.",
+            hint.text,
+            hint.field,
+            verify_code=code,
+            summary=plain.certificate_untrusted(),
         )
     if isinstance(exc, ssl.SSLError):
         reason = exc.reason or _reason_from_text(str(exc))

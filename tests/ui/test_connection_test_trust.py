@@ -187,6 +187,11 @@ def test_a_typed_wrong_password_is_used_and_stops_at_the_first_refusal(
     report = run_test(qtbot, window)
     assert failed_step(report).name == "auth" and report.auth.attempts == 1
     assert handler.authenticated == []
+    # Plain words lead; the server's reply (535 5.7.8) stays in the step's detail for administrators.
+    assert child(window, QLabel, "test_result").text() == (
+        "Failed at Sign-in (AUTH): The server rejected the Login ID or password."
+    )
+    assert "535" in failed_step(report).detail
     window.details.show_settings()
     password_message = child(window.details.form(), QLabel, "password_message")
     assert password_message.isVisible() and password_message.text().startswith("Check the Login ID and retype")

@@ -60,7 +60,8 @@ def result_headline(report: ProbeReport) -> str:
         return f"Passed: {summary_of(report)}"
     failed = report.failed_step
     where = step_words(failed.name) if failed is not None else "start"
-    return f"Failed at {where}: {failed.detail if failed is not None else 'the test did not start.'}"
+    said = (failed.summary or failed.detail) if failed is not None else "the test did not start."
+    return f"Failed at {where}: {said}"
 
 
 def duration_text(milliseconds: float) -> str:

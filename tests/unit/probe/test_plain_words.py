@@ -45,3 +45,20 @@ def test_encryption_greeting_and_the_rest() -> None:
     )
     assert plain.signed_in("PLAIN", encrypted=False) == "Signed in with PLAIN, without encryption (as allowed)."
     assert plain.message_sent(1, "utf-8", []) == "The server accepted the test message (1 byte)."
+
+
+def test_a_refused_sign_in_in_plain_words() -> None:
+    assert plain.sign_in_refused(535, "5.7.8 Authentication credentials invalid", "PLAIN") == (
+        "The server rejected the Login ID or password."
+    )
+    assert plain.sign_in_refused(535, "5.7.3 Authentication unsuccessful", "XOAUTH2") == (
+        "The server rejected the OAuth 2.0 token for this mailbox."
+    )
+    assert "turned off" in plain.sign_in_refused(535, "5.7.139 Authentication unsuccessful", "LOGIN")
+    assert "no longer accepts a password" in plain.sign_in_refused(
+        535, "5.7.30 Basic authentication is not supported", "LOGIN"
+    )
+    assert plain.sign_in_refused(504, "Unrecognized authentication type", "CRAM-MD5") == (
+        "The server does not accept this sign-in method."
+    )
+    assert plain.sign_in_refused(550, "no", "LOGIN") == "The server refused the sign-in with LOGIN."
