@@ -34,11 +34,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from keyring.backends.null import Keyring as NullKeyring  # noqa: E402
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 
-from benchmarks.shared_store import SERVERS, fill  # noqa: E402
+from benchmarks.shared_store import SERVERS, filled_shared_store  # noqa: E402
 from outmail_gui.domain.settings import ServerSettings  # noqa: E402
 from outmail_gui.store.location import SharedStore  # noqa: E402
-from outmail_gui.store.postgres.connection import connect  # noqa: E402
-from outmail_gui.store.postgres.installing import initialise  # noqa: E402
 from outmail_gui.store.postgres.repository import SharedRepository  # noqa: E402
 from outmail_gui.ui.window.main_window import MainWindow  # noqa: E402
 from tests.support.postgres import running_server  # noqa: E402
@@ -98,15 +96,7 @@ def main() -> None:
 
     app = application()
     with tempfile.TemporaryDirectory() as folder, running_server() as server:
-        name = server.create_database()
-        owner = SharedStore(server.conninfo(name))
-        conn = connect(owner)
-        initialise(conn, owner)
-        conn.close()
-        server.create_login("outmail_bench", "bench-pass", "outmail_admin")
-        store = SharedStore(server.url(name, "outmail_bench", "bench-pass"))
-        with SharedRepository.open(store) as shared:
-            fill(shared)
+        store = filled_shared_store(server)
         window = build_window(store, Path(folder))
         window.show()
         app.processEvents()

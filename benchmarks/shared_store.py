@@ -45,7 +45,7 @@ from outmail_gui.store.postgres.connection import connect  # noqa: E402
 from outmail_gui.store.postgres.installing import initialise  # noqa: E402
 from outmail_gui.store.postgres.repository import SharedRepository  # noqa: E402
 from outmail_gui.store.repository import ServerRepository  # noqa: E402
-from tests.support.postgres import running_server  # noqa: E402
+from tests.support.postgres import PostgresServer, running_server  # noqa: E402
 
 SERVERS = 1000
 
@@ -61,6 +61,21 @@ def fill(repo: SettingsRepository) -> None:
                     outgoing_email_id="desk@corp.example",
                 )
             )
+
+
+def filled_shared_store(server: PostgresServer) -> SharedStore:
+    """A new database with the schema of ``store init`` and :data:`SERVERS` servers, as a workstation's
+    password login over 127.0.0.1 reaches it."""
+    name = server.create_database()
+    owner = SharedStore(server.conninfo(name))
+    conn = connect(owner)
+    initialise(conn, owner)
+    conn.close()
+    server.create_login("outmail_bench", "bench-pass", "outmail_admin")
+    store = SharedStore(server.url(name, "outmail_bench", "bench-pass"))
+    with SharedRepository.open(store) as shared:
+        fill(shared)
+    return store
 
 
 def median_ms(action: Callable[[], object], rounds: int) -> float:
@@ -125,15 +140,7 @@ def main() -> None:
         local_dir = Path(folder)
         with ServerRepository.open(local_dir) as local:
             fill(local)
-        name = server.create_database()
-        owner = SharedStore(server.conninfo(name))
-        conn = connect(owner)
-        initialise(conn, owner)
-        conn.close()
-        server.create_login("outmail_bench", "bench-pass", "outmail_admin")
-        store = SharedStore(server.url(name, "outmail_bench", "bench-pass"))
-        with SharedRepository.open(store) as shared:
-            fill(shared)
+        store = filled_shared_store(server)
 
         def open_list_local() -> None:
             with ServerRepository.open(local_dir, daily_backup=False) as repo:

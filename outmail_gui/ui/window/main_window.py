@@ -283,10 +283,12 @@ class MainWindow(QMainWindow):
             self.store_written()
             return
         try:
+            version = self.repository.data_version()  # read first: a later change still counts as new
             found = {server_id: self.repository.find(server_id) for server_id in server_ids}
         except DamagedRecordError:
             self.store_written()  # the list leaves it out and names it
             return
+        self._data_version = version  # activating the window need not read everything again
         with self._rows_changing():
             self.model.update_servers(found)
         self.session.store_changed(server_ids)
