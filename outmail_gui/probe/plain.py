@@ -53,7 +53,7 @@ def _size_limit(caps: list[str]) -> str:
     """``SIZE 10240000`` as "10 MB" (0 or no number: no stated limit)."""
     for cap in caps:
         words = cap.upper().split()
-        if words[0] == "SIZE" and len(words) > 1 and words[1].isdigit() and int(words[1]) > 0:
+        if len(words) > 1 and words[0] == "SIZE" and words[1].isdigit() and int(words[1]) > 0:
             megabytes = int(words[1]) / 1_000_000
             return f"{megabytes:.0f} MB" if megabytes >= 1 else plural(int(words[1]), "byte")
     return ""

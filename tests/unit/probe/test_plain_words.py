@@ -28,6 +28,9 @@ def test_missing_sign_in_is_said_where_it_matters() -> None:
         "Server features after encryption: no sign-in, and 1 more."
     )
     assert plain.features([], after_tls=False).startswith("Server features: none listed")
+    assert plain.features(["", "SIZE", "AUTH"], after_tls=True) == (
+        "Server features after encryption: no sign-in, and 1 more."
+    )  # an empty line, a bare SIZE and AUTH without mechanisms: said, never a crash
 
 
 def test_encryption_greeting_and_the_rest() -> None:
