@@ -65,12 +65,15 @@ class RuleContext:
     partitions_enabled: bool = False
     partitions: frozenset[str] | None = None  # None: not checked (no partition list known)
     mapi_mail_server_configured: bool = True
+    unpartitioned_allowed: bool = True
+    """Whether a server without a partition may be saved (a shared store's analyst login may need one)."""
 
 
 MAPI_UNSUPPORTED = (
     "MAPI is no longer supported from version 10.5 (EOS). This legacy record stays readable; "
     "use Convert to SMTP to keep its settings on a supported protocol."
 )
+NEEDS_PARTITION = "Choose one of your partitions: your database login may not save a server without one."
 NO_AUTHENTICATION = "No authentication will be used: no method is selected and automatic selection is off."
 EXCHANGE_NEEDS_SSL = "Microsoft Exchange 365 requires Use SSL: this option must be selected for {host}."
 MAPI_NEEDS_MAIL_SERVER = "The MAPI Mail Server must be configured before you can configure outgoing email for MAPI."
@@ -189,6 +192,8 @@ def _routing_issues(record: ServerSettings, ctx: RuleContext) -> list[Issue]:
                         f"Saving makes this the default outgoing server instead of {other.name!r}.",
                     )
                 )
+    if not record.partition and not ctx.unpartitioned_allowed:
+        out.append(Issue("partition", Severity.ERROR, NEEDS_PARTITION))
     if record.partition:
         if ctx.partitions is not None and not any(same_name(record.partition, p) for p in ctx.partitions):
             out.append(Issue("partition", Severity.ERROR, f"There is no partition named {quoted(record.partition)}."))

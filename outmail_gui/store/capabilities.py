@@ -59,6 +59,20 @@ class Capabilities:
             f"({allowed}); this server has {has}."
         )
 
+    def may_save_unpartitioned(self) -> bool:
+        """Whether a server without a partition may be saved (the rules ask for a partition otherwise)."""
+        return self.server_partitions is None or self.unpartitioned_servers
+
+    def new_server_reason(self, partitioning_enabled: bool) -> str:
+        """Why this login may not add a server ("" when it may): no rights at all, or only in partitions
+        while Email IDs are not partitioned (the form has no partition to choose)."""
+        if self.servers_reason() or partitioning_enabled or self.may_save_unpartitioned():
+            return self.servers_reason()
+        return (
+            f"Your database login ({self.who}) may add servers only in the partitions granted to it, and "
+            "Email IDs are not partitioned (Partition Settings…)."
+        )
+
     def servers_reason(self) -> str:
         """Why no server can be added or changed ("" when some can)."""
         if self.may_change_servers():

@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QLineEdit, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
+from outmail_gui.domain.rules import NEEDS_PARTITION
 from outmail_gui.domain.settings import ServerSettings
 from outmail_gui.store.location import SharedStore
 from outmail_gui.store.postgres.connection import connect
@@ -32,7 +33,7 @@ from outmail_gui.ui.window.window_state import RecentStore, WindowStateStore
 from tests.support.postgres import PostgresServer, running_server
 from tests.support.postgres_fixtures import seed_partitions_and_logins
 from tests.ui.conftest import DialogAnswers, WindowFactory, smtp
-from tests.ui.helpers import action, child, click_row, line, replace_spin, row_of, spin, status_text
+from tests.ui.helpers import action, child, click_row, line, replace_spin, replace_text, row_of, spin, status_text
 
 HELPDESK_REASON = "Your database login (helpdesk) may test servers but not change them."
 
@@ -146,6 +147,21 @@ def test_an_analyst_changes_the_servers_of_its_partition_only(
         assert owner.get(world["hr"].id).port == 587
     assert not action(window, "import").isEnabled()
     assert not action(window, "partition_settings").isEnabled()
+
+    # A new server needs one of its partitions (the database would refuse one without): said in the form.
+    action(window, "close_details").trigger()
+    action(window, "new_smtp_server").trigger()
+    replace_text(qtbot, line(window, "name"), "HR relay 2")
+    replace_text(qtbot, line(window, "server"), "smtp.corp.example")
+    replace_text(qtbot, line(window, "outgoing_email_id"), "hr@corp.example")
+    assert not action(window, "save").isEnabled()
+    qtbot.keyClick(line(window, "name"), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # Save shows why not
+    assert child(window.details.form(), QLabel, "partition_message").text() == NEEDS_PARTITION
+    partition = child(window.details.form(), QComboBox, "partition")
+    partition.setCurrentIndex(partition.findText("HR", Qt.MatchFlag.MatchStartsWith))
+    assert action(window, "save").isEnabled()
+    action(window, "save").trigger()
+    assert status_text(window) == "Saved HR relay 2."
 
 
 def _new_database(server: PostgresServer) -> tuple[SharedStore, str]:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QStatusBar, QWidget
 
     from outmail_gui.oauth import TokenManager
+    from outmail_gui.store.capabilities import Capabilities
     from outmail_gui.ui.form.server_form import ServerFormWidget
     from outmail_gui.ui.partitions.features import PartitionFeatures
     from outmail_gui.ui.window.details_panel import DetailsPanel
@@ -48,6 +49,8 @@ class EditingHost(WindowHost, Interface):
     def rule_analyst(self) -> str | None: ...
     def read_only_reason(self, record: ServerSettings) -> str: ...
     def refresh_capabilities(self) -> None: ...
+    @property
+    def capabilities(self) -> Capabilities: ...
     def mapi_mail_server(self) -> str: ...
     def select_server(self, server_id: str, *, scroll: bool = True) -> bool: ...
     def clear_selection(self) -> None: ...
@@ -435,7 +438,8 @@ class EditSession:
     def _context(self) -> RuleContext:
         w = self._window
         # A read-only record is judged against every partition: its own is not offered, but exists.
-        return w.repository.rule_context(None if self._read_only else w.rule_analyst())
+        context = w.repository.rule_context(None if self._read_only else w.rule_analyst())
+        return replace(context, unpartitioned_allowed=w.capabilities.may_save_unpartitioned())
 
     def read_only_reason(self) -> str:
         """Why the displayed server cannot be changed or deleted ("" when it can)."""

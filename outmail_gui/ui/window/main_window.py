@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
         self._fallback_save = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
         self._fallback_save.activated.connect(self.session.save)
         self._mapi_mail_server = ""
+        self._partitioned = False  # Email IDs partitioned, as last read
         self._data_version = -1
         self.reload_from_store()
         from outmail_gui.ui.partitions.features import PartitionFeatures
@@ -222,7 +223,8 @@ class MainWindow(QMainWindow):
                 self.model.refresh(records)
         self._mapi_mail_server = self.repository.mapi_mail_server()
         self.testing.refresh_last_tests()  # and the expiry marks, from the same history
-        self.list_view.follow_partitioning(self.repository.partitioning_enabled())
+        self._partitioned = self.repository.partitioning_enabled()
+        self.list_view.follow_partitioning(self._partitioned)
         self._update_count()
 
     def _readable(self, server_id: str) -> ServerSettings | None:
@@ -403,7 +405,7 @@ class MainWindow(QMainWindow):
         a.export_servers.setEnabled(has_servers)
         _set_tip(a.export_servers, EXPORT_TIP if has_servers else "Export is off: there is no server to export yet.")
         allowed = self.capabilities
-        servers_closed, settings_closed = allowed.servers_reason(), allowed.settings_reason()
+        servers_closed, settings_closed = allowed.new_server_reason(self._partitioned), allowed.settings_reason()
         a.new_smtp_server.setEnabled(not displayed and not servers_closed)
         _set_tip(a.new_smtp_server, servers_closed or reason or "Add an SMTP outgoing email server (Ctrl+N)")
         mapi_problem = mapi_addition_problem(bool(self._mapi_mail_server))
@@ -451,7 +453,9 @@ class MainWindow(QMainWindow):
             action.setEnabled(not reason)
 
     def _explain_new_disabled(self) -> None:
-        reason = self.capabilities.servers_reason() or close_first_message(self.session.display_name())
+        reason = self.capabilities.new_server_reason(self._partitioned) or close_first_message(
+            self.session.display_name()
+        )
         self.statusBar().showMessage(reason)
 
     def show_status(self, message: str, timeout_ms: int = 0) -> None:

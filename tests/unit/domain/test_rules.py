@@ -8,7 +8,7 @@ import pytest
 
 from outmail_gui.domain import rules
 from outmail_gui.domain.names import normalized_name
-from outmail_gui.domain.rules import RuleContext, Severity, validate
+from outmail_gui.domain.rules import NEEDS_PARTITION, RuleContext, Severity, validate
 from outmail_gui.domain.settings import ServerSettings, new_server
 
 TEXT_FIELDS = ("name", "server", "login_id", "outgoing_email_id", "pager_encoding", "partition")
@@ -202,3 +202,11 @@ def test_default_replacement_is_a_notice() -> None:
     (issue,) = issues_for(smtp(is_default=True), "is_default", RuleContext(others=[previous]))
     assert issue.severity is Severity.NOTICE and "Old default" in issue.message
     assert not issues_for(smtp(is_default=False), "is_default", RuleContext(others=[previous]))
+
+
+def test_a_login_that_may_not_save_a_server_without_a_partition_is_asked_for_one() -> None:
+    record = new_server("smtp", name="Relay", server="smtp.example.com", outgoing_email_id="it@example.com")
+    needs = RuleContext(partitions_enabled=True, partitions=frozenset({"HR"}), unpartitioned_allowed=False)
+    assert [i.message for i in validate(record, needs) if i.field == "partition"] == [NEEDS_PARTITION]
+    assert [i for i in validate(record.with_changes(partition="HR"), needs) if i.field == "partition"] == []
+    assert [i for i in validate(record, RuleContext()) if i.field == "partition"] == []
