@@ -106,7 +106,8 @@ class SharedSettingsDialog(QDialog):
         self.recent.currentItemChanged.connect(self._recent_chosen)
         self.recent.itemActivated.connect(lambda _item: self.open_store())
         for edit in (self.url, self.user):
-            edit.textEdited.connect(self._target_edited)
+            edit.textEdited.connect(self.test_result.clear)  # an answer about what was typed before
+            edit.editingFinished.connect(self._target_edited)
         self.finished.connect(self._stop_check)
         if recent:
             self.recent.setCurrentRow(0)
@@ -116,8 +117,7 @@ class SharedSettingsDialog(QDialog):
     # ----- what was typed
 
     def target(self) -> SharedStore:
-        """The store as typed (login given apart, a password typed into the URL taken out of it);
-        raises StoreLocationError when it names no shared store."""
+        """The store as typed, with the login given apart; StoreLocationError when it names no shared store."""
         text = self.url.text().strip()
         if not text:
             raise StoreLocationError("Type the database's URL or conninfo first.")
@@ -143,7 +143,6 @@ class SharedSettingsDialog(QDialog):
 
     def _target_edited(self) -> None:
         """Say whether the keyring holds a password for this login (never what it is)."""
-        self.test_result.clear()
         stored = False
         try:
             from outmail_gui.store.postgres.database_passwords import password_key
