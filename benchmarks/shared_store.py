@@ -5,7 +5,7 @@ as the ``postgres`` user) with the schema of ``store init``; a login connects ov
 a password, as a workstation would. Measured, median of ``--rounds``:
 
 * open + list: opening the store and reading the window's list projection of 1,000 servers
-  (what the window's start-up reads; the window itself does not open a shared store yet);
+  (the store's part of the window's start-up);
 * save round trip: one changed server saved (write lock, revision check, rules, UPDATE, audit
   trigger, COMMIT) -- target under 50 ms;
 * change to listener: from the start of a save on one connection to its NOTIFY arriving on

@@ -37,23 +37,11 @@ def test_every_change_is_recorded_with_who_where_and_old_to_new(
         repo.delete(other.id)
         entries = repo.audit()
     assert slots.entries == {record.id: "Pa55-never-logged"}
-    assert [(e.action, e.server) for e in entries] == [
-        ("insert", "Head office"),
-        ("update", "Head Office 2"),
-        ("insert", "Branch"),
-        ("update", "Branch"),
-        ("update", "Head Office 2"),
-        ("delete", "Branch"),
-    ]
-    first, renamed = entries[0], entries[1]
-    assert first.user == "outmail_t_audit"
-    assert first.application == application_name()
-    assert first.client_addr == "127.0.0.1"
-    assert first.changes["port"] == (None, 25)
-    assert "revision" not in first.changes and "name_key" not in first.changes
-    assert renamed.changes == {"name": ("Head office", "Head Office 2"), "port": (25, 587)}
-    assert entries[3].changes == {"is_default": (True, False)}
-    assert entries[5].changes["name"] == ("Branch", None)
+    # The entries' shape (actions, fields old -> new) is the contract suite's, on both back ends
+    # (test_the_audit_trail_has_one_shape_on_both); here: who and from where, as PostgreSQL knows them.
+    assert len(entries) == 6
+    first = entries[0]
+    assert (first.user, first.application, first.client_addr) == ("outmail_t_audit", application_name(), "127.0.0.1")
     with postgres_server.admin(shared_database) as conn:
         everything = conn.execute("SELECT string_agg(t::text, ' ') FROM outmail.audit_log t").fetchone()
     assert everything is not None and "Pa55-never-logged" not in str(everything[0])
