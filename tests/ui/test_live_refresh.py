@@ -25,6 +25,7 @@ from outmail_gui.ui.form.server_form import ServerFormWidget
 from outmail_gui.ui.partitions.routing_view import RouteColumn
 from outmail_gui.ui.shared.dialogs import ConflictChoice, RevisionConflictDialog
 from outmail_gui.ui.window.main_window import MainWindow
+from outmail_gui.ui.window.server_table_model import Column
 from tests.support.postgres import BIN, PostgresServer
 from tests.ui.conftest import DialogAnswers, WindowFactory, smtp
 from tests.ui.helpers import replace_spin, spin
@@ -240,6 +241,20 @@ def test_a_psql_change_appears_live(
     assert form.record().port == 2525
     assert window.statusBar().currentMessage().startswith(f"Main was changed by {CLI_LOGIN} at ")
     assert "(psql, 127.0.0.1)" in window.statusBar().currentMessage()
+
+
+def test_partitioning_switched_on_elsewhere_shows_the_partition_column_live(
+    qtbot: QtBot, make_window: WindowFactory, shared_store: SharedStore, store: SharedRepository, cli_url: str
+) -> None:
+    """Not only servers: the partitions and the application settings routing and the list follow."""
+    store.save(smtp("Main"))
+    window = shared_window(make_window, shared_store)
+    header = window.list_view.horizontalHeader()
+    assert header.isSectionHidden(Column.PARTITION)
+
+    wait_applied(qtbot, window, lambda: run_cli_process(cli_url, "partitions", "add", "HR"))
+    wait_applied(qtbot, window, lambda: run_cli_process(cli_url, "partitions", "enable"))
+    qtbot.waitUntil(lambda: not header.isSectionHidden(Column.PARTITION), timeout=WAIT_MS)
 
 
 def test_the_local_store_starts_no_listener_and_loads_no_driver(tmp_path: Path) -> None:

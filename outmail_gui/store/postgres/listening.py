@@ -110,12 +110,15 @@ class NotifyListener:
 
 
 def notice_of(payload: str, pid: int) -> ChangeNotice:
-    """The trigger's JSON payload as a notice; anything else (a hand-made ``NOTIFY``) asks for a full refresh."""
+    """The triggers' JSON payload as a notice: a server's change names the server; another settings
+    table's change (partitions, analysts, app settings, OAuth settings) and anything unreadable (a
+    hand-made ``NOTIFY``) ask for a full refresh."""
     try:
         data = json.loads(payload)
-        server_id = data["server_id"]
-    except (ValueError, TypeError, KeyError):
+        server_id = data.get("server_id")
+        action, by = str(data.get("action", "")), str(data.get("by", ""))
+    except (ValueError, TypeError, AttributeError):
         return ChangeNotice(EVERYTHING, pid=pid)
     if not isinstance(server_id, str) or not server_id:
-        return ChangeNotice(EVERYTHING, pid=pid)
-    return ChangeNotice(server_id, str(data.get("action", "")), str(data.get("by", "")), pid)
+        return ChangeNotice(EVERYTHING, action, by, pid)
+    return ChangeNotice(server_id, action, by, pid)

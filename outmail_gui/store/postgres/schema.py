@@ -10,7 +10,8 @@ Every change to a server is written to ``audit_log`` by a trigger in the same tr
 whoever makes it (the app, ``psql``): time, database login, ``application_name`` (the app
 sets "outmail-gui on HOST"), client address, action, server, each changed field old -> new.
 No secret is ever in the database, so none can be in the log. The trigger also sends a
-``NOTIFY outmail_changes`` (committed with the change) for windows that listen.
+``NOTIFY outmail_changes`` (committed with the change) for windows that listen; a change to
+the other settings tables is announced too (see version 3).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from outmail_gui.store.history import KEEP_PER_SERVER
 
 SCHEMA = "outmail"
 CHANGES_CHANNEL = "outmail_changes"
-"""The channel the audit trigger notifies (payload: JSON ``action``, ``server_id``, ``by``)."""
+"""The channel the triggers notify (payload: JSON ``action``, ``by`` and ``server_id`` for a server's
+change, ``table`` for another settings table's)."""
 
 _V1: tuple[str, ...] = (
     f"CREATE SCHEMA {SCHEMA}",
@@ -214,7 +216,38 @@ _V2: tuple[str, ...] = (
     """,
 )
 
-STEPS: tuple[tuple[str, ...], ...] = (_V1, _V2)
+# Version 3: changes to what routing and the form show besides the servers' own rows are
+# announced too. A server's OAuth settings name the server (the same payload as the audit
+# trigger's, so a save that changes both arrives once); partitions, analysts, their grants and
+# the application settings name their table, and open windows refresh everything on them.
+# PostgreSQL delivers identical payloads of one transaction once, so a statement that changes
+# many rows is one notice.
+_V3: tuple[str, ...] = (
+    f"""
+    CREATE FUNCTION announce_settings_change() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = {SCHEMA}, pg_catalog AS $$
+    BEGIN
+        IF TG_TABLE_NAME = 'server_oauth' THEN
+            PERFORM pg_notify('outmail_changes', json_build_object(
+                'action', 'update', 'server_id', coalesce(NEW.server_id, OLD.server_id), 'by', session_user)::text);
+        ELSE
+            PERFORM pg_notify('outmail_changes', json_build_object(
+                'action', lower(TG_OP), 'table', TG_TABLE_NAME, 'by', session_user)::text);
+        END IF;
+        RETURN NULL;
+    END
+    $$
+    """,
+    *(
+        f"""
+        CREATE TRIGGER {table}_announce AFTER INSERT OR UPDATE OR DELETE ON {table}
+        FOR EACH ROW EXECUTE FUNCTION announce_settings_change()
+        """
+        for table in ("partitions", "analysts", "analyst_partitions", "app_settings", "server_oauth")
+    ),
+)
+
+STEPS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
 """``STEPS[n]`` takes the shared schema from version n to n+1."""
 
 

@@ -132,3 +132,38 @@ def test_a_payload_that_is_not_the_triggers_asks_for_a_full_refresh() -> None:
     )
     for payload in ("", "null", "[]", '{"server_id": 3}', '{"action": "update"}', "{"):
         assert notice_of(payload, 7).is_everything
+
+
+def test_changes_to_partitions_analysts_settings_and_oauth_are_announced_too(
+    postgres_server: PostgresServer,
+    shared_store: SharedStore,
+    shared_database: str,
+    listening: tuple[NotifyListener, Received],
+) -> None:
+    """Routing and the form show more than the servers' rows: those changes arrive as well, a
+    many-row statement once, an OAuth change as its server's."""
+    _listener, received = listening
+    with SharedRepository.open(shared_store) as repo:
+        saved = repo.save(smtp("Main"))
+    assert received.next().server_id == saved.id
+    postgres_server.create_login("outmail_t_tables", "tables-pass", "outmail_admin")
+    url = postgres_server.url(shared_database, "outmail_t_tables", "tables-pass")
+    with psycopg.connect(url, autocommit=True) as raw:
+        raw.execute("INSERT INTO outmail.partitions (name, name_key) VALUES ('HR', 'hr'), ('Sales', 'sales')")
+        added = received.next()
+        assert added.is_everything and (added.action, added.by) == ("insert", "outmail_t_tables")
+        assert received.none_left()  # two rows, one statement: one notice
+
+        raw.execute("INSERT INTO outmail.analysts (login, login_key) VALUES ('jdoe', 'jdoe')")
+        raw.execute("INSERT INTO outmail.analyst_partitions (login, partition) VALUES ('jdoe', 'HR')")
+        raw.execute("INSERT INTO outmail.app_settings (key, value) VALUES ('outmail_t', '1')")
+        assert [received.next().is_everything for _ in range(3)] == [True, True, True]
+
+        raw.execute(
+            "INSERT INTO outmail.server_oauth (server_id, enabled, tenant, client_id, grant_type, mailbox) "
+            "VALUES (%s, true, 'contoso', 'client', 'client_credentials', 'box@example.com')",
+            (saved.id,),
+        )
+        oauth = received.next()
+        assert (oauth.server_id, oauth.by) == (saved.id, "outmail_t_tables")
+    assert received.none_left()
