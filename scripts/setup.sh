@@ -29,6 +29,8 @@ test_packages=(
   dnsmasq-base
   # a real PostgreSQL server (initdb + pg_ctl per test session) for the shared store tests
   postgresql-15
+  # the sqlite3 shell: the audit trail tests change the local store around Outmail, as a user could
+  sqlite3
 )
 # Unpacked, never installed: their dependency krb5-config writes /etc/krb5.conf on install.
 kdc_packages=(krb5-kdc krb5-admin-server)
