@@ -32,6 +32,7 @@ from outmail_gui.ui.discovery import dialog as discovery_dialog
 from outmail_gui.ui.oauth import token_dialog
 from outmail_gui.ui.partitions import questions as partition_questions
 from outmail_gui.ui.shared import about, dialogs
+from outmail_gui.ui.shared.contrast import use_readable_style
 from outmail_gui.ui.window import changes_dialog, mapi_mail_server_dialog, shared_settings_dialog
 from outmail_gui.ui.window.main_window import MainWindow
 from outmail_gui.ui.window.window_state import WindowStateStore
@@ -79,6 +80,12 @@ def live_qt_objects() -> tuple[list[QTimer], list[QThread]]:
         for widget in QApplication.topLevelWidgets():
             timers += [t for t in widget.findChildren(QTimer) if t.isActive() and t not in timers]
     return timers, threads
+
+
+@pytest.fixture(scope="session", autouse=True)
+def application_style(qapp: QApplication) -> None:
+    """The style the application runs with (ui/window/launch.py sets it on the QApplication it makes)."""
+    use_readable_style(qapp)
 
 
 @pytest.fixture(autouse=True)

@@ -1,21 +1,26 @@
 """Contrast in a dark Fusion palette and in both high-contrast palettes, measured on rendered pixels.
 
-The Partition Settings dialog and the glyph buttons are rendered to images under each palette, and
-the WCAG 2 contrast ratio is computed between what is drawn and what it is drawn on: text at least
-4.5:1, check box frames (an unticked box must be seen) and one-colour glyphs at least 3:1.
+The main window's server form, the Partition Settings dialog and the glyph buttons are rendered to
+images under each palette, with the application's style, and the WCAG 2 contrast ratio is computed
+between what is drawn and what it is drawn on: text at least 4.5:1; check box frames (an unticked
+box must be seen), the frames of fields, drop-downs and buttons, and one-colour glyphs at least 3:1.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QApplication,
     QCheckBox,
+    QComboBox,
     QLabel,
+    QLineEdit,
     QPushButton,
     QStyle,
     QStyleOptionButton,
@@ -25,11 +30,22 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from outmail_gui.domain.analysts import Analyst
+from outmail_gui.domain.oauth import OAuthSettings
+from outmail_gui.oauth import KeyringBlob, TokenManager
 from outmail_gui.store.partitions import PartitionAdmin
 from outmail_gui.store.repository import ServerRepository
+from outmail_gui.store.secrets import SecretStore
 from outmail_gui.ui.connection_test.panel import ConnectionTestPanel
+from outmail_gui.ui.discovery.dialog import DiscoveryDialog
+from outmail_gui.ui.oauth.token_dialog import OAuthTokenDialog
 from outmail_gui.ui.partitions.settings_dialog import PartitionSettingsDialog
 from outmail_gui.ui.shared.icons import clear_cache
+from outmail_gui.ui.window.main_window import MainWindow
+from outmail_gui.ui.window.mapi_mail_server_dialog import MapiMailServerDialog
+from outmail_gui.ui.window.shared_settings_dialog import SharedSettingsDialog
+from outmail_gui.ui.window.window_state import WindowStateStore
+from tests.ui.conftest import WindowFactory, smtp
+from tests.ui.helpers import click_row
 from tests.ui.palettes import PALETTES, contrast
 
 TEXT, INDICATOR = 4.5, 3.0
@@ -168,3 +184,116 @@ def test_one_colour_glyphs_on_buttons_stand_out(qtbot: QtBot, palette: QPalette,
     assert drawn
     ratios = sorted(contrast(colour, palette.color(_Role.Button)) for colour in drawn)
     assert ratios[len(ratios) // 10] >= INDICATOR  # all but the outline's few half-covered pixels
+
+
+@pytest.fixture
+def window(qtbot: QtBot, make_window: WindowFactory, repo: ServerRepository, palette: QPalette) -> MainWindow:
+    """The main window showing a server's form (login and TLS switches, fields, drop-downs, buttons)."""
+    repo.save(smtp("Relay", port=587, login_id="relay-user", use_ssl=True))
+    shown = make_window()
+    shown.resize(1366, 768)
+    click_row(qtbot, shown, "Relay")
+    return shown
+
+
+def visible(window: QWidget, kind: type[QWidget] | tuple[type[QWidget], ...]) -> list[QWidget]:
+    """The enabled widgets of ``kind`` shown in ``window`` (not the parts of a spin box or drop-down)."""
+    return [
+        w
+        for w in window.findChildren(QWidget)
+        if isinstance(w, kind)
+        and w.isVisibleTo(window)
+        and w.isEnabled()
+        and not isinstance(w.parent(), QAbstractSpinBox | QComboBox)
+        and not (isinstance(w, QLineEdit) and not w.hasFrame())  # Protocol: a value shown as text, no field
+    ]
+
+
+def test_the_server_forms_check_boxes_are_seen_ticked_or_not(window: MainWindow, palette: QPalette) -> None:
+    boxes = [b for b in visible(window.details, QCheckBox) if isinstance(b, QCheckBox)]
+    assert len(boxes) >= 2, [b.objectName() for b in boxes]
+    background = palette.color(_Role.Window)
+    for switch in boxes:
+        was = switch.isChecked()
+        for ticked in (True, False):
+            switch.blockSignals(True)  # only its look: the form's record is not changed
+            switch.setChecked(ticked)
+            switch.blockSignals(False)
+            image = grab(switch)
+            option = QStyleOptionButton()
+            switch.initStyleOption(option)
+            style = switch.style()
+            box = style.subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, switch)
+            words = style.subElementRect(QStyle.SubElement.SE_CheckBoxContents, option, switch)
+            frame, text = frame_contrast(image, box, background), strongest(image, words, background)
+            assert frame >= INDICATOR, (switch.objectName(), ticked, round(frame, 2))
+            assert text >= TEXT, (switch.objectName(), round(text, 2))
+        switch.blockSignals(True)
+        switch.setChecked(was)
+        switch.blockSignals(False)
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [QLineEdit, QComboBox, QAbstractSpinBox, QPushButton],
+    ids=["line-edits", "drop-downs", "number-fields", "push-buttons"],
+)
+def test_the_server_forms_fields_and_buttons_have_a_visible_frame(
+    window: MainWindow, palette: QPalette, kind: type[QWidget]
+) -> None:
+    """Every side of a field, drop-down or button stands out from the window behind it (WCAG 1.4.11),
+    and the words in it read clearly."""
+    widgets = visible(window.details, kind)
+    assert widgets, kind.__name__
+    framed_and_readable(widgets, palette)
+
+
+def framed_and_readable(widgets: list[QWidget], palette: QPalette) -> None:
+    for widget in widgets:
+        image = grab(widget)
+        frame = frame_contrast(image, widget.rect(), palette.color(_Role.Window))
+        assert frame >= INDICATOR, (widget.objectName(), round(frame, 2))
+        if isinstance(widget, QPushButton | QComboBox) and (
+            widget.text() if isinstance(widget, QPushButton) else widget.currentText()
+        ):
+            inside = widget.rect().adjusted(4, 4, -4, -4)
+            assert strongest(image, inside, palette.color(_Role.Button)) >= TEXT, widget.objectName()
+
+
+DIALOGS: dict[str, Callable[[SecretStore, WindowStateStore, Path], QWidget]] = {
+    "Open Shared Settings": lambda secrets, state, _: SharedSettingsDialog(None, secrets, state),
+    "Discover Settings": lambda *_: DiscoveryDialog(None, "example.com"),
+    "Manage Token": lambda secrets, _, folder: OAuthTokenDialog(
+        TokenManager(folder / "tokens", KeyringBlob(secrets)), "srv", "Relay", OAuthSettings(enabled=True)
+    ),
+    "MAPI Mail Server": lambda *_: MapiMailServerDialog(None, "exchange.example.com"),
+    "connection test panel": lambda *_: ConnectionTestPanel(),
+}
+
+
+@pytest.mark.parametrize("name", list(DIALOGS))
+def test_the_dialogs_fields_boxes_and_buttons_are_seen(
+    qtbot: QtBot,
+    palette: QPalette,
+    secrets: SecretStore,
+    state_store: WindowStateStore,
+    tmp_path: Path,
+    name: str,
+) -> None:
+    """The other windows a user meets get the same style (the application's): every field, drop-down
+    and button has a frame that is seen, every check box is seen ticked or not."""
+    dialog = DIALOGS[name](secrets, state_store, tmp_path)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    framed = visible(dialog, (QLineEdit, QComboBox, QAbstractSpinBox, QPushButton))
+    assert framed, name
+    framed_and_readable(framed, palette)
+    background = palette.color(_Role.Window)
+    for switch in visible(dialog, QCheckBox):
+        assert isinstance(switch, QCheckBox)
+        option = QStyleOptionButton()
+        switch.initStyleOption(option)
+        box = switch.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, switch)
+        frame = frame_contrast(grab(switch), box, background)
+        assert frame >= INDICATOR, (name, switch.objectName(), round(frame, 2))

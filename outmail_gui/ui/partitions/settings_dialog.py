@@ -33,7 +33,6 @@ from outmail_gui.domain.rules import Severity
 from outmail_gui.store.errors import StoreError
 from outmail_gui.store.partitions import PartitionInfo
 from outmail_gui.ui.partitions.questions import ConfirmDialog, PartitionNameDialog, ReassignServersDialog
-from outmail_gui.ui.shared.contrast import readable_controls
 
 if TYPE_CHECKING:
     from outmail_gui.store.interface import SettingsRepository
@@ -93,7 +92,6 @@ class PartitionSettingsDialog(QDialog):
         self.message.setObjectName("partition_settings_message")
         self.message.setWordWrap(True)
         self._build()
-        readable_controls(self)  # check boxes, the access list, fields and buttons: seen in any palette
         self._connect()
         self.reload()
 

@@ -1,29 +1,29 @@
 """Check boxes, buttons and fields that can be seen in any palette, the dark and the high-contrast ones included.
 
-Fusion draws the frame of a check box, a button and a text field or list in a shade of the window colour
-(``window.darker(140)``): on a dark palette, or on a high-contrast one (white on black), it vanishes
-against the field, so an unticked box is not seen at all; on black on white it is a light grey (2:1).
-This proxy style draws a check box's frame again in the palette's text colour, and a field's frame
-half-way between the text and the window colour: roles of the user's palette, never colours of
-ours. WCAG 1.4.11 asks 3:1 of such indicators and boundaries; these reach it in any palette whose
-text is readable (4.5:1).
+Fusion draws the frame of a check box, a button, a drop-down, a text or number field and a list in a
+shade of the window colour (``window.darker(140)``): on a dark palette, or on a high-contrast one
+(white on black), it vanishes against the window, so an unticked box is not seen at all; on black on
+white it is a light grey (1.7:1). This proxy style draws a check box's frame again in the palette's
+text colour, and the other frames half-way between the text and the window colour: roles of the
+user's palette, never colours of ours. WCAG 1.4.11 asks 3:1 of such indicators and boundaries; these
+reach it in any palette whose text is readable (4.5:1).
 
-Qt styles are per widget and are not inherited by children: :func:`readable_controls` gives the
-style to each check box, button, text field and item view (whose check marks its delegate draws) under a widget.
+:func:`use_readable_style` makes it the application's style (every window and dialog), when the style
+the application would use is Fusion; another desktop style (Breeze, the Windows one) draws its own
+frames and is left alone.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPalette, QPen
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QBrush, QColor, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QLineEdit,
+    QApplication,
     QProxyStyle,
-    QPushButton,
     QStyle,
     QStyleOption,
+    QStyleOptionComplex,
+    QStyleOptionSpinBox,
     QWidget,
 )
 
@@ -40,6 +40,20 @@ def frame_colour(palette: QPalette, group: QPalette.ColorGroup = QPalette.ColorG
     )
 
 
+def _outline(painter: QPainter, option: QStyleOption, colour: QColor, inset: float) -> None:
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    painter.setPen(QPen(colour, 1))
+    painter.setBrush(QBrush())  # no fill
+    painter.drawRect(QRectF(option.rect).adjusted(inset, inset, -inset, -inset))
+    painter.restore()
+
+
+def _group(option: QStyleOption) -> QPalette.ColorGroup:
+    enabled = bool(option.state & QStyle.StateFlag.State_Enabled)
+    return QPalette.ColorGroup.Normal if enabled else QPalette.ColorGroup.Disabled
+
+
 class ContrastStyle(QProxyStyle):
     """The application's style, with the frames of check boxes, buttons and fields in the palette's colours."""
 
@@ -47,30 +61,27 @@ class ContrastStyle(QProxyStyle):
         self, element: QStyle.PrimitiveElement, option: QStyleOption, painter: QPainter, widget: QWidget | None = None
     ) -> None:
         super().drawPrimitive(element, option, painter, widget)
-        if element not in _BOXES and element not in _FRAMES:
-            return
-        enabled = bool(option.state & QStyle.StateFlag.State_Enabled)
-        group = QPalette.ColorGroup.Normal if enabled else QPalette.ColorGroup.Disabled
-        palette: QPalette = option.palette
-        rect = QRectF(option.rect)
         if element in _BOXES:
-            colour, rect = palette.color(group, QPalette.ColorRole.Text), rect.adjusted(1.5, 1.5, -1.5, -1.5)
-        else:
-            colour, rect = frame_colour(palette, group), rect.adjusted(0.5, 0.5, -0.5, -0.5)
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        painter.setPen(QPen(colour, 1))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawRect(rect)
-        painter.restore()
+            _outline(painter, option, option.palette.color(_group(option), QPalette.ColorRole.Text), 1.5)
+        elif element in _FRAMES:
+            _outline(painter, option, frame_colour(option.palette, _group(option)), 0.5)
+
+    def drawComplexControl(
+        self,
+        control: QStyle.ComplexControl,
+        option: QStyleOptionComplex,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        """A number field's frame (Fusion draws it itself, not as a field frame)."""
+        super().drawComplexControl(control, option, painter, widget)
+        if control == QStyle.ComplexControl.CC_SpinBox and isinstance(option, QStyleOptionSpinBox) and option.frame:
+            _outline(painter, option, frame_colour(option.palette, _group(option)), 0.5)
 
 
-def readable_controls(root: QWidget) -> ContrastStyle:
-    """Give the check boxes, buttons, text fields and item views under ``root`` a :class:`ContrastStyle`
-    (owned by ``root``)."""
+def use_readable_style(app: QApplication) -> None:
+    """Make :class:`ContrastStyle` the application's style if the one it would use is Fusion (the
+    style it proxies is the same one: the ``-style`` option or the desktop's)."""
     style = ContrastStyle()
-    style.setParent(root)
-    for widget in root.findChildren(QWidget):
-        if isinstance(widget, QCheckBox | QLineEdit | QPushButton | QAbstractItemView):
-            widget.setStyle(style)
-    return style
+    if style.baseStyle().name().lower() == "fusion":
+        app.setStyle(style)

@@ -28,6 +28,7 @@ from outmail_gui.store.opening import IntegrityCheck
 from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.secrets import SecretStore
 from outmail_gui.ui.partitions.features import resolve_analyst
+from outmail_gui.ui.shared.contrast import use_readable_style
 from outmail_gui.ui.window.main_window import MainWindow
 from outmail_gui.ui.window.store_switch import StoreMenu, open_windows
 from outmail_gui.ui.window.window_state import WindowStateStore
@@ -52,6 +53,7 @@ def application() -> QApplication:
     app.setApplicationDisplayName(APPLICATION_NAME)
     app.setOrganizationName(APPLICATION_NAME)
     app.setDesktopFileName("outmail")  # the desktop entry (scripts/install-desktop-entry.sh): its icon and name
+    use_readable_style(app)  # frames and check boxes seen in dark and high-contrast palettes
     return app
 
 
