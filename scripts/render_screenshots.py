@@ -36,7 +36,7 @@ def render(out_dir: Path, names: list[str], tmp: Path) -> None:
     from screenshots import demo_data, lab, shots
 
     from outmail_gui.store.secrets import SecretStore
-    from outmail_gui.ui.window.launch import application, build_main_window
+    from outmail_gui.ui.window.launch import application, build_main_window, readable_style
     from outmail_gui.ui.window.window_state import WindowStateStore
 
     demo_keyring = demo_data.DemoKeyring(tmp / "keyring.json")
@@ -45,6 +45,7 @@ def render(out_dir: Path, names: list[str], tmp: Path) -> None:
     data_dir = tmp / "data"
     data_dir.mkdir()
     app = application()
+    readable_style()  # as the window has it once shown
     out_dir.mkdir(parents=True, exist_ok=True)
     with contextlib.ExitStack() as stack:
         servers = stack.enter_context(lab.loopback_servers(tmp / "smtp-tls"))

@@ -32,7 +32,6 @@ from outmail_gui.ui.discovery import dialog as discovery_dialog
 from outmail_gui.ui.oauth import token_dialog
 from outmail_gui.ui.partitions import questions as partition_questions
 from outmail_gui.ui.shared import about, dialogs
-from outmail_gui.ui.shared.contrast import use_readable_style
 from outmail_gui.ui.window import changes_dialog, mapi_mail_server_dialog, shared_settings_dialog
 from outmail_gui.ui.window.main_window import MainWindow
 from outmail_gui.ui.window.window_state import WindowStateStore
@@ -84,8 +83,10 @@ def live_qt_objects() -> tuple[list[QTimer], list[QThread]]:
 
 @pytest.fixture(scope="session", autouse=True)
 def application_style(qapp: QApplication) -> None:
-    """The style the application runs with (ui/window/launch.py sets it on the QApplication it makes)."""
-    use_readable_style(qapp)
+    """The style the window runs with once shown (launch.py sets it after the first paint)."""
+    from outmail_gui.ui.window.launch import readable_style
+
+    readable_style()
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,8 @@ reach it in any palette whose text is readable (4.5:1).
 
 :func:`use_readable_style` makes it the application's style (every window and dialog), when the style
 the application would use is Fusion; another desktop style (Breeze, the Windows one) draws its own
-frames and is left alone.
+frames and is left alone. Importing this module creates Qt's style types in Python (~10 ms): the
+window sets the style after its first paint (:func:`outmail_gui.ui.window.launch.readable_style`).
 """
 
 from __future__ import annotations

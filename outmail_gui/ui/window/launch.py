@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,7 +28,6 @@ from outmail_gui.store.opening import IntegrityCheck
 from outmail_gui.store.repository import ServerRepository
 from outmail_gui.store.secrets import SecretStore
 from outmail_gui.ui.partitions.features import resolve_analyst
-from outmail_gui.ui.shared.contrast import use_readable_style
 from outmail_gui.ui.window.main_window import MainWindow
 from outmail_gui.ui.window.store_switch import StoreMenu, open_windows
 from outmail_gui.ui.window.window_state import WindowStateStore
@@ -53,8 +52,16 @@ def application() -> QApplication:
     app.setApplicationDisplayName(APPLICATION_NAME)
     app.setOrganizationName(APPLICATION_NAME)
     app.setDesktopFileName("outmail")  # the desktop entry (scripts/install-desktop-entry.sh): its icon and name
-    use_readable_style(app)  # frames and check boxes seen in dark and high-contrast palettes
     return app
+
+
+def readable_style() -> None:
+    """Give the application the style whose check boxes and frames are seen in dark and high-contrast
+    palettes (:mod:`outmail_gui.ui.shared.contrast`). Its Python type creates Qt's style types (~10 ms),
+    so the window gets it just after its first paint, start-up messages before they open."""
+    from outmail_gui.ui.shared.contrast import use_readable_style
+
+    use_readable_style(application())
 
 
 def build_main_window(
@@ -154,12 +161,12 @@ class _DailyBackupAfterPaint(QObject):
             self._window.show_status(warning)
 
 
-class _ExitAfterPaint(QObject):
-    """Quits the application once the watched widget has been painted (``--exit-when-shown``)."""
+class _AfterFirstPaint(QObject):
+    """Calls ``then`` from the event loop once the watched widget has been painted."""
 
-    def __init__(self, app: QApplication, watched: QWidget) -> None:
+    def __init__(self, watched: QWidget, then: Callable[[], object]) -> None:
         super().__init__(watched)
-        self._app = app
+        self._then = then
         self._done = False
         watched.installEventFilter(self)
 
@@ -167,7 +174,7 @@ class _ExitAfterPaint(QObject):
         if event.type() == QEvent.Type.Paint and not self._done:
             self._done = True
             # Runs after this paint event (and the backing-store flush it belongs to) completes.
-            QTimer.singleShot(0, self._app, lambda: self._app.exit(EXIT_OK))
+            QTimer.singleShot(0, self, self._then)
         return False
 
 
@@ -203,8 +210,9 @@ def _run(app: QApplication, start: Prestart) -> int:
         window = _open_window(directory, args.shared_store, args.analyst, start.integrity, start.shared_opening)
         if window is not None:
             backup = _DailyBackupAfterPaint(window)  # integrity is checked before; the copy can wait
-            if args.exit_when_shown:
-                _ExitAfterPaint(app, window.list_view.viewport())
+            # The style after the first paint; --exit-when-shown quits at that point instead.
+            after_paint = (lambda: app.exit(EXIT_OK)) if args.exit_when_shown else readable_style
+            _AfterFirstPaint(window.list_view.viewport(), after_paint)
             window.show()
     finally:
         gc.freeze()
@@ -260,6 +268,7 @@ def _ask_about_shared_store(exc: StoreError) -> UnreachableChoice:
     """The shared store could not be opened (unreachable, login refused, no schema): one message
     that names it without its password; Retry, Open Local Settings or Quit."""
     gc.enable()  # the dialog may stay open a while
+    readable_style()
     from outmail_gui.ui.shared.dialogs import SharedStoreUnavailableDialog
 
     return SharedStoreUnavailableDialog.ask(None, exc.message)
@@ -268,6 +277,7 @@ def _ask_about_shared_store(exc: StoreError) -> UnreachableChoice:
 def _handle_start_error(exc: StoreError, directory: Path) -> bool:
     """Tell the user; True when a backup was restored and opening should be tried again."""
     gc.enable()  # the dialogs may stay open a while
+    readable_style()
     from outmail_gui.ui.shared.dialogs import ErrorDialog, RestoreBackupDialog
 
     if isinstance(exc, SchemaTooNewError):
@@ -310,4 +320,5 @@ def _fatal(message: str) -> None:
     from outmail_gui.ui.shared.dialogs import ErrorDialog
 
     sys.stderr.write(f"outmail-gui: {message}\n")
+    readable_style()
     ErrorDialog.show(None, "Outmail cannot start", message)
