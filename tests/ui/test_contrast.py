@@ -297,3 +297,18 @@ def test_the_dialogs_fields_boxes_and_buttons_are_seen(
         box = switch.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, switch)
         frame = frame_contrast(grab(switch), box, background)
         assert frame >= INDICATOR, (name, switch.objectName(), round(frame, 2))
+
+
+def test_a_field_with_the_focus_shows_it_in_the_highlight_colour(
+    qtbot: QtBot, window: MainWindow, palette: QPalette
+) -> None:
+    """The frame drawn for contrast does not hide where the focus is (WCAG 2.4.7)."""
+    name = window.details.findChild(QLineEdit, "name")
+    assert isinstance(name, QLineEdit)
+    name.setFocus()
+    qtbot.waitUntil(name.hasFocus)
+    image = grab(name)
+    highlight = palette.color(_Role.Highlight)
+    middle = name.height() // 2
+    assert any(image.pixelColor(x, middle) == highlight for x in range(3))
+    assert frame_contrast(image, name.rect(), palette.color(_Role.Window)) >= INDICATOR

@@ -124,6 +124,37 @@ def test_start_up_leaves_the_test_engine_keyring_and_oauth_for_later(tmp_path: P
     assert styles == "-", "the list's and toolbar's icons come from files, not from the QStyle object"
 
 
+_STYLE_AFTER_PAINT = """
+import sys
+import PySide6.QtWidgets
+from outmail_gui.ui.window import launch
+set_style = launch.readable_style
+def style_then_quit():
+    made_before = "QStyle" in vars(PySide6.QtWidgets)
+    set_style()
+    app = launch.application()
+    print(made_before, type(app.style()).__name__, app.style().baseStyle().name())
+    app.exit(0)
+launch.readable_style = style_then_quit
+sys.exit(launch.run_gui(sys.argv[1:]))
+"""
+
+
+def test_the_window_gets_the_contrast_style_after_its_first_paint(tmp_path: Path, data_dir: Path) -> None:
+    """The style that keeps frames and check boxes seen in dark and high-contrast palettes is the
+    running window's, set once the list was painted (its Python type is not made before)."""
+    done = subprocess.run(
+        [sys.executable, "-c", _STYLE_AFTER_PAINT, "--data-dir", str(data_dir)],
+        cwd=ROOT,
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "ContrastStyle", "fusion"]
+
+
 class _PaintSpy(QObject):
     def __init__(self) -> None:
         super().__init__()

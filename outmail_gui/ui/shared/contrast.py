@@ -55,6 +55,14 @@ def _group(option: QStyleOption) -> QPalette.ColorGroup:
     return QPalette.ColorGroup.Normal if enabled else QPalette.ColorGroup.Disabled
 
 
+def _field_frame(option: QStyleOption) -> QColor:
+    """The frame of a field or button: the palette's highlight while it has the focus (Fusion's focus
+    frame, which must stay seen), else :func:`frame_colour`."""
+    if option.state & QStyle.StateFlag.State_HasFocus:
+        return option.palette.color(_group(option), QPalette.ColorRole.Highlight)
+    return frame_colour(option.palette, _group(option))
+
+
 class ContrastStyle(QProxyStyle):
     """The application's style, with the frames of check boxes, buttons and fields in the palette's colours."""
 
@@ -65,7 +73,7 @@ class ContrastStyle(QProxyStyle):
         if element in _BOXES:
             _outline(painter, option, option.palette.color(_group(option), QPalette.ColorRole.Text), 1.5)
         elif element in _FRAMES:
-            _outline(painter, option, frame_colour(option.palette, _group(option)), 0.5)
+            _outline(painter, option, _field_frame(option), 0.5)
 
     def drawComplexControl(
         self,
@@ -77,7 +85,7 @@ class ContrastStyle(QProxyStyle):
         """A number field's frame (Fusion draws it itself, not as a field frame)."""
         super().drawComplexControl(control, option, painter, widget)
         if control == QStyle.ComplexControl.CC_SpinBox and isinstance(option, QStyleOptionSpinBox) and option.frame:
-            _outline(painter, option, frame_colour(option.palette, _group(option)), 0.5)
+            _outline(painter, option, _field_frame(option), 0.5)
 
 
 def use_readable_style(app: QApplication) -> None:
