@@ -110,24 +110,33 @@ def grab(widget: QWidget) -> QImage:
     return image
 
 
+def check_box_contrast(switch: QCheckBox, ticked: bool, background: QColor) -> tuple[float, float]:
+    """The box's frame and the strongest of its words against ``background``, drawn ticked or not
+    (only its look: signals are blocked, so nothing is written; its state is put back)."""
+    was = switch.isChecked()
+    switch.blockSignals(True)
+    switch.setChecked(ticked)
+    image = grab(switch)
+    switch.setChecked(was)
+    switch.blockSignals(False)
+    option = QStyleOptionButton()
+    switch.initStyleOption(option)
+    style = switch.style()
+    box = style.subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, switch)
+    words = style.subElementRect(QStyle.SubElement.SE_CheckBoxContents, option, switch)
+    return frame_contrast(image, box, background), strongest(image, words, background)
+
+
 def test_each_check_box_and_its_words_stand_out(dialog: PartitionSettingsDialog, palette: QPalette) -> None:
     boxes = [b for b in dialog.findChildren(QCheckBox) if b.isVisible()]
     assert dialog.enabled in boxes and dialog.unpartitioned in boxes
     window = palette.color(_Role.Window)
     for switch in boxes:
         for ticked in (True, False):
-            switch.blockSignals(True)  # only its look: nothing is written
-            switch.setChecked(ticked)
-            switch.blockSignals(False)
-            image = grab(switch)
-            option = QStyleOptionButton()
-            switch.initStyleOption(option)
-            style = switch.style()
-            box = style.subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, switch)
-            words = style.subElementRect(QStyle.SubElement.SE_CheckBoxContents, option, switch)
-            assert frame_contrast(image, box, window) >= INDICATOR, (switch.text(), ticked)
+            frame, words = check_box_contrast(switch, ticked, window)
+            assert frame >= INDICATOR, (switch.text(), ticked, round(frame, 2))
             if switch.isEnabled():  # WCAG leaves the words of a disabled control out
-                assert strongest(image, words, window) >= TEXT, switch.text()
+                assert words >= TEXT, switch.text()
 
 
 def test_each_access_box_is_seen_ticked_or_not(dialog: PartitionSettingsDialog, palette: QPalette) -> None:
@@ -214,23 +223,10 @@ def test_the_server_forms_check_boxes_are_seen_ticked_or_not(window: MainWindow,
     assert len(boxes) >= 2, [b.objectName() for b in boxes]
     background = palette.color(_Role.Window)
     for switch in boxes:
-        was = switch.isChecked()
         for ticked in (True, False):
-            switch.blockSignals(True)  # only its look: the form's record is not changed
-            switch.setChecked(ticked)
-            switch.blockSignals(False)
-            image = grab(switch)
-            option = QStyleOptionButton()
-            switch.initStyleOption(option)
-            style = switch.style()
-            box = style.subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, switch)
-            words = style.subElementRect(QStyle.SubElement.SE_CheckBoxContents, option, switch)
-            frame, text = frame_contrast(image, box, background), strongest(image, words, background)
+            frame, words = check_box_contrast(switch, ticked, background)
             assert frame >= INDICATOR, (switch.objectName(), ticked, round(frame, 2))
-            assert text >= TEXT, (switch.objectName(), round(text, 2))
-        switch.blockSignals(True)
-        switch.setChecked(was)
-        switch.blockSignals(False)
+            assert words >= TEXT, (switch.objectName(), round(words, 2))
 
 
 @pytest.mark.parametrize(
@@ -292,11 +288,9 @@ def test_the_dialogs_fields_boxes_and_buttons_are_seen(
     background = palette.color(_Role.Window)
     for switch in visible(dialog, QCheckBox):
         assert isinstance(switch, QCheckBox)
-        option = QStyleOptionButton()
-        switch.initStyleOption(option)
-        box = switch.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, switch)
-        frame = frame_contrast(grab(switch), box, background)
-        assert frame >= INDICATOR, (name, switch.objectName(), round(frame, 2))
+        for ticked in (True, False):
+            frame, _ = check_box_contrast(switch, ticked, background)
+            assert frame >= INDICATOR, (name, switch.objectName(), ticked, round(frame, 2))
 
 
 def test_a_field_with_the_focus_shows_it_in_the_highlight_colour(

@@ -92,18 +92,18 @@ print(status, made or "-", " ".join(sorted(sys.modules)))
 """
 
 
+def _run_script(script: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``script`` in a fresh interpreter (as ``outmail-gui`` starts), its output captured."""
+    return subprocess.run(
+        [sys.executable, "-c", script, *args], cwd=ROOT, env=_env(tmp_path), capture_output=True, text=True, timeout=60
+    )
+
+
 def test_start_up_leaves_the_test_engine_keyring_and_oauth_for_later(tmp_path: Path, data_dir: Path) -> None:
     """What the first paint does not need stays unimported, and QStyle's Python type uncreated (issue 3)."""
     with ServerRepository.open(data_dir) as repo:
         repo.save(smtp("Relay"))
-    done = subprocess.run(
-        [sys.executable, "-c", _LOADED_AT_START, "--data-dir", str(data_dir), "--exit-when-shown"],
-        cwd=ROOT,
-        env=_env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = _run_script(_LOADED_AT_START, tmp_path, "--data-dir", str(data_dir), "--exit-when-shown")
     status, styles, modules = done.stdout.split(" ", 2)
     assert status == "0", done.stderr
     loaded = set(modules.split())
@@ -143,14 +143,7 @@ sys.exit(launch.run_gui(sys.argv[1:]))
 def test_the_window_gets_the_contrast_style_after_its_first_paint(tmp_path: Path, data_dir: Path) -> None:
     """The style that keeps frames and check boxes seen in dark and high-contrast palettes is the
     running window's, set once the list was painted (its Python type is not made before)."""
-    done = subprocess.run(
-        [sys.executable, "-c", _STYLE_AFTER_PAINT, "--data-dir", str(data_dir)],
-        cwd=ROOT,
-        env=_env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = _run_script(_STYLE_AFTER_PAINT, tmp_path, "--data-dir", str(data_dir))
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "ContrastStyle", "fusion"]
 
