@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -19,6 +19,8 @@ from outmail_gui.store.repository import ServerRepository
 from outmail_gui.ui.shared.dialogs import ErrorDialog, RestoreBackupDialog
 from outmail_gui.ui.window import launch
 from outmail_gui.ui.window.main_window import MainWindow
+from outmail_gui.ui.window.server_table_model import Column
+from outmail_gui.ui.window.window_state import WindowStateStore
 from tests.ui.conftest import DialogAnswers, WindowFactory, smtp
 from tests.ui.helpers import click_row
 
@@ -146,6 +148,76 @@ def test_the_window_gets_the_contrast_style_after_its_first_paint(tmp_path: Path
     done = _run_script(_STYLE_AFTER_PAINT, tmp_path, "--data-dir", str(data_dir))
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "ContrastStyle", "fusion"]
+
+
+_QT_NAMESPACE_AT_FIRST_PAINT = """
+import sys
+import PySide6.QtCore
+from PySide6.QtCore import QEvent, QObject
+from outmail_gui.ui.window.launch import application, run_gui
+from outmail_gui.ui.window.main_window import MainWindow
+
+seen = []
+
+class FirstPaint(QObject):
+    def eventFilter(self, watched, event):
+        if not seen and event.type() == QEvent.Type.Paint and watched.objectName() == "server_list_viewport":
+            seen.append("Qt" in vars(PySide6.QtCore))
+            window = next(w for w in application().topLevelWidgets() if isinstance(w, MainWindow))
+            seen.append([window.proxy.index(row, 0).data() for row in range(window.proxy.rowCount())])
+        return False
+
+spy = FirstPaint()
+application().installEventFilter(spy)
+status = run_gui(sys.argv[1:])
+print(status, repr(seen))
+"""
+
+
+@pytest.mark.parametrize("restored_sort", [False, True], ids=["first start", "sort restored"])
+def test_start_up_creates_no_qt_namespace_before_the_first_paint(
+    tmp_path: Path, data_dir: Path, restored_sort: bool
+) -> None:
+    """PySide6 creates Qt's whole namespace (≈ 25-30 ms) at its first touch; the window's start up to
+    the first paint touches none (ui.shared.qt_values), yet shows the rows in the kept sort order."""
+    with ServerRepository.open(data_dir) as repo:
+        for name, port in (("Alpha", 25), ("Bravo", 587), ("Charlie", 465)):
+            repo.save(smtp(name, port=port))
+    if restored_sort:  # a window of an earlier run, closed sorted by Port, descending
+        from outmail_gui.ui.window.window_state import STATE_FILE
+
+        config = _run_script("from outmail_gui.paths import config_dir; print(config_dir())", tmp_path)
+        earlier = launch.build_main_window(
+            data_dir, state_store=WindowStateStore(Path(config.stdout.strip()) / STATE_FILE)
+        )
+        earlier.list_view.sortByColumn(Column.PORT, Qt.SortOrder.DescendingOrder)
+        earlier.close()
+        assert earlier.is_shut_down()
+    done = _run_script(_QT_NAMESPACE_AT_FIRST_PAINT, tmp_path, "--data-dir", str(data_dir), "--exit-when-shown")
+    status, seen = done.stdout.split(" ", 1)
+    assert status == "0", done.stderr
+    assert seen.strip() == repr(
+        [False, ["Bravo", "Charlie", "Alpha"] if restored_sort else ["Alpha", "Bravo", "Charlie"]]
+    )
+
+
+def test_finish_start_sorts_by_name_on_a_first_start_and_places_the_routing_dock(
+    qtbot: QtBot, data_dir: Path, state_store: WindowStateStore, repo: ServerRepository
+) -> None:
+    """What run_gui leaves until just after the first paint (build_main_window's ``paint_first``)."""
+    repo.save(smtp("Bravo"))
+    repo.save(smtp("alpha"))
+    window = launch.build_main_window(data_dir, paint_first=True, state_store=state_store)
+    qtbot.addWidget(window)
+    header = window.list_view.horizontalHeader()
+    assert not header.isSortIndicatorShown()
+    assert window.dockWidgetArea(window.partition_features.dock) is Qt.DockWidgetArea.NoDockWidgetArea
+    window.finish_start()
+    assert header.isSortIndicatorShown()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (Column.NAME, Qt.SortOrder.AscendingOrder)
+    assert [window.proxy.index(row, 0).data() for row in range(2)] == ["alpha", "Bravo"]
+    assert window.dockWidgetArea(window.partition_features.dock) is Qt.DockWidgetArea.BottomDockWidgetArea
+    assert not window.partition_features.dock.isVisible()
 
 
 class _PaintSpy(QObject):

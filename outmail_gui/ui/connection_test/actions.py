@@ -7,6 +7,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QProgressBar, QPushButton, QToolBar
 
 from outmail_gui.ui.shared.icons import StatusIcon, icon
+from outmail_gui.ui.shared.qt_values import set_shortcut
 
 
 class ConnectionTestActions:
@@ -75,7 +76,7 @@ class ConnectionTestActions:
         action.setToolTip(tip)
         action.setStatusTip(tip)
         if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
+            set_shortcut(action, QKeySequence(shortcut))
         if status_icon is not None:
             action.setIcon(icon(status_icon))
         self._window.addAction(action)

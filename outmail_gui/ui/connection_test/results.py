@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6 import QtCore
 
 from outmail_gui.store.errors import StoreError
 from outmail_gui.store.history import HistoryEntry, HistoryStore, Outcome
@@ -82,7 +82,7 @@ class ResultHistory:
 
         if self._dialog is None:
             self._dialog = HistoryDialog(self._parent)
-            self._dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+            self._dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self._fill(server_id)
         if self._dialog.isVisible():
             self._dialog.raise_()  # already open behind the window: bring it forward

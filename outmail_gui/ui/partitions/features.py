@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6 import QtCore
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu
 
 from outmail_gui.store.workstation import os_login
+from outmail_gui.ui.shared.qt_values import DockArea, set_qt_property, set_shortcut
 
 if TYPE_CHECKING:
     from outmail_gui.domain.settings import ServerSettings
@@ -78,13 +80,12 @@ class PartitionFeatures(QObject):
 
         self.dock = QDockWidget("Routing: who sends for each partition", window)
         self.dock.setObjectName("routing_dock")
-        self.dock.setAllowedAreas(Qt.DockWidgetArea.BottomDockWidgetArea | Qt.DockWidgetArea.TopDockWidgetArea)
-        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
-        self.dock.hide()
+        set_qt_property(self.dock, "allowedAreas", DockArea.BOTTOM | DockArea.TOP)
+        self.dock.hide()  # put in its place by place_dock(), once the window may use Qt's namespace
         self.routing_action = self.dock.toggleViewAction()
         self.routing_action.setObjectName("show_routing")
         self.routing_action.setText("&Routing")
-        self.routing_action.setShortcut(QKeySequence("Ctrl+R"))
+        set_shortcut(self.routing_action, QKeySequence("Ctrl+R"))
         self.routing_action.setStatusTip("Show which server sends for each partition, and with which From/Reply-To")
         self.dock.visibilityChanged.connect(self._on_dock_visibility)
 
@@ -94,6 +95,14 @@ class PartitionFeatures(QObject):
         window.statusBar().addPermanentWidget(self.analyst_label)
         self._add_to_menus()
         self.refresh()
+
+    def place_dock(self) -> None:
+        """The Routing dock at the bottom of the window (hidden until Routing is chosen).
+
+        Not at construction: ``addDockWidget`` takes a ``Qt.DockWidgetArea``, and the window's
+        start creates no Qt namespace before its first paint (:mod:`~outmail_gui.ui.shared.qt_values`)."""
+        self._main.addDockWidget(QtCore.Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+        self.dock.hide()
 
     @property
     def admin(self) -> PartitionAdmin:

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, SignalInstance, Slot
+from PySide6 import QtCore
+from PySide6.QtCore import QObject, QThread, Signal, SignalInstance, Slot
 
 ABANDON_WAIT_MS = 3000
 _lingering: set[tuple[QThread, QObject | None]] = set()  # abandoned threads that outlived the wait
@@ -45,7 +46,7 @@ class WorkerRun(QObject):
         worker.moveToThread(self._thread)
         self._thread.started.connect(worker.run)
         # Ends the thread's event loop from the worker thread itself, so abandon() can wait for it.
-        worker.finished.connect(self._thread.quit, Qt.ConnectionType.DirectConnection)
+        worker.finished.connect(self._thread.quit, QtCore.Qt.ConnectionType.DirectConnection)
         worker.finished.connect(self._on_finished)  # queued: this object lives in the GUI thread
         self._thread.finished.connect(self._on_thread_finished)
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenuBar, QToolBar, QWhatsThis
 
 from outmail_gui.ui.shared.icons import StatusIcon, icon
+from outmail_gui.ui.shared.qt_values import ShortcutContext, ToolButtonStyle, set_qt_property, set_shortcut
 
 _Key = QKeySequence.StandardKey
 
@@ -51,7 +51,7 @@ def _action(
     action.setToolTip(tip)
     action.setStatusTip(tip)
     if shortcut is not None:
-        action.setShortcut(QKeySequence(shortcut))
+        set_shortcut(action, QKeySequence(shortcut))
     if status_icon is not None:
         action.setIcon(icon(status_icon))
     window.addAction(action)
@@ -128,10 +128,10 @@ def create_actions(window: QMainWindow) -> WindowActions:
         about=_action(window, "about", "&About Outmail", "Version, licence and project links"),
     )
     # Delete only from the list, so the Delete key keeps deleting characters in text fields.
-    actions.delete.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-    actions.delete.setShortcut(QKeySequence(_Key.Delete))
+    set_qt_property(actions.delete, "shortcutContext", ShortcutContext.WIDGET_WITH_CHILDREN)
+    set_shortcut(actions.delete, QKeySequence(_Key.Delete))
     if actions.quit.shortcut().isEmpty():
-        actions.quit.setShortcut(QKeySequence("Ctrl+Q"))
+        set_shortcut(actions.quit, QKeySequence("Ctrl+Q"))
     return actions
 
 
@@ -173,7 +173,7 @@ def build_help_menu(menu_bar: QMenuBar, actions: WindowActions) -> None:
 
 def build_toolbar(toolbar: QToolBar, actions: WindowActions) -> None:
     toolbar.setObjectName("main_toolbar")
-    toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    set_qt_property(toolbar, "toolButtonStyle", ToolButtonStyle.TEXT_BESIDE_ICON)
     groups = (
         (actions.new_smtp_server, actions.new_mapi_server),
         (actions.save, actions.close_details, actions.duplicate, actions.delete),

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -23,6 +24,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from outmail_gui.ui.shared.qt_values import Align, set_qt_property
 
 if TYPE_CHECKING:
     from outmail_gui.ui.connection_test.panel import ConnectionTestPanel
@@ -45,7 +48,7 @@ class DetailsPanel(QStackedWidget):
         self._close_action = close
         placeholder = QLabel(PLACEHOLDER_TEXT)
         placeholder.setObjectName("details_placeholder")
-        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        set_qt_property(placeholder, "alignment", Align.CENTER)  # shown at start: no Qt namespace yet
         placeholder.setWordWrap(True)
         placeholder.setMargin(24)
         self.addWidget(placeholder)
@@ -129,7 +132,7 @@ class DetailsPanel(QStackedWidget):
         font.setPointSizeF(font.pointSizeF() * 1.2)
         font.setBold(True)
         title.setFont(font)
-        title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        title.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(title)
         tabs = QTabWidget(page)
         tabs.setObjectName("details_tabs")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import sys
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -64,9 +65,18 @@ def readable_style() -> None:
     use_readable_style(application())
 
 
+def _ready_for_use(window: MainWindow) -> None:
+    """Just after the first paint: the window's set-up that needs Qt's namespace
+    (:meth:`MainWindow.finish_start`), then the readable style."""
+    if not window.is_shut_down():
+        window.finish_start()
+    readable_style()
+
+
 def build_main_window(
     data_dir: Path,
     *,
+    paint_first: bool = False,
     shared: SharedStore | None = None,
     analyst: str | None = None,
     secrets: SecretStore | None = None,
@@ -83,7 +93,8 @@ def build_main_window(
     window settings under the user's config directory. ``daily_backup=False`` leaves the local
     store's daily backup copy to the caller (:func:`run_gui` makes it just after the first paint);
     ``integrity`` is the local database's integrity check if one was started earlier,
-    ``shared_opening`` the shared store's opening (when it is ``shared``'s).
+    ``shared_opening`` the shared store's opening (when it is ``shared``'s). ``paint_first``: leave
+    :meth:`MainWindow.finish_start` to the caller (:func:`run_gui` runs it just after the first paint).
     """
     application()
     keyring = secrets if secrets is not None else SecretStore()
@@ -103,6 +114,8 @@ def build_main_window(
         window.requested_analyst = analyst
         window.store_menu = StoreMenu(window, window, build_main_window)
         window.restore_state()
+        if not paint_first:
+            window.finish_start()
     except BaseException:
         repository.close()
         raise
@@ -210,8 +223,8 @@ def _run(app: QApplication, start: Prestart) -> int:
         window = _open_window(directory, args.shared_store, args.analyst, start.integrity, start.shared_opening)
         if window is not None:
             backup = _DailyBackupAfterPaint(window)  # integrity is checked before; the copy can wait
-            # The style after the first paint; --exit-when-shown quits at that point instead.
-            after_paint = (lambda: app.exit(EXIT_OK)) if args.exit_when_shown else readable_style
+            # Just after the first paint, what the start left out; --exit-when-shown quits at that point instead.
+            after_paint = (lambda: app.exit(EXIT_OK)) if args.exit_when_shown else partial(_ready_for_use, window)
             _AfterFirstPaint(window.list_view.viewport(), after_paint)
             window.show()
     finally:
@@ -242,6 +255,7 @@ def _open_window(
         try:
             return build_main_window(
                 directory,
+                paint_first=True,
                 shared=shared,
                 analyst=analyst,
                 daily_backup=False,

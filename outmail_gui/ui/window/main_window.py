@@ -10,7 +10,8 @@ import contextlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt
+from PySide6 import QtCore
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -28,6 +29,7 @@ from outmail_gui.domain.rules import mapi_addition_problem
 from outmail_gui.domain.settings import Protocol, ServerSettings
 from outmail_gui.store.errors import DamagedRecordError, StoreError
 from outmail_gui.ui.shared.icons import app_icon
+from outmail_gui.ui.shared.qt_values import ToolButtonStyle, set_qt_property
 from outmail_gui.ui.window.actions import build_help_menu, build_menus, build_toolbar, create_actions
 from outmail_gui.ui.window.details_panel import DetailsPanel
 from outmail_gui.ui.window.editing import EditSession, close_first_message
@@ -91,18 +93,20 @@ class MainWindow(QMainWindow):
         build_toolbar(toolbar, self.window_actions)
         self.addToolBar(toolbar)
         self._toolbar = toolbar
+        self._toolbar_words = True  # words beside the icons (build_toolbar's style), else icons alone
         self._toolbar_text_width = 0  # the toolbar's width with its words; measured once built
+        self._started = False  # finish_start() has run
 
         self.model = ServerTableModel(self)
         # The list reads only its columns; a row's full record is read when it is first needed.
         self.model.set_loader(self._readable, repository.list_servers)
         self.proxy = ServerFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
         self.filter_edit = QLineEdit()
         self.list_view = ServerListView()
         self.details = DetailsPanel(self.window_actions.save, self.window_actions.close_details)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = QSplitter()  # horizontal
         self._build_central()
+        self.proxy.setSourceModel(self.model)  # after the list took the proxy: see ServerListView.setModel
         self._count_label = QLabel()
         self._count_label.setObjectName("server_count")
         self._count_label.setContentsMargins(16, 0, 4, 0)  # apart from a long message beside it
@@ -150,7 +154,6 @@ class MainWindow(QMainWindow):
         self.filter_edit.setClearButtonEnabled(True)
         view = self.list_view
         view.setModel(self.proxy)
-        view.horizontalHeader().setSortIndicator(Column.NAME, Qt.SortOrder.AscendingOrder)
         # Delete works from the list only: in text fields the Delete key deletes characters.
         self.removeAction(self.window_actions.delete)
         a = self.window_actions
@@ -465,7 +468,7 @@ class MainWindow(QMainWindow):
         self.list_view.setFocus()
 
     def focus_filter(self) -> None:
-        self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_edit.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
         self.filter_edit.selectAll()
 
     def _update_count(self) -> None:
@@ -544,7 +547,9 @@ class MainWindow(QMainWindow):
         fit_into_screen(self)
         header = self.list_view.horizontalHeader()
         if state.header is not None and header.restoreState(state.header):
-            self.proxy.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+            if state.sort is not None:  # the header shows it; the rows follow before the first paint
+                column, descending = state.sort
+                self.model.sort_by(column, descending=descending)
             self.list_view.follow_partitioning(self.repository.partitioning_enabled())
         else:
             self.list_view.fit_to(self._list_room())
@@ -559,6 +564,21 @@ class MainWindow(QMainWindow):
             assert record is not None
             self.session.show_server(record)
 
+    def finish_start(self) -> None:
+        """The window's set-up that uses Qt's namespace, which its start leaves out up to the first paint
+        (:mod:`~outmail_gui.ui.shared.qt_values`): the list's sorting by its header (Name ascending on a first
+        start), and the Routing dock's place. Runs once:
+        :func:`~outmail_gui.ui.window.launch.build_main_window` runs it, unless asked to leave it to
+        :func:`~outmail_gui.ui.window.launch.run_gui`, which runs it just after the first paint."""
+        if self._started:
+            return
+        self._started = True
+        header = self.list_view.horizontalHeader()
+        if not header.isSortIndicatorShown():  # no header restored: a first start
+            header.setSortIndicator(Column.NAME, QtCore.Qt.SortOrder.AscendingOrder)
+        self.list_view.setSortingEnabled(True)  # sorts the rows as the header shows (a restored sort: again)
+        self.partition_features.place_dock()
+
     def _list_room(self) -> int:
         """The most the list may take: the details keep room for the form without a scroll bar."""
         return max(self.width() // 3, self.width() - DETAILS_MIN_WIDTH)
@@ -570,11 +590,14 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([left, total - left])
 
     def save_state(self) -> None:
+        header = self.list_view.horizontalHeader()
+        descending = header.sortIndicatorOrder() is QtCore.Qt.SortOrder.DescendingOrder
         self._state_store.save(
             WindowState(
                 geometry=self.saveGeometry(),
                 splitter=self.splitter.saveState(),
-                header=self.list_view.horizontalHeader().saveState(),
+                header=header.saveState(),
+                sort=(header.sortIndicatorSection(), descending),
                 selected_id=self.session.current_saved_id(),
             )
         )
@@ -588,13 +611,14 @@ class MainWindow(QMainWindow):
         buttons behind the toolbar's » menu on a narrow window."""
         bar = self._toolbar
         if not self._toolbar_text_width:
-            if bar.toolButtonStyle() is not Qt.ToolButtonStyle.ToolButtonTextBesideIcon:
+            if not self._toolbar_words:
                 return
             self._toolbar_text_width = bar.sizeHint().width()
         fits = self.width() >= self._toolbar_text_width
-        style = Qt.ToolButtonStyle.ToolButtonTextBesideIcon if fits else Qt.ToolButtonStyle.ToolButtonIconOnly
-        if bar.toolButtonStyle() is not style:
-            bar.setToolButtonStyle(style)
+        if fits != self._toolbar_words:
+            self._toolbar_words = fits
+            style = ToolButtonStyle.TEXT_BESIDE_ICON if fits else ToolButtonStyle.ICON_ONLY
+            set_qt_property(bar, "toolButtonStyle", style)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():

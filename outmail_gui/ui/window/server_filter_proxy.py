@@ -21,7 +21,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from itertools import compress, repeat
 from operator import add, contains, not_, sub
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -30,10 +30,12 @@ from PySide6.QtCore import (
     QModelRoleDataSpan,
     QPersistentModelIndex,
     QSortFilterProxyModel,
-    Qt,
 )
 
 from outmail_gui.ui.window.server_table_model import ServerTableModel
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -200,8 +202,6 @@ class ServerFilterProxy(QSortFilterProxyModel):
         self._needle = ""
         self._model: ServerTableModel | None = None
         self._search: _SearchRows | None = None
-        self._sort_column = -1
-        self._sort_order = Qt.SortOrder.AscendingOrder
 
     def setSourceModel(self, model: Any) -> None:
         if not isinstance(model, ServerTableModel):
@@ -243,9 +243,5 @@ class ServerFilterProxy(QSortFilterProxyModel):
         at a time, each an ``index()`` and a ``data()`` call into Python)."""
         self.server_model().multiData(self.map_to_model(index), roleDataSpan)
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self._sort_column, self._sort_order = column, order
+    def sort(self, column: int, order: Qt.SortOrder | None = None) -> None:
         self.server_model().sort(column, order)
-
-    def current_sort(self) -> tuple[int, Qt.SortOrder]:
-        return self._sort_column, self._sort_order

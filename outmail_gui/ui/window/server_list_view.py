@@ -6,8 +6,10 @@ Full cell values are in the model's tooltips, so a column the user made narrow c
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QAction, QResizeEvent
+from typing import Any
+
+from PySide6.QtCore import QPoint
+from PySide6.QtGui import QAction, QResizeEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -20,7 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from outmail_gui.ui.window.server_table_model import Column
+from outmail_gui.ui.shared.qt_values import Align, ContextMenuPolicy, set_qt_property
+from outmail_gui.ui.window.server_table_model import LAST_TEST_HEADER_TIP, Column
 
 ALWAYS_SHOWN = frozenset({Column.NAME})  # a row needs something to be recognised by
 # Hidden first (in this order) when the columns do not fit a first start's list width.
@@ -46,11 +49,12 @@ class ServerListView(QTableView):
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setSortingEnabled(True)
+        # Sorting is turned on by MainWindow.finish_start(): Qt hands the sort order (a Qt enum) to the
+        # model's Python sort() at once, and at every header state restored while it is on.
         self.setWordWrap(False)
         self.setAlternatingRowColors(True)
         self.setTabKeyNavigation(False)
-        self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        set_qt_property(self, "contextMenuPolicy", ContextMenuPolicy.ACTIONS)
         vertical = self.verticalHeader()
         vertical.hide()
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -61,10 +65,21 @@ class ServerListView(QTableView):
         header.setStretchLastSection(True)  # Last test takes what is left
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setResizeContentsPrecision(FIT_SAMPLE_ROWS)
-        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        set_qt_property(header, "contextMenuPolicy", ContextMenuPolicy.CUSTOM)
         header.customContextMenuRequested.connect(self._show_column_menu)
+        self._titles = _column_titles(self)
         self._partitions_shown = True
         self._welcome: QWidget | None = None
+
+    def setModel(self, model: Any) -> None:
+        """Show ``model``'s rows under the column titles of the header's own (C++) model.
+
+        A Python model's ``headerData`` is handed a ``Qt.Orientation``, whose conversion creates
+        Qt's whole namespace (see :mod:`~outmail_gui.ui.shared.qt_values`); the header asks for
+        titles and sizes on every paint. ``model`` must have no columns yet when it is set (its
+        source comes after), as the header asks it for their sizes before taking the titles."""
+        super().setModel(model)
+        self.horizontalHeader().setModel(self._titles)
 
     # ----- columns
 
@@ -124,9 +139,17 @@ class ServerListView(QTableView):
     def fit_to(self, width: int) -> None:
         """Size every column to its values; hide the least needed ones until the rest fit ``width``.
 
-        Only for a first start: afterwards the user's own choice (header menu) is restored.
+        Only for a first start: afterwards the user's own choice (header menu) is restored. The
+        columns get room for the sort indicator, which a first start shows from just after the first
+        paint (:meth:`~outmail_gui.ui.window.main_window.MainWindow.finish_start`).
         """
-        self.fit_columns()
+        header = self.horizontalHeader()
+        shown = header.isSortIndicatorShown()
+        header.setSortIndicatorShown(True)
+        try:
+            self.fit_columns()
+        finally:
+            header.setSortIndicatorShown(shown)
         for column in HIDDEN_FIRST_WHEN_NARROW:
             if self.wanted_width() <= width:
                 break
@@ -150,7 +173,7 @@ class ServerListView(QTableView):
         text = QLabel(WELCOME_TEXT, welcome)
         text.setObjectName("list_welcome_text")
         text.setWordWrap(True)
-        text.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        set_qt_property(text, "alignment", Align.H_CENTER)
         layout.addStretch(1)
         layout.addWidget(text)
         buttons = QHBoxLayout()
@@ -176,3 +199,14 @@ class ServerListView(QTableView):
         super().resizeEvent(event)
         if self._welcome is not None:
             self._welcome.setGeometry(self.viewport().rect())
+
+
+def _column_titles(parent: QWidget) -> QStandardItemModel:
+    """The list's column titles (and header tooltips) as the server model answers them."""
+    titles = QStandardItemModel(0, len(Column), parent)
+    for column in Column:
+        item = QStandardItem(column.title)
+        if column == Column.LAST_TEST:
+            item.setToolTip(LAST_TEST_HEADER_TIP)
+        titles.setHorizontalHeaderItem(column, item)
+    return titles

@@ -16,35 +16,40 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import compress, repeat
 from operator import attrgetter, itemgetter
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
+from PySide6 import QtCore
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QModelRoleData,
     QModelRoleDataSpan,
     QPersistentModelIndex,
-    Qt,
 )
 
 from outmail_gui.domain.settings import ServerSettings
 from outmail_gui.store.rows import ServerListRow
 from outmail_gui.ui.shared.icons import StatusIcon, icon
+from outmail_gui.ui.shared.qt_values import Align, Role
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 AnyRecord = ServerSettings | ServerListRow
 
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
+ID_ROLE = Role.USER + 1
 
-# Plain ints: Qt passes the role as an int, and int comparisons are cheaper than enum ones.
-_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
-_DECORATION = int(Qt.ItemDataRole.DecorationRole)
-_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
-_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
-_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+# Plain ints (Qt's own values, without Qt's namespace: see ui.shared.qt_values): Qt passes the
+# role as an int, and int comparisons are cheaper than enum ones.
+_DISPLAY = int(Role.DISPLAY)
+_DECORATION = int(Role.DECORATION)
+_TOOLTIP = int(Role.TOOLTIP)
+_ACCESSIBLE = int(Role.ACCESSIBLE_TEXT)
+_ALIGN = int(Role.TEXT_ALIGNMENT)
 # The roles data() answers; a delegate paints a cell asking ~7 (font, colours, check state...).
 _ANSWERED_ROLES = frozenset({_DISPLAY, _DECORATION, _TOOLTIP, _ACCESSIBLE, _ALIGN, ID_ROLE})
-_PORT_ALIGNMENT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_PORT_ALIGNMENT = int(Align.RIGHT | Align.V_CENTER)
 
 
 class Column(enum.IntEnum):
@@ -73,6 +78,7 @@ _TITLES = {
     Column.LAST_TEST: "Last test",
 }
 _COLUMN_COUNT = len(Column)
+LAST_TEST_HEADER_TIP = "Result of the last connection test run from this workstation."
 
 LEGACY_TOOLTIP = "MAPI is no longer supported from version 10.5: this legacy record can be converted to SMTP."
 
@@ -103,7 +109,7 @@ class ServerTableModel(QAbstractTableModel):
         self._last_test: dict[str, str] = {}
         self._last_test_icon: dict[str, StatusIcon] = {}
         self._expiry_flags: dict[str, str] = {}  # server id -> "The server's certificate expires in 5 days ..."
-        self._sort: tuple[int, Qt.SortOrder] = (-1, Qt.SortOrder.AscendingOrder)
+        self._sort: tuple[int, bool] = (-1, False)  # column, descending
 
     # ----- the Qt model interface
 
@@ -120,13 +126,15 @@ class ServerTableModel(QAbstractTableModel):
         return QModelIndex()
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
-        if orientation is Qt.Orientation.Horizontal and 0 <= section < _COLUMN_COUNT:
+        # Asked by accessibility and tests: the list's header shows its own copy of the titles,
+        # so that no Qt.Orientation reaches Python before the first paint (ServerListView.setModel).
+        if orientation is QtCore.Qt.Orientation.Horizontal and 0 <= section < _COLUMN_COUNT:
             if role == _DISPLAY:
                 return _TITLES[Column(section)]
             if role == _TOOLTIP and section == Column.LAST_TEST:
-                return "Result of the last connection test run from this workstation."
+                return LAST_TEST_HEADER_TIP
             return None
-        if role == _DISPLAY and orientation is Qt.Orientation.Vertical:
+        if role == _DISPLAY and orientation is QtCore.Qt.Orientation.Vertical:
             return section + 1
         return None
 
@@ -146,8 +154,13 @@ class ServerTableModel(QAbstractTableModel):
             role = role_data.role()
             role_data.setData(self._value(record, column, role) if role in _ANSWERED_ROLES else None)
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self._sort = (column, order)
+    def sort(self, column: int, order: Qt.SortOrder | None = None) -> None:
+        """Qt's sort (from the list's header); ``order`` None is ascending."""
+        self.sort_by(column, descending=order is QtCore.Qt.SortOrder.DescendingOrder)
+
+    def sort_by(self, column: int, *, descending: bool = False) -> None:
+        """Sort by ``column`` without Qt's enum (a restored sort is applied before the first paint)."""
+        self._sort = (column, descending)
         if column < 0 or column >= _COLUMN_COUNT or len(self._rows) < 2:
             return
         self.layoutAboutToBeChanged.emit()
@@ -228,7 +241,8 @@ class ServerTableModel(QAbstractTableModel):
             if bottom >= top:
                 self.dataChanged.emit(self.index(top, 0), self.index(bottom, _COLUMN_COUNT - 1))
         if changed or added:
-            self.sort(*self._sort)
+            column, descending = self._sort
+            self.sort_by(column, descending=descending)
 
     def record_at(self, row: int) -> ServerSettings:
         record = self.find(self._rows[row].id)
@@ -355,7 +369,7 @@ class ServerTableModel(QAbstractTableModel):
         return self._conflicts
 
     def _apply_sort(self, *, in_name_order: bool = False) -> None:
-        column, order = self._sort
+        column, descending = self._sort
         if not 0 <= column < _COLUMN_COUNT:
             return
         if column == Column.NAME:
@@ -369,7 +383,7 @@ class ServerTableModel(QAbstractTableModel):
         else:
             key = _SORT_KEYS[Column(column)]
             self._rows.sort(key=lambda r: (key(self, r), r.name.casefold(), r.id))
-        if order is Qt.SortOrder.DescendingOrder:
+        if descending:
             self._rows.reverse()
 
     def _value(self, record: ServerListRow, column: int, role: int) -> Any:

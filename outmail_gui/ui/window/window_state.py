@@ -37,6 +37,7 @@ class WindowState:
     geometry: QByteArray | None = None
     splitter: QByteArray | None = None
     header: QByteArray | None = None
+    sort: tuple[int, bool] | None = None  # the list's sort column and whether descending, as its header shows
     selected_id: str = ""
     filter_text: str = ""
 
@@ -60,6 +61,7 @@ class WindowStateStore:
             geometry=_bytes(settings.value("window/geometry")),
             splitter=_bytes(settings.value("window/splitter")),
             header=_bytes(settings.value("list/header")),
+            sort=_sort(settings),
             selected_id=str(settings.value("list/selected_id", "") or ""),
         )
 
@@ -73,6 +75,9 @@ class WindowStateStore:
         ):
             if value is not None:
                 settings.setValue(key, value)
+        if state.sort is not None:
+            settings.setValue("list/sort_column", state.sort[0])
+            settings.setValue("list/sort_descending", state.sort[1])
         settings.setValue("list/selected_id", state.selected_id)
         settings.sync()
 
@@ -105,6 +110,15 @@ class WindowStateStore:
             settings.setValue("user", item.user)
         settings.endArray()
         settings.sync()
+
+
+def _sort(settings: QSettings) -> tuple[int, bool] | None:
+    """The kept sort, read as plain values (Qt's sort order enum would create Qt's namespace at start)."""
+    if not settings.contains("list/sort_column"):
+        return None  # kept by an older version: the header's own state has it
+    column = settings.value("list/sort_column", -1, int)
+    descending = settings.value("list/sort_descending", False, bool)
+    return (int(column), bool(descending)) if isinstance(column, int) else None
 
 
 def _bytes(value: object) -> QByteArray | None:
