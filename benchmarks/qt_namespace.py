@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -43,6 +44,17 @@ def _place(frame: FrameType) -> str:
     return f"{frame.f_code.co_filename.split(PACKAGE)[-1]}:{frame.f_lineno} ({frame.f_code.co_name})"
 
 
+def _start_window(data_dir: str, profile: Callable[[FrameType, str, object], None]) -> int:
+    """Run the window's start on ``data_dir`` to its exit after the first paint, under ``profile``."""
+    from outmail_gui.app import main
+
+    sys.setprofile(profile)
+    try:
+        return main(["--data-dir", data_dir, "--exit-when-shown"])
+    finally:
+        sys.setprofile(None)
+
+
 def _first_creation(data_dir: str) -> int:
     """Start the window on ``data_dir``; print where the namespace was first created (if it was)."""
     import traceback
@@ -57,13 +69,7 @@ def _first_creation(data_dir: str) -> int:
             created.append("".join(ours[-4:]) or "outside Outmail's code")
             sys.setprofile(None)
 
-    from outmail_gui.app import main
-
-    sys.setprofile(on_call)
-    try:
-        status = main(["--data-dir", data_dir, "--exit-when-shown"])
-    finally:
-        sys.setprofile(None)
+    status = _start_window(data_dir, on_call)
     print("first created (to the exit after the first paint):", f"\n{created[0]}" if created else "never")
     return status
 
@@ -113,13 +119,7 @@ def _touches(data_dir: str) -> int:
 
     watcher = FirstPaint()
     app.installEventFilter(watcher)
-    from outmail_gui.app import main
-
-    sys.setprofile(on_call)
-    try:
-        status = main(["--data-dir", data_dir, "--exit-when-shown"])
-    finally:
-        sys.setprofile(None)
+    status = _start_window(data_dir, on_call)
     if status != 0 or not painted:
         print(f"the window did not paint (exit status {status})", file=sys.stderr)
         return 1
